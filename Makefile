@@ -1,0 +1,107 @@
+# gluefake - see README.md.
+#
+#   make            static and shared library (build/)
+#   make test       every cmocka suite and the README example
+#   make asan       the suites under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
+#   make memcheck   the suites under valgrind memcheck
+#   make run        the demo (make demo)
+#   make install PREFIX=/usr/local
+#
+# Each target first checks the Debian packages it needs (tools/deps.sh).
+
+PREFIX   ?= /usr/local
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2 -g
+SAN      ?=
+VERSION   = 0.1.0
+
+PKGS      = libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+
+CFLAGS   ?=
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) \
+            -Iinclude -Ifake $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm -pthread
+TEST_LIBS = -lcmocka
+
+LIB_SRC  := $(wildcard fake/*.c)
+LIB_OBJ  := $(LIB_SRC:fake/%.c=$(BUILD)/obj/%.o)
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
+            $(BUILD)/tests/readme_example
+HEADERS  := $(wildcard include/*.h include/gluefake/*.h include/gluefake/sys/*.h)
+
+.PHONY: all deps deps-test test asan memcheck run demo install clean headers-cxx
+
+all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so
+
+deps:
+	@tools/deps.sh build
+deps-test:
+	@tools/deps.sh test
+
+$(BUILD)/obj/%.o: fake/%.c $(HEADERS) $(wildcard fake/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/libgluefake.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/libgluefake.so: $(LIB_OBJ)
+	$(CC) $(SAN) -shared -Wl,-soname,libgluefake.so.0 -o $@ $^ $(LDLIBS)
+
+# Tests link the static library, and may use its internal headers (fake/).
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libgluefake.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+
+# The README's example is extracted and run, so that it cannot rot.
+$(BUILD)/tests/readme_example.c: README.md
+	@mkdir -p $(dir $@)
+	awk '/<!-- example:begin -->/{on=1;next} /<!-- example:end -->/{on=0} on && !/^```/' $< > $@
+$(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(BUILD)/libgluefake.a
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+
+# Public headers must compile as C++ too.
+$(BUILD)/headers-cxx.o: $(HEADERS)
+	@mkdir -p $(dir $@)
+	printf '#include "gluefake.h"\n#include "gluefake/sys/backend.h"\n#include "gluefake/sys/alloc.h"\nint main() { gf_backend b = GF_BACKEND_INIT; (void)b; return 0; }\n' | \
+	  $${CXX:-c++} -std=c++11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) -x c++ -c - -o $@
+
+test: deps-test $(TESTS) $(BUILD)/headers-cxx.o
+	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; echo "all tests passed"
+
+asan:
+	@tools/deps.sh test check
+	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+memcheck:
+	@tools/deps.sh test check
+	$(MAKE) BUILD=build/memcheck OPT="-O0 -g" \
+	  RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all" test
+
+$(BUILD)/demo: tools/demo.c $(BUILD)/libgluefake.a
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+
+run demo: all $(BUILD)/demo
+	$(BUILD)/demo
+
+$(BUILD)/gluefake.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: libcjson\nLibs: -L$${libdir} -lgluefake -lm -pthread\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' > $@
+
+install: all $(BUILD)/gluefake.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/gluefake/sys
+	install -m 644 $(BUILD)/libgluefake.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libgluefake.so $(DESTDIR)$(PREFIX)/lib/libgluefake.so.0
+	ln -sf libgluefake.so.0 $(DESTDIR)$(PREFIX)/lib/libgluefake.so
+	install -m 644 include/gluefake.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/gluefake/*.h $(DESTDIR)$(PREFIX)/include/gluefake/
+	install -m 644 include/gluefake/sys/*.h $(DESTDIR)$(PREFIX)/include/gluefake/sys/
+	install -m 644 $(BUILD)/gluefake.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+clean:
+	rm -rf build

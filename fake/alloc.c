@@ -1,0 +1,56 @@
+/* alloc.c - the allocator every part of gluefake goes through. */
+#include "alloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gluefake/sys/alloc.h"
+
+static gf_allocator current = {malloc, realloc, free};
+
+void gf_set_allocator(const gf_allocator *allocator)
+{
+  static const gf_allocator system_allocator = {malloc, realloc, free};
+  current = allocator ? *allocator : system_allocator;
+  /* cJSON_InitHooks only uses realloc when malloc and free are the
+   * system's; with custom hooks it falls back to malloc+copy. */
+  cJSON_Hooks hooks = {current.malloc_fn, current.free_fn};
+  cJSON_InitHooks(allocator ? &hooks : NULL);
+}
+
+void *gf_malloc(size_t size) { return current.malloc_fn(size ? size : 1); }
+
+void *gf_calloc(size_t count, size_t size)
+{
+  if (size && count > SIZE_MAX / size)
+    return NULL;
+  size_t bytes = count * size;
+  void *p = gf_malloc(bytes);
+  if (p)
+    memset(p, 0, bytes > 0 ? bytes : 1);
+  return p;
+}
+
+void *gf_realloc(void *ptr, size_t size) { return current.realloc_fn(ptr, size ? size : 1); }
+
+void gf_free(void *ptr)
+{
+  if (ptr)
+    current.free_fn(ptr);
+}
+
+void gf_buffer_free(void *ptr) { gf_free(ptr); }
+
+char *gf_strndup(const char *s, size_t len)
+{
+  char *copy = gf_malloc(len + 1);
+  if (copy) {
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+  }
+  return copy;
+}
+
+char *gf_strdup(const char *s) { return gf_strndup(s, strlen(s)); }

@@ -1,0 +1,25 @@
+/*
+ * alloc.h - the library's allocator (internal).
+ *
+ * Every allocation of gluefake, uthash's included, goes through gf_malloc()
+ * and friends, so that a test can make the nth allocation fail and check
+ * that the failure becomes an InternalServiceException, never an exit().
+ */
+#ifndef GLUEFAKE_ALLOC_H
+#define GLUEFAKE_ALLOC_H
+
+#include <stddef.h>
+
+void *gf_malloc(size_t size);
+void *gf_calloc(size_t count, size_t size);
+void *gf_realloc(void *ptr, size_t size);
+void gf_free(void *ptr);
+char *gf_strdup(const char *s);
+char *gf_strndup(const char *s, size_t len);
+
+/* uthash, built so that running out of memory is reported, not fatal. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) gf_malloc(sz)
+#define uthash_free(ptr, sz) gf_free(ptr)
+
+#endif

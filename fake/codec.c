@@ -1,0 +1,401 @@
+/*
+ * codec.c - AWS JSON 1.1: the wire shapes of every request and response
+ * (walking the descriptors of shapes.c) and the JSON-level dispatch.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "gluefake/json.h"
+#include "gluefake/sys/backend.h"
+#include "shapes.h"
+
+/* Largest integer a double holds exactly; beyond it "integer" is a guess. */
+#define MAX_EXACT_INT 9007199254740992.0
+
+static const char *json_type_name(const cJSON *item)
+{
+  if (cJSON_IsString(item))
+    return "a string";
+  if (cJSON_IsNumber(item))
+    return "a number";
+  if (cJSON_IsBool(item))
+    return "a boolean";
+  if (cJSON_IsArray(item))
+    return "an array";
+  if (cJSON_IsObject(item))
+    return "an object";
+  return "null";
+}
+
+static gf_status wrong_type(gf_error *err, const char *path, const char *expected,
+                            const cJSON *item)
+{
+  return gf_error_set(err, GF_SERIALIZATION, "%s must be %s, not %s", path, expected,
+                      json_type_name(item));
+}
+
+static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
+                               const char *wire_prefix, const char *aws_prefix,
+                               gf_error *err);
+
+static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
+                               const char *wire_path, const char *aws_path, gf_error *err)
+{
+  void *slot = GF_MEMBER_PTR(out, m->offset);
+  switch (m->kind) {
+  case GF_KIND_STRING:
+    if (!cJSON_IsString(item))
+      return wrong_type(err, wire_path, "a string", item);
+    if (!(*(char **)slot = gf_strdup(item->valuestring)))
+      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+    return GF_OK;
+  case GF_KIND_BOOL:
+    if (!cJSON_IsBool(item))
+      return wrong_type(err, wire_path, "a boolean", item);
+    *(bool *)slot = cJSON_IsTrue(item);
+    return GF_OK;
+  case GF_KIND_INT:
+    if (!cJSON_IsNumber(item) || floor(item->valuedouble) != item->valuedouble ||
+        fabs(item->valuedouble) > MAX_EXACT_INT)
+      return wrong_type(err, wire_path, "an integer", item);
+    *(int64_t *)slot = (int64_t)item->valuedouble;
+    *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
+    return GF_OK;
+  case GF_KIND_TIMESTAMP:
+    if (!cJSON_IsNumber(item))
+      return wrong_type(err, wire_path, "a number of epoch seconds", item);
+    *(double *)slot = item->valuedouble;
+    *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
+    return GF_OK;
+  case GF_KIND_STRUCT: {
+    if (!cJSON_IsObject(item))
+      return wrong_type(err, wire_path, "an object", item);
+    void *inner = gf_calloc(1, m->shape->size);
+    if (!inner)
+      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+    *(void **)slot = inner;
+    return decode_object(m->shape, item, inner, wire_path, aws_path, err);
+  }
+  case GF_KIND_LIST: {
+    if (!cJSON_IsArray(item))
+      return wrong_type(err, wire_path, "an array", item);
+    size_t count = (size_t)cJSON_GetArraySize(item);
+    char *items = gf_calloc(count ? count : 1, m->shape->size);
+    if (!items)
+      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+    *(void **)slot = items;
+    size_t *stored = GF_MEMBER_PTR(out, m->aux_offset);
+    *stored = 0;
+    const cJSON *element;
+    cJSON_ArrayForEach(element, item)
+    {
+      char wire_item[256], aws_item[256];
+      gf_path_format(wire_item, sizeof wire_item, "%s[%zu]", wire_path, *stored);
+      gf_path_format(aws_item, sizeof aws_item, "%s.%zu.member", aws_path, *stored + 1);
+      /* Count the element before decoding it, so a failure frees it too. */
+      void *target = items + (*stored)++ * m->shape->size;
+      if (!cJSON_IsObject(element))
+        return wrong_type(err, wire_item, "an object", element);
+      gf_status status = decode_object(m->shape, element, target, wire_item, aws_item, err);
+      if (status != GF_OK)
+        return status;
+    }
+    return GF_OK;
+  }
+  }
+  return GF_OK;
+}
+
+static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
+                               const char *wire_prefix, const char *aws_prefix,
+                               gf_error *err)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    char wire_path[256], aws_path[256];
+    gf_path_format(wire_path, sizeof wire_path, "%s%s%s", wire_prefix, *wire_prefix ? "." : "",
+             m->wire);
+    gf_path_format(aws_path, sizeof aws_path, "%s%s%s", aws_prefix, *aws_prefix ? "." : "",
+             m->aws_path);
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, m->wire);
+    if (!item || cJSON_IsNull(item)) {
+      /* Absent is expressible for every kind but a plain bool. */
+      if (m->kind == GF_KIND_BOOL && m->required) {
+        gf_violations v;
+        v.count = 0;
+        gf_violation_add(&v, aws_path, wire_path, 1, "Member must not be null");
+        return gf_violations_to_error(&v, err);
+      }
+      continue;
+    }
+    gf_status status = decode_member(m, item, out, wire_path, aws_path, err);
+    if (status != GF_OK)
+      return status;
+  }
+  return GF_OK;
+}
+
+/* Decodes `json` into a new object of `shape`. */
+static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out,
+                            gf_error *err)
+{
+  *out = NULL;
+  if (!cJSON_IsObject(json))
+    return wrong_type(err, shape->name, "an object", json);
+  void *obj = gf_calloc(1, shape->size);
+  if (!obj)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", shape->name);
+  gf_status status = decode_object(shape, json, obj, "", "", err);
+  if (status != GF_OK) {
+    gf_shape_free(shape, obj);
+    return status;
+  }
+  *out = obj;
+  return GF_OK;
+}
+
+static cJSON *encode_object(const gf_shape *shape, const void *obj)
+{
+  cJSON *json = cJSON_CreateObject();
+  for (size_t i = 0; json && i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    const void *slot = GF_MEMBER_CPTR(obj, m->offset);
+    cJSON *item = NULL;
+    switch (m->kind) {
+    case GF_KIND_STRING: {
+      const char *s = *(const char *const *)slot;
+      if (!s)
+        continue;
+      item = cJSON_CreateString(s);
+      break;
+    }
+    case GF_KIND_BOOL:
+      item = cJSON_CreateBool(*(const bool *)slot);
+      break;
+    case GF_KIND_INT:
+      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
+        continue;
+      item = cJSON_CreateNumber((double)*(const int64_t *)slot);
+      break;
+    case GF_KIND_TIMESTAMP:
+      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
+        continue;
+      item = cJSON_CreateNumber(*(const double *)slot);
+      break;
+    case GF_KIND_STRUCT: {
+      const void *inner = *(const void *const *)slot;
+      if (!inner)
+        continue;
+      item = encode_object(m->shape, inner);
+      break;
+    }
+    case GF_KIND_LIST: {
+      const char *items = *(const char *const *)slot;
+      if (!items)
+        continue;
+      size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
+      item = cJSON_CreateArray();
+      for (size_t j = 0; item && j < count; j++) {
+        cJSON *element = encode_object(m->shape, items + j * m->shape->size);
+        if (!element || !cJSON_AddItemToArray(item, element)) {
+          cJSON_Delete(element);
+          cJSON_Delete(item);
+          item = NULL;
+        }
+      }
+      break;
+    }
+    }
+    if (!item || !cJSON_AddItemToObject(json, m->wire, item)) {
+      cJSON_Delete(item);
+      cJSON_Delete(json);
+      json = NULL;
+    }
+  }
+  return json;
+}
+
+static int valid_op(gf_operation op) { return (unsigned)op < GF_OPERATION_COUNT; }
+
+cJSON *gf_request_to_json(gf_operation op, const void *request)
+{
+  return valid_op(op) && request ? encode_object(gf_request_shapes[op], request) : NULL;
+}
+
+cJSON *gf_response_to_json(gf_operation op, const void *response)
+{
+  return valid_op(op) && response ? encode_object(gf_response_shapes[op], response) : NULL;
+}
+
+gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
+                               gf_error *err)
+{
+  if (!valid_op(op))
+    return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
+                        (int)op);
+  return decode_new(gf_request_shapes[op], json, request, err);
+}
+
+gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **response,
+                                gf_error *err)
+{
+  if (!valid_op(op))
+    return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
+                        (int)op);
+  return decode_new(gf_response_shapes[op], json, response, err);
+}
+
+void gf_request_free(gf_operation op, void *request)
+{
+  if (valid_op(op))
+    gf_shape_free(gf_request_shapes[op], request);
+}
+
+cJSON *gf_error_to_json(const gf_error *err)
+{
+  cJSON *json = cJSON_CreateObject();
+  const char *name = gf_status_name(err->status);
+  if (json && (!cJSON_AddStringToObject(json, "__type", name ? name : "UnknownError") ||
+               !cJSON_AddStringToObject(json, "Message", gf_error_message(err)))) {
+    cJSON_Delete(json);
+    json = NULL;
+  }
+  return json;
+}
+
+int gf_error_from_json(const cJSON *json, gf_error *err)
+{
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  const cJSON *message = cJSON_GetObjectItemCaseSensitive(json, "Message");
+  if (!message)
+    message = cJSON_GetObjectItemCaseSensitive(json, "message");
+  if (!cJSON_IsString(type))
+    return -1;
+  const char *name = strrchr(type->valuestring, '#');
+  name = name ? name + 1 : type->valuestring;
+  gf_status status;
+  if (gf_status_from_name(name, &status) != 0)
+    return -1;
+  gf_error_set(err, status, "%s", cJSON_IsString(message) ? message->valuestring : "");
+  return 0;
+}
+
+int gf_status_http_code(gf_status status)
+{
+  return status == GF_OK ? 200 : status == GF_INTERNAL_SERVICE ? 500 : 400;
+}
+
+cJSON *gf_json_parse_all(const char *text, size_t len)
+{
+  const char *end = NULL;
+  cJSON *json = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  if (!json)
+    return NULL;
+  while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+    end++;
+  if (end != text + len) {
+    cJSON_Delete(json);
+    return NULL;
+  }
+  return json;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/*
+ * What cJSON would let through but JSON and the C types cannot carry: a raw
+ * control character inside a string (invalid JSON), and the escape \u0000,
+ * which would cut a C string short.  Returns GF_OK or the error.
+ */
+static gf_status scan_body(const char *body, size_t len, gf_error *err)
+{
+  int in_string = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)body[i];
+    if (c == '\0')
+      return gf_error_set(err, GF_SERIALIZATION, "Request body has a NUL byte at offset %zu",
+                          i);
+    if (!in_string) {
+      in_string = c == '"';
+    } else if (c == '"') {
+      in_string = 0;
+    } else if (c < 0x20) {
+      return gf_error_set(err, GF_SERIALIZATION,
+                          "Request body is not valid JSON: unescaped control character in a "
+                          "string at offset %zu",
+                          i);
+    } else if (c == '\\' && i + 1 < len) {
+      if (body[i + 1] == 'u' && i + 5 < len && strncmp(body + i + 2, "0000", 4) == 0)
+        return gf_error_set(err, GF_INVALID_INPUT,
+                            "1 validation error detected: a string member holds U+0000 "
+                            "(offset %zu), which no member of this API accepts",
+                            i);
+      i++; /* the escaped character */
+    }
+  }
+  return GF_OK;
+}
+
+static gf_status run(gf_backend *backend, const char *operation, const char *body,
+                     size_t body_len, cJSON **response, gf_error *err)
+{
+  gf_operation op;
+  if (gf_operation_from_name(operation, &op) != 0)
+    return gf_error_set(err, GF_UNKNOWN_OPERATION, "Unknown operation: AWSGlue.%s",
+                        operation ? operation : "(none)");
+  gf_status status = scan_body(body, body_len, err);
+  if (status != GF_OK)
+    return status;
+  cJSON *json = body_len ? gf_json_parse_all(body, body_len) : cJSON_CreateObject();
+  if (!json)
+    return gf_error_set(err, GF_SERIALIZATION, "Request body is not valid JSON");
+  if (!cJSON_IsObject(json)) {
+    cJSON_Delete(json);
+    return gf_error_set(err, GF_SERIALIZATION, "Request body must be a JSON object");
+  }
+  void *request = NULL, *reply = NULL;
+  status = gf_request_from_json(op, json, &request, err);
+  cJSON_Delete(json);
+  if (status == GF_OK)
+    status = gf_call(backend, op, request, &reply, err);
+  gf_request_free(op, request);
+  if (status == GF_OK) {
+    *response = gf_response_to_json(op, reply);
+    gf_response_free(op, reply);
+    if (!*response)
+      status = gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory encoding the response");
+  }
+  return status;
+}
+
+int gf_json_dispatch(gf_backend *backend, const char *operation, const char *body,
+                     size_t body_len, gf_json_reply *reply)
+{
+  gf_error err = GF_ERROR_INIT;
+  cJSON *response = NULL;
+  memset(reply, 0, sizeof *reply);
+  if (!body)
+    body_len = 0;
+  reply->status = run(backend, operation, body, body_len, &response, &err);
+  if (reply->status != GF_OK)
+    response = gf_error_to_json(&err);
+  reply->http_status = gf_status_http_code(reply->status);
+  reply->error_type = reply->status == GF_OK ? NULL : gf_status_name(reply->status);
+  reply->body = response ? cJSON_PrintUnformatted(response) : NULL;
+  cJSON_Delete(response);
+  gf_error_clear(&err);
+  if (!reply->body)
+    return -1;
+  reply->body_len = strlen(reply->body);
+  return 0;
+}
+
+void gf_json_reply_clear(gf_json_reply *reply)
+{
+  if (reply) {
+    gf_free(reply->body);
+    memset(reply, 0, sizeof *reply);
+  }
+}

@@ -1,0 +1,135 @@
+/*
+ * shapes.h - the API's shapes as data (internal).
+ *
+ * Each request, response and data type is described once: its members,
+ * where they sit in the C struct, how they look on the wire and which
+ * constraints they carry.  Freeing, deep copying, validation and the JSON
+ * codec all walk these descriptors, so a member is spelled in one place.
+ */
+#ifndef GLUEFAKE_SHAPES_H
+#define GLUEFAKE_SHAPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "gluefake/types.h"
+
+typedef enum gf_member_kind {
+  GF_KIND_STRING,    /* const char * */
+  GF_KIND_BOOL,      /* bool */
+  GF_KIND_INT,       /* int64_t, with a has_ flag */
+  GF_KIND_TIMESTAMP, /* double, with a has_ flag */
+  GF_KIND_STRUCT,    /* const T *, NULL when absent */
+  GF_KIND_LIST       /* const T *, with a size_t count */
+} gf_member_kind;
+
+/* Constraints on a string beyond its length. */
+typedef enum gf_string_rule {
+  GF_RULE_NONE,
+  GF_RULE_SINGLE_LINE, /* TAB, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF */
+  GF_RULE_KMS_ARN,     /* arn:aws:kms:.* */
+  GF_RULE_GLUE_ARN,    /* arn:(aws|aws-us-gov|aws-cn):glue:.* */
+  GF_RULE_JSON_TEXT    /* parses as one JSON value */
+} gf_string_rule;
+
+#define GF_NO_AUX SIZE_MAX
+
+typedef struct gf_shape gf_shape;
+
+typedef struct gf_member {
+  const char *wire;      /* wire name, "KmsKeyArn" */
+  const char *aws_path;  /* its segment in AWS validation messages, "kmsKeyArn" */
+  gf_member_kind kind;
+  size_t offset;         /* of the value in the C struct */
+  size_t aux_offset;     /* has_ flag (INT, TIMESTAMP) or count (LIST); else GF_NO_AUX */
+  const gf_shape *shape; /* STRUCT target or LIST element */
+  int required;
+  size_t min_len, max_len; /* STRING, in bytes; max_len 0 = unbounded */
+  gf_string_rule rule;
+  const char *const *enum_values; /* STRING: NULL-terminated set, or NULL */
+  int64_t min_value, max_value;   /* INT */
+} gf_member;
+
+struct gf_shape {
+  const char *name; /* shape name of the service model */
+  size_t size;      /* sizeof the C struct */
+  const gf_member *members;
+  size_t member_count;
+};
+
+/* Shapes of the operations' requests and responses, by operation. */
+extern const gf_shape *const gf_request_shapes[GF_OPERATION_COUNT];
+extern const gf_shape *const gf_response_shapes[GF_OPERATION_COUNT];
+
+extern const gf_shape gf_shape_security_configuration;
+extern const gf_shape gf_shape_encryption_configuration;
+extern const gf_shape gf_shape_data_catalog_encryption_settings;
+
+/* Frees what `obj` points to (not `obj` itself). */
+void gf_shape_free_members(const gf_shape *shape, void *obj);
+
+/* Frees what `obj` points to, then `obj`.  NULL is allowed. */
+void gf_shape_free(const gf_shape *shape, void *obj);
+
+/* Deep-copies `src` into `dst` (shape->size bytes).  Returns 0, or -1 when
+ * out of memory, leaving `dst` holding nothing that needs freeing. */
+int gf_shape_copy(const gf_shape *shape, void *dst, const void *src);
+
+/* A new deep copy of `src` (NULL when out of memory). */
+void *gf_shape_dup(const gf_shape *shape, const void *src);
+
+/* Typed access to a member's storage. */
+#define GF_MEMBER_PTR(obj, off) ((void *)((char *)(obj) + (off)))
+#define GF_MEMBER_CPTR(obj, off) ((const void *)((const char *)(obj) + (off)))
+
+/* snprintf for member paths: truncates silently (paths of this API are
+ * short; a truncated one still names where to look). */
+void gf_path_format(char *out, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Parses `len` bytes as exactly one JSON value (surrounding whitespace
+ * allowed, nothing else).  A new tree, or NULL. */
+cJSON *gf_json_parse_all(const char *text, size_t len);
+
+/* ---- validation (validate.c) ------------------------------------------- */
+
+#define GF_MAX_VIOLATIONS 8
+
+/* One broken constraint: where (in both spellings) and what. */
+typedef struct gf_violation {
+  char aws_path[256];  /* encryptionConfiguration.s3Encryption.1.member.kmsKeyArn */
+  char wire_path[256]; /* EncryptionConfiguration.S3Encryption[0].KmsKeyArn */
+  char rule[160];      /* Member must have length less than or equal to 255 */
+  int is_null;         /* "Value null at ..." */
+} gf_violation;
+
+typedef struct gf_violations {
+  size_t count; /* all found, possibly more than stored */
+  gf_violation items[GF_MAX_VIOLATIONS];
+} gf_violations;
+
+/* Checks every constraint of `shape` on `obj`, adding what is broken to
+ * `v` (which the caller zeroes).  Returns the number of violations. */
+size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v);
+
+/* Adds one violation by hand (for rules no shape can state). */
+void gf_violation_add(gf_violations *v, const char *aws_path, const char *wire_path,
+                      int is_null, const char *rule);
+
+/* Sets `err` to InvalidInputException with AWS's message for `v`:
+ * "1 validation error detected: Value at 'name' failed to satisfy
+ * constraint: Member must ...; ...".  Returns GF_INVALID_INPUT. */
+gf_status gf_violations_to_error(const gf_violations *v, gf_error *err);
+
+/* Whether `s` (`len` bytes) is UTF-8 matching the single-line pattern. */
+int gf_is_single_line(const char *s, size_t len);
+
+/* Validates a request of `op` (NULL request: all absent) in one call. */
+gf_status gf_validate_request(gf_operation op, const void *request, gf_error *err);
+
+#endif

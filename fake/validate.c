@@ -1,0 +1,263 @@
+/*
+ * validate.c - the constraints of the shape model, checked on C structs,
+ * and AWS's wording for what is broken.
+ */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "gluefake/sys/backend.h"
+#include "shapes.h"
+
+/* Decodes one UTF-8 sequence strictly (no overlongs, no surrogates, nothing
+ * above U+10FFFF).  Returns its length and sets *cp, or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+  unsigned long c = s[0];
+  size_t n;
+  unsigned long min;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  } else if ((c & 0xE0) == 0xC0) {
+    n = 2, c &= 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3, c &= 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4, c &= 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (n > len)
+    return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[i] & 0x3F);
+  }
+  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return n;
+}
+
+/* Walks `s` as UTF-8; returns 0 when invalid, else 1, with *single_line
+ * telling whether every code point is in the single-line set and
+ * *has_line_break whether a Java regex '.' would stop somewhere. */
+static int utf8_scan(const char *s, size_t len, int *single_line, int *has_line_break)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  *single_line = 1;
+  *has_line_break = 0;
+  for (size_t i = 0; i < len;) {
+    unsigned long cp;
+    size_t n = utf8_decode(p + i, len - i, &cp);
+    if (n == 0)
+      return 0;
+    if (!(cp == 0x09 || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+          cp >= 0x10000))
+      *single_line = 0;
+    if (cp == '\n' || cp == '\r' || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+      *has_line_break = 1;
+    i += n;
+  }
+  return 1;
+}
+
+int gf_is_single_line(const char *s, size_t len)
+{
+  int single_line, line_break;
+  return utf8_scan(s, len, &single_line, &line_break) && single_line;
+}
+
+void gf_path_format(char *out, size_t size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out, size, fmt, ap);
+  va_end(ap);
+}
+
+static const char single_line_pattern[] =
+    "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
+
+void gf_violation_add(gf_violations *v, const char *aws_path, const char *wire_path,
+                      int is_null, const char *rule)
+{
+  if (v->count < GF_MAX_VIOLATIONS) {
+    gf_violation *item = &v->items[v->count];
+    snprintf(item->aws_path, sizeof item->aws_path, "%s", aws_path);
+    snprintf(item->wire_path, sizeof item->wire_path, "%s", wire_path);
+    snprintf(item->rule, sizeof item->rule, "%s", rule);
+    item->is_null = is_null;
+  }
+  v->count++;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int is_json_text(const char *s, size_t len)
+{
+  cJSON *doc = gf_json_parse_all(s, len);
+  cJSON_Delete(doc);
+  return doc != NULL;
+}
+
+static void check_string(const gf_member *m, const char *s, const char *aws_path,
+                         const char *wire_path, gf_violations *v)
+{
+  char rule[160];
+  size_t len = strlen(s);
+  int single_line, line_break;
+  if (!utf8_scan(s, len, &single_line, &line_break)) {
+    gf_violation_add(v, aws_path, wire_path, 0, "Member must be valid UTF-8");
+    return;
+  }
+  if (len < m->min_len) {
+    snprintf(rule, sizeof rule, "Member must have length greater than or equal to %zu",
+             m->min_len);
+    gf_violation_add(v, aws_path, wire_path, 0, rule);
+  }
+  if (m->max_len && len > m->max_len) {
+    snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu",
+             m->max_len);
+    gf_violation_add(v, aws_path, wire_path, 0, rule);
+  }
+  const char *pattern = NULL;
+  switch (m->rule) {
+  case GF_RULE_SINGLE_LINE:
+    if (!single_line)
+      pattern = single_line_pattern;
+    break;
+  case GF_RULE_KMS_ARN:
+    if (!starts_with(s, "arn:aws:kms:") || line_break)
+      pattern = "arn:aws:kms:.*";
+    break;
+  case GF_RULE_GLUE_ARN:
+    if (!(starts_with(s, "arn:aws:glue:") || starts_with(s, "arn:aws-us-gov:glue:") ||
+          starts_with(s, "arn:aws-cn:glue:")) ||
+        line_break)
+      pattern = "arn:(aws|aws-us-gov|aws-cn):glue:.*";
+    break;
+  case GF_RULE_JSON_TEXT:
+    if (len >= m->min_len && (!m->max_len || len <= m->max_len) && !is_json_text(s, len))
+      gf_violation_add(v, aws_path, wire_path, 0, "Member must be a valid JSON document");
+    break;
+  case GF_RULE_NONE:
+    break;
+  }
+  if (pattern) {
+    snprintf(rule, sizeof rule, "Member must satisfy regular expression pattern: %s", pattern);
+    gf_violation_add(v, aws_path, wire_path, 0, rule);
+  }
+  if (m->enum_values) {
+    for (const char *const *e = m->enum_values; *e; e++)
+      if (strcmp(*e, s) == 0)
+        return;
+    int n = snprintf(rule, sizeof rule, "Member must satisfy enum value set: [");
+    for (const char *const *e = m->enum_values; *e && n > 0 && (size_t)n < sizeof rule; e++)
+      n += snprintf(rule + n, sizeof rule - (size_t)n, "%s%s", e == m->enum_values ? "" : ", ",
+                    *e);
+    if (n > 0 && (size_t)n < sizeof rule)
+      snprintf(rule + n, sizeof rule - (size_t)n, "]");
+    gf_violation_add(v, aws_path, wire_path, 0, rule);
+  }
+}
+
+static void validate_object(const gf_shape *shape, const void *obj, const char *aws_prefix,
+                            const char *wire_prefix, gf_violations *v)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    char aws_path[256], wire_path[256];
+    gf_path_format(aws_path, sizeof aws_path, "%s%s%s", aws_prefix, *aws_prefix ? "." : "",
+             m->aws_path);
+    gf_path_format(wire_path, sizeof wire_path, "%s%s%s", wire_prefix, *wire_prefix ? "." : "",
+             m->wire);
+    const void *value = GF_MEMBER_CPTR(obj, m->offset);
+    switch (m->kind) {
+    case GF_KIND_STRING: {
+      const char *s = *(const char *const *)value;
+      if (s)
+        check_string(m, s, aws_path, wire_path, v);
+      else if (m->required)
+        gf_violation_add(v, aws_path, wire_path, 1, "Member must not be null");
+      break;
+    }
+    case GF_KIND_INT: {
+      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
+        break;
+      int64_t n = *(const int64_t *)value;
+      char rule[96];
+      if (n < m->min_value) {
+        snprintf(rule, sizeof rule, "Member must have value greater than or equal to %lld",
+                 (long long)m->min_value);
+        gf_violation_add(v, aws_path, wire_path, 0, rule);
+      } else if (n > m->max_value) {
+        snprintf(rule, sizeof rule, "Member must have value less than or equal to %lld",
+                 (long long)m->max_value);
+        gf_violation_add(v, aws_path, wire_path, 0, rule);
+      }
+      break;
+    }
+    case GF_KIND_STRUCT: {
+      const void *inner = *(const void *const *)value;
+      if (inner)
+        validate_object(m->shape, inner, aws_path, wire_path, v);
+      else if (m->required)
+        gf_violation_add(v, aws_path, wire_path, 1, "Member must not be null");
+      break;
+    }
+    case GF_KIND_LIST: {
+      const char *items = *(const char *const *)value;
+      size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
+      for (size_t j = 0; items && j < count; j++) {
+        char aws_item[256], wire_item[256];
+        gf_path_format(aws_item, sizeof aws_item, "%s.%zu.member", aws_path, j + 1);
+        gf_path_format(wire_item, sizeof wire_item, "%s[%zu]", wire_path, j);
+        validate_object(m->shape, items + j * m->shape->size, aws_item, wire_item, v);
+      }
+      break;
+    }
+    case GF_KIND_BOOL:
+    case GF_KIND_TIMESTAMP:
+      break;
+    }
+  }
+}
+
+size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v)
+{
+  size_t before = v->count;
+  validate_object(shape, obj, "", "", v);
+  return v->count - before;
+}
+
+gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
+{
+  char message[GF_MAX_VIOLATIONS * 600 + 64];
+  int n = snprintf(message, sizeof message, "%zu validation error%s detected: ", v->count,
+                   v->count == 1 ? "" : "s");
+  size_t shown = v->count < GF_MAX_VIOLATIONS ? v->count : GF_MAX_VIOLATIONS;
+  for (size_t i = 0; i < shown && n > 0 && (size_t)n < sizeof message; i++) {
+    const gf_violation *item = &v->items[i];
+    n += snprintf(message + n, sizeof message - (size_t)n,
+                  "%sValue%s at '%s' failed to satisfy constraint: %s", i ? "; " : "",
+                  item->is_null ? " null" : "", item->aws_path, item->rule);
+  }
+  return gf_error_set(err, GF_INVALID_INPUT, "%s", message);
+}
+
+gf_status gf_validate_request(gf_operation op, const void *request, gf_error *err)
+{
+  gf_violations v;
+  v.count = 0;
+  if (gf_shape_validate(gf_request_shapes[op], request, &v))
+    return gf_violations_to_error(&v, err);
+  return GF_OK;
+}

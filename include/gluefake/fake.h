@@ -1,0 +1,77 @@
+/*
+ * gluefake/fake.h - the fake: an in-memory implementation of the nine
+ * operations with AWS's validation rules and errors.
+ *
+ *     gf_fake *fake = gf_fake_new(NULL, &err);
+ *     gf_backend *glue = gf_fake_backend(fake);   // hand this to client code
+ *     ...
+ *     gf_fake_free(fake);
+ *
+ * A fake is safe to call from many threads at once (one lock per fake);
+ * separate fakes share nothing.
+ */
+#ifndef GLUEFAKE_FAKE_H
+#define GLUEFAKE_FAKE_H
+
+#include "client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gf_fake gf_fake;
+
+#define GF_DEFAULT_ACCOUNT_ID "123456789012"
+#define GF_NO_LIMIT SIZE_MAX
+
+/* Creates an empty fake for `account_id` (12 digits; NULL for
+ * GF_DEFAULT_ACCOUNT_ID) on real time, with no limit.  Returns a new fake
+ * owned by the caller (free with gf_fake_free()), or NULL with `err` set:
+ * GF_INVALID_INPUT for a bad account id, GF_INTERNAL_SERVICE when out of
+ * memory.  `account_id` is copied. */
+gf_fake *gf_fake_new(const char *account_id, gf_error *err);
+
+/* Frees the fake and everything it stores.  NULL is allowed.  Any
+ * gf_backend * obtained from it becomes invalid. */
+void gf_fake_free(gf_fake *fake);
+
+/* The fake as a backend for client code.  Borrowed: valid until
+ * gf_fake_free(); gf_backend_free() on it frees the fake. */
+gf_backend *gf_fake_backend(gf_fake *fake);
+
+/* Empties the store (configurations, catalog settings, policies) and goes
+ * back to the account id given at creation, real time and no limit. */
+void gf_fake_reset(gf_fake *fake);
+
+/* Changes the account id, which is also the default CatalogId and part of
+ * the default resource ARN.  GF_INVALID_INPUT unless 12 ASCII digits. */
+gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err);
+
+/* Copies the account id (12 digits and a NUL) into `buf`. */
+void gf_fake_account_id(gf_fake *fake, char buf[13]);
+
+/* Fixes the clock: the next timestamp taken is `now`, and every reading
+ * adds `step` (seconds, may be 0) for the one after.  Both must be finite
+ * and now >= 0 (else GF_INVALID_INPUT), so that every timestamp a test sees
+ * is known in advance. */
+gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *err);
+
+/* Goes back to real time (the default). */
+void gf_fake_set_real_clock(gf_fake *fake);
+
+/* Reads the clock as the fake would for a timestamp (advancing a fixed
+ * clock by its step). */
+double gf_fake_now(gf_fake *fake);
+
+/* CreateSecurityConfiguration fails with ResourceNumberLimitExceeded once
+ * `limit` configurations exist.  GF_NO_LIMIT (the default) for none. */
+void gf_fake_set_security_configuration_limit(gf_fake *fake, size_t limit);
+
+/* How many security configurations the fake holds. */
+size_t gf_fake_security_configuration_count(gf_fake *fake);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

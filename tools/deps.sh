@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh GROUP... - makes sure the Debian packages a make target needs are
+# installed: installs the missing ones with apt-get when run as root,
+# otherwise prints the exact command to run and fails.
+#   build: compiling the library     test: make test
+#   check: sanitizers, valgrind, coverage
+set -e
+pkgs=""
+for group in "$@"; do
+  case "$group" in
+    build) pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev" ;;
+    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libcmocka-dev" ;;
+    check) pkgs="$pkgs clang libclang-rt-14-dev valgrind gcovr" ;;
+    *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
+  esac
+done
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    case " $missing " in *" $p "*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq $missing >&2
+else
+  echo "missing Debian packages:$missing" >&2
+  echo "install them with:  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
