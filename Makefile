@@ -82,7 +82,7 @@ memcheck:
 	$(MAKE) BUILD=build/memcheck OPT="-O0 -g" \
 	  RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all" test
 
-$(BUILD)/demo: tools/demo.c $(BUILD)/libgluefake.a
+$(BUILD)/demo: examples/demo.c $(BUILD)/libgluefake.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
 
 run demo: all $(BUILD)/demo
