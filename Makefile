@@ -56,6 +56,14 @@ $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libgluefake.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
 
+# The example client module is linked into its own test.
+$(BUILD)/obj/glue_client.o: examples/glue_client.c examples/glue_client.h $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/tests/test_glue_client: tests/test_glue_client.c $(BUILD)/obj/glue_client.o $(BUILD)/libgluefake.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -Iexamples $< -o $@ $(BUILD)/obj/glue_client.o $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+
 # The README's example is extracted and run, so that it cannot rot.
 $(BUILD)/tests/readme_example.c: README.md
 	@mkdir -p $(dir $@)
@@ -66,7 +74,7 @@ $(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(BUILD)/libgluef
 # Public headers must compile as C++ too.
 $(BUILD)/headers-cxx.o: $(HEADERS)
 	@mkdir -p $(dir $@)
-	printf '#include "gluefake.h"\n#include "gluefake/sys/backend.h"\n#include "gluefake/sys/alloc.h"\nint main() { gf_backend b = GF_BACKEND_INIT; (void)b; return 0; }\n' | \
+	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <cmocka.h>\n#include "gluefake.h"\n#include "gluefake/cmocka.h"\n#include "gluefake/sys/backend.h"\n#include "gluefake/sys/alloc.h"\nint main() { gf_backend b = GF_BACKEND_INIT; (void)b; return 0; }\n' | \
 	  $${CXX:-c++} -std=c++11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) -x c++ -c - -o $@
 
 test: deps-test $(TESTS) $(BUILD)/headers-cxx.o

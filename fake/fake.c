@@ -11,11 +11,14 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "alloc.h"
+#include "gluefake/calls.h"
 #include "gluefake/fake.h"
+#include "gluefake/faults.h"
 #include "gluefake/sys/backend.h"
 #include "shapes.h"
 #include <uthash.h>
@@ -48,9 +51,17 @@ typedef struct policy_entry {
   UT_hash_handle hh;
 } policy_entry;
 
+/*
+ * A fake is a stack of backends: `front`, what client code holds, hands
+ * every call to the recorder, which logs what the client saw; the recorder
+ * wraps the fault injector, which wraps `store`, the store's own slots.
+ */
 struct gf_fake {
-  gf_backend parent; /* first: a gf_backend * is a gf_fake * */
-  pthread_mutex_t lock;
+  gf_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
+  gf_backend store;
+  gf_faults *faults;
+  gf_recorder *recorder;
+  pthread_mutex_t lock; /* guards everything below */
   char account_id[13];
   char initial_account_id[13];
   int fixed_clock;
@@ -70,7 +81,11 @@ struct gf_fake {
 #define DEFAULT_REGION "us-east-1"
 #define DEFAULT_PAGE_SIZE 100
 
-static gf_fake *fake_of(gf_backend *self) { return (gf_fake *)self; }
+/* The fake whose store slot `self` is. */
+static gf_fake *fake_of(gf_backend *self)
+{
+  return (gf_fake *)(void *)((char *)self - offsetof(gf_fake, store));
+}
 
 static int valid_account_id(const char *id)
 {
@@ -746,7 +761,17 @@ unlock:
 
 /* ---- life cycle and settings --------------------------------------------- */
 
-static void fake_destroy(gf_backend *self) { gf_fake_free(fake_of(self)); }
+/* The front slots: everything goes through the recorder. */
+#define GF_X_FRONT_DEF(Wire, snake, UPPER)                                                 \
+  static gf_status front_##snake(gf_backend *self, const gf_##snake##_request *request,    \
+                                 gf_##snake##_response **out, gf_error *err)               \
+  {                                                                                        \
+    return gf_##snake(gf_recorder_backend(((gf_fake *)self)->recorder), request, out, err);\
+  }
+GF_OPERATIONS(GF_X_FRONT_DEF)
+#undef GF_X_FRONT_DEF
+
+static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
 gf_fake *gf_fake_new(const char *account_id, gf_error *err)
 {
@@ -759,17 +784,36 @@ gf_fake *gf_fake_new(const char *account_id, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
     return NULL;
   }
-  gf_backend vtable = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER) vtable.snake = fake_##snake;
+  gf_backend front = GF_BACKEND_INIT, store = GF_BACKEND_INIT;
+#define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
+  front.snake = front_##snake;                                                             \
+  store.snake = fake_##snake;
   GF_OPERATIONS(GF_X_SLOT_INIT)
 #undef GF_X_SLOT_INIT
-  vtable.destroy = fake_destroy;
-  fake->parent = vtable;
+  front.destroy = front_destroy;
+  fake->front = front;
+  fake->store = store; /* no destroy: the store is freed with its fake */
   pthread_mutex_init(&fake->lock, NULL);
   snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
            account_id ? account_id : GF_DEFAULT_ACCOUNT_ID);
   memcpy(fake->account_id, fake->initial_account_id, sizeof fake->account_id);
   fake->config_limit = GF_NO_LIMIT;
+  if (!(fake->faults = gf_faults_new(&fake->store, err)) ||
+      !(fake->recorder = gf_recorder_new(gf_faults_backend(fake->faults), err))) {
+    gf_fake_free(fake);
+    return NULL;
+  }
+  /* Lets an existing test binary run under faults without recompiling; a
+   * spec that does not parse must not be ignored. */
+  const char *spec = getenv("GLUEFAKE_FAULTS");
+  gf_error why = GF_ERROR_INIT;
+  if (spec && *spec && gf_faults_set(fake->faults, spec, &why) != GF_OK) {
+    fprintf(stderr, "gluefake: GLUEFAKE_FAULTS: %s\n", gf_error_message(&why));
+    gf_error_set(err, why.status, "GLUEFAKE_FAULTS: %s", gf_error_message(&why));
+    gf_error_clear(&why);
+    gf_fake_free(fake);
+    return NULL;
+  }
   return fake;
 }
 
@@ -777,12 +821,18 @@ void gf_fake_free(gf_fake *fake)
 {
   if (!fake)
     return;
+  gf_recorder_free(fake->recorder);
+  gf_faults_free(fake->faults);
   store_clear(fake);
   pthread_mutex_destroy(&fake->lock);
   gf_free(fake);
 }
 
-gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->parent : NULL; }
+gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front : NULL; }
+
+gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
+
+gf_recorder *gf_fake_calls(gf_fake *fake) { return fake->recorder; }
 
 void gf_fake_reset(gf_fake *fake)
 {
@@ -792,6 +842,8 @@ void gf_fake_reset(gf_fake *fake)
   fake->fixed_clock = 0;
   fake->config_limit = GF_NO_LIMIT;
   pthread_mutex_unlock(&fake->lock);
+  gf_faults_clear(fake->faults);
+  gf_calls_clear(fake->recorder);
 }
 
 gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err)

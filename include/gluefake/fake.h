@@ -13,7 +13,9 @@
 #ifndef GLUEFAKE_FAKE_H
 #define GLUEFAKE_FAKE_H
 
+#include "calls.h"
 #include "client.h"
+#include "faults.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,10 +27,13 @@ typedef struct gf_fake gf_fake;
 #define GF_NO_LIMIT SIZE_MAX
 
 /* Creates an empty fake for `account_id` (12 digits; NULL for
- * GF_DEFAULT_ACCOUNT_ID) on real time, with no limit.  Returns a new fake
- * owned by the caller (free with gf_fake_free()), or NULL with `err` set:
- * GF_INVALID_INPUT for a bad account id, GF_INTERNAL_SERVICE when out of
- * memory.  `account_id` is copied. */
+ * GF_DEFAULT_ACCOUNT_ID) on real time, with no limit, an empty call log and
+ * the fault rules of the environment variable GLUEFAKE_FAULTS, if set.
+ * Returns a new fake owned by the caller (free with gf_fake_free()), or
+ * NULL with `err` set: GF_INVALID_INPUT for a bad account id or a
+ * GLUEFAKE_FAULTS that does not parse (also printed on stderr, so that it
+ * is never missed), GF_INTERNAL_SERVICE when out of memory.  `account_id`
+ * is copied. */
 gf_fake *gf_fake_new(const char *account_id, gf_error *err);
 
 /* Frees the fake and everything it stores.  NULL is allowed.  Any
@@ -39,8 +44,17 @@ void gf_fake_free(gf_fake *fake);
  * gf_fake_free(); gf_backend_free() on it frees the fake. */
 gf_backend *gf_fake_backend(gf_fake *fake);
 
-/* Empties the store (configurations, catalog settings, policies) and goes
- * back to the account id given at creation, real time and no limit. */
+/* The fault injector between the call log and the store: set its rules
+ * with gf_faults_set(gf_fake_faults(fake), "...", &err).  Borrowed. */
+gf_faults *gf_fake_faults(gf_fake *fake);
+
+/* The log of every call made through gf_fake_backend(), with what the
+ * client saw (injected faults included).  Borrowed. */
+gf_recorder *gf_fake_calls(gf_fake *fake);
+
+/* Empties the store (configurations, catalog settings, policies), removes
+ * every fault rule, clears the call log, and goes back to the account id
+ * given at creation, real time and no limit. */
 void gf_fake_reset(gf_fake *fake);
 
 /* Changes the account id, which is also the default CatalogId and part of

@@ -1,0 +1,192 @@
+/*
+ * recorder.c - the call log: a decorator that passes every call through to
+ * its inner backend and keeps a deep copy of the request and the outcome.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "gluefake/calls.h"
+#include "gluefake/sys/backend.h"
+#include "shapes.h"
+
+typedef struct record {
+  gf_operation op;
+  void *request;
+  gf_status status;
+  void *response;
+  char *message;
+} record;
+
+struct gf_recorder {
+  gf_backend parent;
+  gf_backend *inner;
+  pthread_mutex_t lock;
+  int enabled;
+  record *log;
+  size_t len, cap;
+  size_t per_op[GF_OPERATION_COUNT];
+};
+
+static void record_clear(record *r)
+{
+  gf_shape_free(gf_request_shapes[r->op], r->request);
+  gf_shape_free(gf_response_shapes[r->op], r->response);
+  gf_free(r->message);
+}
+
+static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *request,
+                               void **out, gf_error *err)
+{
+  pthread_mutex_lock(&rec->lock);
+  int enabled = rec->enabled;
+  pthread_mutex_unlock(&rec->lock);
+  if (!enabled)
+    return gf_call(rec->inner, op, request, out, err);
+
+  /* Copy the request before the call, so that a call the log cannot hold
+   * is refused before it takes effect. */
+  record r = {op, gf_shape_dup(gf_request_shapes[op], request), GF_OK, NULL, NULL};
+  if (!r.request)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory logging the call",
+                        gf_operation_name(op));
+  r.status = gf_call(rec->inner, op, request, out, err);
+  if (r.status == GF_OK)
+    r.response = gf_shape_dup(gf_response_shapes[op], *out); /* NULL if out of memory */
+  else
+    r.message = gf_strdup(gf_error_message(err));
+
+  pthread_mutex_lock(&rec->lock);
+  if (rec->len == rec->cap) {
+    size_t cap = rec->cap ? rec->cap * 2 : 64;
+    record *grown = gf_realloc(rec->log, cap * sizeof *grown);
+    if (grown) {
+      rec->log = grown;
+      rec->cap = cap;
+    }
+  }
+  int stored = rec->len < rec->cap;
+  if (stored) {
+    rec->log[rec->len++] = r;
+    rec->per_op[op]++;
+  }
+  pthread_mutex_unlock(&rec->lock);
+  if (!stored)
+    record_clear(&r);
+  return r.status;
+}
+
+#define GF_X_SLOT_DEF(Wire, snake, UPPER)                                                  \
+  static gf_status recorder_##snake(gf_backend *self, const gf_##snake##_request *request, \
+                                    gf_##snake##_response **out, gf_error *err)            \
+  {                                                                                        \
+    void *response = NULL;                                                                 \
+    gf_status status =                                                                     \
+        recorder_call((gf_recorder *)self, GF_OP_##UPPER, request, &response, err);        \
+    *out = response;                                                                       \
+    return status;                                                                         \
+  }
+GF_OPERATIONS(GF_X_SLOT_DEF)
+#undef GF_X_SLOT_DEF
+
+static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *)self); }
+
+gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
+{
+  gf_recorder *rec = gf_calloc(1, sizeof *rec);
+  if (!rec) {
+    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a recorder");
+    return NULL;
+  }
+  gf_backend vtable = GF_BACKEND_INIT;
+#define GF_X_SLOT_INIT(Wire, snake, UPPER) vtable.snake = recorder_##snake;
+  GF_OPERATIONS(GF_X_SLOT_INIT)
+#undef GF_X_SLOT_INIT
+  vtable.destroy = recorder_destroy;
+  rec->parent = vtable;
+  rec->inner = inner;
+  rec->enabled = 1;
+  pthread_mutex_init(&rec->lock, NULL);
+  return rec;
+}
+
+void gf_recorder_free(gf_recorder *rec)
+{
+  if (!rec)
+    return;
+  gf_calls_clear(rec);
+  gf_free(rec->log);
+  pthread_mutex_destroy(&rec->lock);
+  gf_free(rec);
+}
+
+gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->parent : NULL; }
+
+void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
+{
+  pthread_mutex_lock(&rec->lock);
+  rec->enabled = enabled != 0;
+  pthread_mutex_unlock(&rec->lock);
+}
+
+size_t gf_calls_count(gf_recorder *rec)
+{
+  pthread_mutex_lock(&rec->lock);
+  size_t n = rec->len;
+  pthread_mutex_unlock(&rec->lock);
+  return n;
+}
+
+size_t gf_calls_count_op(gf_recorder *rec, gf_operation op)
+{
+  if ((unsigned)op >= GF_OPERATION_COUNT)
+    return 0;
+  pthread_mutex_lock(&rec->lock);
+  size_t n = rec->per_op[op];
+  pthread_mutex_unlock(&rec->lock);
+  return n;
+}
+
+static void fill(const record *r, gf_call_record *out)
+{
+  out->op = r->op;
+  out->request = r->request;
+  out->status = r->status;
+  out->response = r->response;
+  out->message = r->message;
+}
+
+int gf_calls_get(gf_recorder *rec, size_t index, gf_call_record *out)
+{
+  int found = -1;
+  pthread_mutex_lock(&rec->lock);
+  if (index < rec->len) {
+    fill(&rec->log[index], out);
+    found = 0;
+  }
+  pthread_mutex_unlock(&rec->lock);
+  return found;
+}
+
+int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record *out)
+{
+  int found = -1;
+  pthread_mutex_lock(&rec->lock);
+  for (size_t i = 0; i < rec->len && found != 0; i++)
+    if (rec->log[i].op == op && n-- == 0) {
+      fill(&rec->log[i], out);
+      found = 0;
+    }
+  pthread_mutex_unlock(&rec->lock);
+  return found;
+}
+
+void gf_calls_clear(gf_recorder *rec)
+{
+  pthread_mutex_lock(&rec->lock);
+  for (size_t i = 0; i < rec->len; i++)
+    record_clear(&rec->log[i]);
+  rec->len = 0;
+  memset(rec->per_op, 0, sizeof rec->per_op);
+  pthread_mutex_unlock(&rec->lock);
+}
