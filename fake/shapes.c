@@ -306,6 +306,8 @@ int gf_shape_copy(const gf_shape *shape, void *dst, const void *src)
   }
   for (size_t i = 0; i < shape->member_count; i++) {
     const gf_member *m = &shape->members[i];
+    if (m->kind != GF_KIND_STRING && m->kind != GF_KIND_STRUCT && m->kind != GF_KIND_LIST)
+      continue; /* copied by the memcpy; not a pointer, so never read as one */
     const void *from = *(void *const *)GF_MEMBER_CPTR(src, m->offset);
     void **to = GF_MEMBER_PTR(dst, m->offset);
     if (!from)

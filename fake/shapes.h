@@ -98,7 +98,7 @@ cJSON *gf_json_parse_all(const char *text, size_t len);
 
 /* ---- validation (validate.c) ------------------------------------------- */
 
-#define GF_MAX_VIOLATIONS 8
+#define GF_MAX_VIOLATIONS 32
 
 /* One broken constraint: where (in both spellings) and what. */
 typedef struct gf_violation {
@@ -123,7 +123,8 @@ void gf_violation_add(gf_violations *v, const char *aws_path, const char *wire_p
 
 /* Sets `err` to InvalidInputException with AWS's message for `v`:
  * "1 validation error detected: Value at 'name' failed to satisfy
- * constraint: Member must ...; ...".  Returns GF_INVALID_INPUT. */
+ * constraint: Member must ...; ...", every violation listed up to
+ * GF_MAX_VIOLATIONS, then "; and N more".  Returns GF_INVALID_INPUT. */
 gf_status gf_violations_to_error(const gf_violations *v, gf_error *err);
 
 /* Whether `s` (`len` bytes) is UTF-8 matching the single-line pattern. */

@@ -240,7 +240,7 @@ size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *
 
 gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
 {
-  char message[GF_MAX_VIOLATIONS * 600 + 64];
+  char message[GF_MAX_VIOLATIONS * 700 + 64];
   int n = snprintf(message, sizeof message, "%zu validation error%s detected: ", v->count,
                    v->count == 1 ? "" : "s");
   size_t shown = v->count < GF_MAX_VIOLATIONS ? v->count : GF_MAX_VIOLATIONS;
@@ -250,6 +250,8 @@ gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
                   "%sValue%s at '%s' failed to satisfy constraint: %s", i ? "; " : "",
                   item->is_null ? " null" : "", item->aws_path, item->rule);
   }
+  if (shown < v->count && n > 0 && (size_t)n < sizeof message)
+    snprintf(message + n, sizeof message - (size_t)n, "; and %zu more", v->count - shown);
   return gf_error_set(err, GF_INVALID_INPUT, "%s", message);
 }
 

@@ -50,7 +50,8 @@ gf_backend *gf_faults_backend(gf_faults *faults);
 
 /* Checks a spec without installing it.  GF_OK, or GF_INVALID_INPUT with a
  * message naming the column and what was expected there:
- * "fault spec: column 29: expected an error name or 'off', 'applied(' or 'delay('". */
+ * "fault spec: column 29: expected an action: 'off', an error name, 'applied(' or
+ * 'delay('". */
 gf_status gf_faults_check(const char *spec, gf_error *err);
 
 /* Replaces every rule with those of `spec` (NULL or "" for none) and
