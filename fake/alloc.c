@@ -10,22 +10,37 @@
 
 static gf_allocator current = {malloc, realloc, free};
 
+/* Failed allocations on this thread, so that a NULL from a library that
+ * cannot say why (cJSON's parser) is told apart from bad input. */
+static _Thread_local unsigned long failures;
+
+unsigned long gf_alloc_failures(void) { return failures; }
+
+static void *counted(void *p)
+{
+  if (!p)
+    failures++;
+  return p;
+}
+
+static void *cjson_malloc(size_t size) { return gf_malloc(size); }
+
 void gf_set_allocator(const gf_allocator *allocator)
 {
   static const gf_allocator system_allocator = {malloc, realloc, free};
   current = allocator ? *allocator : system_allocator;
   /* cJSON_InitHooks only uses realloc when malloc and free are the
    * system's; with custom hooks it falls back to malloc+copy. */
-  cJSON_Hooks hooks = {current.malloc_fn, current.free_fn};
+  cJSON_Hooks hooks = {cjson_malloc, gf_free};
   cJSON_InitHooks(allocator ? &hooks : NULL);
 }
 
-void *gf_malloc(size_t size) { return current.malloc_fn(size ? size : 1); }
+void *gf_malloc(size_t size) { return counted(current.malloc_fn(size ? size : 1)); }
 
 void *gf_calloc(size_t count, size_t size)
 {
   if (size && count > SIZE_MAX / size)
-    return NULL;
+    return counted(NULL);
   size_t bytes = count * size;
   void *p = gf_malloc(bytes);
   if (p)
@@ -33,7 +48,10 @@ void *gf_calloc(size_t count, size_t size)
   return p;
 }
 
-void *gf_realloc(void *ptr, size_t size) { return current.realloc_fn(ptr, size ? size : 1); }
+void *gf_realloc(void *ptr, size_t size)
+{
+  return counted(current.realloc_fn(ptr, size ? size : 1));
+}
 
 void gf_free(void *ptr)
 {

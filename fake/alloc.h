@@ -17,6 +17,12 @@ void gf_free(void *ptr);
 char *gf_strdup(const char *s);
 char *gf_strndup(const char *s, size_t len);
 
+/* How many allocations have failed on this thread so far: compare before
+ * and after a call that returns NULL both for bad input and for lack of
+ * memory.  (cJSON counts only under gf_set_allocator(), when its hooks are
+ * ours.) */
+unsigned long gf_alloc_failures(void);
+
 /* uthash, built so that running out of memory is reported, not fatal. */
 #define HASH_NONFATAL_OOM 1
 #define uthash_malloc(sz) gf_malloc(sz)

@@ -125,6 +125,7 @@ static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *o
       if (m->kind == GF_KIND_BOOL && m->required) {
         gf_violations v;
         v.count = 0;
+        v.out_of_memory = 0;
         gf_violation_add(&v, aws_path, wire_path, 1, "Member must not be null");
         return gf_violations_to_error(&v, err);
       }
@@ -348,7 +349,10 @@ static gf_status run(gf_backend *backend, const char *operation, const char *bod
   gf_status status = scan_body(body, body_len, err);
   if (status != GF_OK)
     return status;
+  unsigned long failures = gf_alloc_failures();
   cJSON *json = body_len ? gf_json_parse_all(body, body_len) : cJSON_CreateObject();
+  if (!json && gf_alloc_failures() != failures)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory parsing the request");
   if (!json)
     return gf_error_set(err, GF_SERIALIZATION, "Request body is not valid JSON");
   if (!cJSON_IsObject(json)) {

@@ -21,293 +21,30 @@
 #include "gluefake/faults.h"
 #include "gluefake/sys/backend.h"
 #include "shapes.h"
-#include <uthash.h>
-
-typedef struct config_entry {
-  gf_security_configuration config; /* owned deep copy; config.name is the key */
-  uint64_t seq;                      /* creation order, never reused */
-  UT_hash_handle hh;
-} config_entry;
-
-/* Position of a configuration in the listing order.  Deleted entries stay
- * as tombstones (entry NULL) until compaction, so that seq stays sorted and
- * a NextToken can resume with a binary search. */
-typedef struct order_slot {
-  uint64_t seq;
-  config_entry *entry;
-} order_slot;
-
-typedef struct catalog_entry {
-  char *catalog_id;                            /* key */
-  gf_data_catalog_encryption_settings settings; /* owned deep copy, as put */
-  UT_hash_handle hh;
-} catalog_entry;
-
-typedef struct policy_entry {
-  char *resource_arn; /* key */
-  char *document;     /* byte for byte as put */
-  char hash[32];
-  double create_time, update_time;
-  UT_hash_handle hh;
-} policy_entry;
+#include "store.h"
 
 /*
  * A fake is a stack of backends: `front`, what client code holds, hands
  * every call to the recorder, which logs what the client saw; the recorder
- * wraps the fault injector, which wraps `store`, the store's own slots.
+ * wraps the fault injector, which wraps `store_slots`, the store's own
+ * operations.
  */
 struct gf_fake {
   gf_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
-  gf_backend store;
+  gf_backend store_slots;
   gf_faults *faults;
   gf_recorder *recorder;
-  pthread_mutex_t lock; /* guards everything below */
-  char account_id[13];
   char initial_account_id[13];
-  int fixed_clock;
-  double clock_now, clock_step;
-  size_t config_limit;
-
-  config_entry *configs;
-  order_slot *order;
-  size_t order_len, order_cap, tombstones;
-  uint64_t next_seq;
-  uint64_t generation; /* bumped by reset: tokens of an earlier store are stale */
-
-  catalog_entry *catalogs;
-  policy_entry *policies;
+  pthread_mutex_t lock; /* guards `st` */
+  gf_store st;
 };
 
-#define DEFAULT_REGION "us-east-1"
 #define DEFAULT_PAGE_SIZE 100
 
 /* The fake whose store slot `self` is. */
 static gf_fake *fake_of(gf_backend *self)
 {
-  return (gf_fake *)(void *)((char *)self - offsetof(gf_fake, store));
-}
-
-static int valid_account_id(const char *id)
-{
-  if (!id || strlen(id) != 12)
-    return 0;
-  for (int i = 0; i < 12; i++)
-    if (id[i] < '0' || id[i] > '9')
-      return 0;
-  return 1;
-}
-
-/* Reads the clock; the caller holds the lock. */
-static double clock_read(gf_fake *fake)
-{
-  if (fake->fixed_clock) {
-    double now = fake->clock_now;
-    fake->clock_now += fake->clock_step;
-    return now;
-  }
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (double)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / 1000.0;
-}
-
-static void default_resource_arn(const gf_fake *fake, char buf[64])
-{
-  snprintf(buf, 64, "arn:aws:glue:" DEFAULT_REGION ":%s:catalog", fake->account_id);
-}
-
-/* ---- hashing: policy hashes and NextTokens ------------------------------ */
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-  const unsigned char *p = data;
-  for (size_t i = 0; i < len; i++) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* 16 bytes -> 22 characters of unpadded base64url. */
-static void encode16(const unsigned char in[16], char out[23])
-{
-  int o = 0;
-  for (int i = 0; i < 16; i += 3) {
-    uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < 16)
-      v |= (uint32_t)in[i + 1] << 8;
-    if (i + 2 < 16)
-      v |= in[i + 2];
-    int chars = i + 2 < 16 ? 4 : 2;
-    for (int c = 0; c < chars; c++)
-      out[o++] = b64[(v >> (18 - 6 * c)) & 63];
-  }
-  out[o] = '\0';
-}
-
-static int decode16(const char *in, unsigned char out[16])
-{
-  if (strlen(in) != 22)
-    return -1;
-  uint32_t acc = 0;
-  int bits = 0, o = 0;
-  for (int i = 0; i < 22; i++) {
-    const char *p = strchr(b64, in[i]);
-    if (!p || !in[i])
-      return -1;
-    acc = (acc << 6) | (uint32_t)(p - b64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (o < 16)
-        out[o++] = (unsigned char)(acc >> bits);
-      acc &= (1u << bits) - 1;
-    }
-  }
-  return acc == 0 ? 0 : -1; /* the 4 spare bits must be zero: one spelling per token */
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-  for (int i = 0; i < 8; i++)
-    p[i] = (unsigned char)(v >> (56 - 8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-/* A deterministic hash of a policy document, the same in every process. */
-static void policy_hash(const char *document, char out[32])
-{
-  unsigned char raw[16];
-  size_t len = strlen(document);
-  put_u64(raw, fnv1a(0xcbf29ce484222325ULL, document, len));
-  put_u64(raw + 8, fnv1a(0x84222325cbf29ce4ULL, document, len));
-  encode16(raw, out);
-}
-
-/* What makes a token this store's: its account, its generation, the
- * cursor.  Not a secret - only a guard against forged and stale tokens. */
-static uint64_t token_check(const gf_fake *fake, uint64_t cursor)
-{
-  unsigned char buf[16];
-  put_u64(buf, cursor);
-  put_u64(buf + 8, fake->generation);
-  uint64_t h = fnv1a(0x9e3779b97f4a7c15ULL, "gluefake-token", 14);
-  h = fnv1a(h, fake->account_id, strlen(fake->account_id));
-  return fnv1a(h, buf, sizeof buf);
-}
-
-static void token_encode(const gf_fake *fake, uint64_t cursor, char out[23])
-{
-  unsigned char raw[16];
-  put_u64(raw, cursor);
-  put_u64(raw + 8, token_check(fake, cursor));
-  encode16(raw, out);
-}
-
-/* Returns 0 and the cursor (seq of the last item already listed) when the
- * token was issued by this store since its last reset. */
-static int token_decode(const gf_fake *fake, const char *token, uint64_t *cursor)
-{
-  unsigned char raw[16];
-  if (decode16(token, raw) != 0)
-    return -1;
-  uint64_t c = get_u64(raw);
-  if (get_u64(raw + 8) != token_check(fake, c) || c >= fake->next_seq)
-    return -1;
-  *cursor = c;
-  return 0;
-}
-
-/* ---- the store ----------------------------------------------------------- */
-
-static void free_config_entry(config_entry *e)
-{
-  if (e) {
-    gf_shape_free_members(&gf_shape_security_configuration, &e->config);
-    gf_free(e);
-  }
-}
-
-static void free_catalog_entry(catalog_entry *e)
-{
-  if (e) {
-    gf_free(e->catalog_id);
-    gf_shape_free_members(&gf_shape_data_catalog_encryption_settings, &e->settings);
-    gf_free(e);
-  }
-}
-
-static void free_policy_entry(policy_entry *e)
-{
-  if (e) {
-    gf_free(e->resource_arn);
-    gf_free(e->document);
-    gf_free(e);
-  }
-}
-
-/* Empties the store; the caller holds the lock (or owns the fake). */
-static void store_clear(gf_fake *fake)
-{
-  config_entry *c, *ctmp;
-  HASH_ITER(hh, fake->configs, c, ctmp)
-  {
-    HASH_DEL(fake->configs, c);
-    free_config_entry(c);
-  }
-  catalog_entry *k, *ktmp;
-  HASH_ITER(hh, fake->catalogs, k, ktmp)
-  {
-    HASH_DEL(fake->catalogs, k);
-    free_catalog_entry(k);
-  }
-  policy_entry *p, *ptmp;
-  HASH_ITER(hh, fake->policies, p, ptmp)
-  {
-    HASH_DEL(fake->policies, p);
-    free_policy_entry(p);
-  }
-  gf_free(fake->order);
-  fake->order = NULL;
-  fake->order_len = fake->order_cap = fake->tombstones = 0;
-  fake->next_seq = 0;
-  fake->generation++;
-}
-
-/* First index in the order whose seq is greater than `cursor`. */
-static size_t order_after(const gf_fake *fake, uint64_t cursor)
-{
-  size_t lo = 0, hi = fake->order_len;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (fake->order[mid].seq <= cursor)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-/* Drops tombstones once they are the majority, so that listing stays
- * linear in the number of live configurations. */
-static void order_compact(gf_fake *fake)
-{
-  if (fake->tombstones < 64 || fake->tombstones * 2 < fake->order_len)
-    return;
-  size_t kept = 0;
-  for (size_t i = 0; i < fake->order_len; i++)
-    if (fake->order[i].entry)
-      fake->order[kept++] = fake->order[i];
-  fake->order_len = kept;
-  fake->tombstones = 0;
+  return (gf_fake *)(void *)((char *)self - offsetof(gf_fake, store_slots));
 }
 
 /* ---- operations ---------------------------------------------------------- */
@@ -329,9 +66,9 @@ static gf_status fake_get_data_catalog_encryption_settings(
 
   gf_get_data_catalog_encryption_settings_response *resp = gf_calloc(1, sizeof *resp);
   pthread_mutex_lock(&fake->lock);
-  const char *catalog_id = req->catalog_id ? req->catalog_id : fake->account_id;
+  const char *catalog_id = req->catalog_id ? req->catalog_id : fake->st.account_id;
   catalog_entry *entry;
-  HASH_FIND_STR(fake->catalogs, catalog_id, entry);
+  HASH_FIND_STR(fake->st.catalogs, catalog_id, entry);
   /* A catalog never set, or a member never put, reads as the default. */
   gf_data_catalog_encryption_settings view = {&default_at_rest, &default_password};
   if (entry && entry->settings.encryption_at_rest)
@@ -371,16 +108,16 @@ static gf_status fake_put_data_catalog_encryption_settings(
 
   gf_status status = GF_OK;
   pthread_mutex_lock(&fake->lock);
-  const char *catalog_id = req->catalog_id ? req->catalog_id : fake->account_id;
+  const char *catalog_id = req->catalog_id ? req->catalog_id : fake->st.account_id;
   catalog_entry *entry;
-  HASH_FIND_STR(fake->catalogs, catalog_id, entry);
+  HASH_FIND_STR(fake->st.catalogs, catalog_id, entry);
   if (entry) {
     /* Swap the settings in; the old ones leave with `fresh`. */
     gf_data_catalog_encryption_settings old = entry->settings;
     entry->settings = fresh->settings;
     fresh->settings = old;
   } else if ((fresh->catalog_id = gf_strdup(catalog_id)) != NULL) {
-    HASH_ADD_KEYPTR(hh, fake->catalogs, fresh->catalog_id, strlen(fresh->catalog_id), fresh);
+    HASH_ADD_KEYPTR(hh, fake->st.catalogs, fresh->catalog_id, strlen(fresh->catalog_id), fresh);
     if (fresh->hh.tbl)
       fresh = NULL; /* now the store's */
     else
@@ -390,7 +127,7 @@ static gf_status fake_put_data_catalog_encryption_settings(
   }
   pthread_mutex_unlock(&fake->lock);
 
-  free_catalog_entry(fresh);
+  gf_store_free_catalog(fresh);
   if (status != GF_OK) {
     gf_free(resp);
     return status;
@@ -408,28 +145,30 @@ static gf_status fake_put_resource_policy(gf_backend *self,
   if (gf_validate_request(GF_OP_PUT_RESOURCE_POLICY, req, err))
     return err->status;
 
-  char hash[32];
-  policy_hash(req->policy_in_json, hash);
+  char computed[GF_HASH_SIZE];
+  gf_policy_hash(req->policy_in_json, computed);
   gf_put_resource_policy_response *resp = gf_calloc(1, sizeof *resp);
   policy_entry *fresh = gf_calloc(1, sizeof *fresh);
   char *document = gf_strdup(req->policy_in_json);
+  char *hash = gf_strdup(computed);
   if (resp)
-    resp->policy_hash = gf_strdup(hash);
-  if (!resp || !resp->policy_hash || !fresh || !document) {
+    resp->policy_hash = gf_strdup(computed);
+  if (!resp || !resp->policy_hash || !fresh || !document || !hash) {
     gf_put_resource_policy_response_free(resp);
     gf_free(fresh);
     gf_free(document);
+    gf_free(hash);
     return out_of_memory(err, "PutResourcePolicy");
   }
 
   gf_status status = GF_OK;
   char default_arn[64];
   pthread_mutex_lock(&fake->lock);
-  default_resource_arn(fake, default_arn);
+  gf_store_default_arn(&fake->st, default_arn);
   const char *arn = req->resource_arn ? req->resource_arn : default_arn;
   const char *exists = req->policy_exists_condition;
   policy_entry *entry;
-  HASH_FIND_STR(fake->policies, arn, entry);
+  HASH_FIND_STR(fake->st.policies, arn, entry);
   if (entry && exists && strcmp(exists, GF_POLICY_NOT_EXIST) == 0) {
     status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
                           "A policy already exists for resource '%s' "
@@ -452,31 +191,34 @@ static gf_status fake_put_resource_policy(gf_backend *self,
                           "policy of resource '%s'",
                           req->policy_hash_condition, arn);
   } else if (entry) {
+    /* Swap the new document and hash in; the old ones are freed below. */
     char *old = entry->document;
     entry->document = document;
     document = old;
-    memcpy(entry->hash, hash, sizeof hash);
-    entry->update_time = clock_read(fake);
+    old = entry->hash;
+    entry->hash = hash;
+    hash = old;
+    entry->update_time = gf_store_clock_read(&fake->st);
   } else if ((fresh->resource_arn = gf_strdup(arn)) == NULL) {
     status = out_of_memory(err, "PutResourcePolicy");
   } else {
-    fresh->document = document;
-    memcpy(fresh->hash, hash, sizeof hash);
-    HASH_ADD_KEYPTR(hh, fake->policies, fresh->resource_arn, strlen(fresh->resource_arn),
+    HASH_ADD_KEYPTR(hh, fake->st.policies, fresh->resource_arn, strlen(fresh->resource_arn),
                     fresh);
     if (fresh->hh.tbl) {
-      fresh->create_time = fresh->update_time = clock_read(fake);
+      fresh->document = document;
+      fresh->hash = hash;
+      fresh->create_time = fresh->update_time = gf_store_clock_read(&fake->st);
       fresh = NULL;
-      document = NULL;
+      document = hash = NULL;
     } else {
-      fresh->document = NULL;
       status = out_of_memory(err, "PutResourcePolicy");
     }
   }
   pthread_mutex_unlock(&fake->lock);
 
-  free_policy_entry(fresh);
+  gf_store_free_policy(fresh);
   gf_free(document);
+  gf_free(hash);
   if (status != GF_OK) {
     gf_put_resource_policy_response_free(resp);
     return status;
@@ -498,10 +240,10 @@ static gf_status fake_get_resource_policy(gf_backend *self,
   gf_get_resource_policy_response *resp = NULL;
   char default_arn[64];
   pthread_mutex_lock(&fake->lock);
-  default_resource_arn(fake, default_arn);
+  gf_store_default_arn(&fake->st, default_arn);
   const char *arn = req->resource_arn ? req->resource_arn : default_arn;
   policy_entry *entry;
-  HASH_FIND_STR(fake->policies, arn, entry);
+  HASH_FIND_STR(fake->st.policies, arn, entry);
   if (!entry) {
     status = gf_error_set(err, GF_ENTITY_NOT_FOUND, "Policy not found for resource '%s'", arn);
   } else {
@@ -532,9 +274,9 @@ static gf_status fake_delete_resource_policy(gf_backend *self,
   char default_arn[64];
   policy_entry *entry;
   pthread_mutex_lock(&fake->lock);
-  default_resource_arn(fake, default_arn);
+  gf_store_default_arn(&fake->st, default_arn);
   const char *arn = req->resource_arn ? req->resource_arn : default_arn;
-  HASH_FIND_STR(fake->policies, arn, entry);
+  HASH_FIND_STR(fake->st.policies, arn, entry);
   if (!entry) {
     status = gf_error_set(err, GF_ENTITY_NOT_FOUND, "Policy not found for resource '%s'", arn);
   } else if (req->policy_hash_condition && strcmp(req->policy_hash_condition, entry->hash)) {
@@ -544,7 +286,7 @@ static gf_status fake_delete_resource_policy(gf_backend *self,
                           req->policy_hash_condition, arn);
     entry = NULL;
   } else {
-    HASH_DEL(fake->policies, entry);
+    HASH_DEL(fake->st.policies, entry);
   }
   pthread_mutex_unlock(&fake->lock);
 
@@ -552,7 +294,7 @@ static gf_status fake_delete_resource_policy(gf_backend *self,
     gf_free(resp);
     return status;
   }
-  free_policy_entry(entry);
+  gf_store_free_policy(entry);
   *out = resp;
   return GF_OK;
 }
@@ -580,40 +322,23 @@ static gf_status fake_create_security_configuration(
   gf_status status = GF_OK;
   pthread_mutex_lock(&fake->lock);
   config_entry *existing;
-  HASH_FIND_STR(fake->configs, req->name, existing);
+  HASH_FIND_STR(fake->st.configs, req->name, existing);
   if (existing) {
     status = gf_error_set(err, GF_ALREADY_EXISTS,
                           "Security configuration '%s' already exists", req->name);
-  } else if (fake->config_limit != GF_NO_LIMIT &&
-             HASH_COUNT(fake->configs) >= fake->config_limit) {
+  } else if (fake->st.config_limit != GF_NO_LIMIT &&
+             HASH_COUNT(fake->st.configs) >= fake->st.config_limit) {
     status = gf_error_set(err, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED,
                           "The number of security configurations would exceed the limit "
                           "of %zu",
-                          fake->config_limit);
+                          fake->st.config_limit);
   } else {
-    if (fake->order_len == fake->order_cap) {
-      order_compact(fake);
-    }
-    if (fake->order_len == fake->order_cap) {
-      size_t cap = fake->order_cap ? fake->order_cap * 2 : 16;
-      order_slot *grown = gf_realloc(fake->order, cap * sizeof *grown);
-      if (grown) {
-        fake->order = grown;
-        fake->order_cap = cap;
-      }
-    }
-    if (fake->order_len < fake->order_cap) {
-      const char *key = fresh->config.name;
-      HASH_ADD_KEYPTR(hh, fake->configs, key, strlen(key), fresh);
-    }
-    if (fake->order_len < fake->order_cap && fresh->hh.tbl) {
-      double now = clock_read(fake);
-      fresh->seq = fake->next_seq++;
-      fresh->config.has_created_time_stamp = true;
-      fresh->config.created_time_stamp = now;
-      fake->order[fake->order_len].seq = fresh->seq;
-      fake->order[fake->order_len].entry = fresh;
-      fake->order_len++;
+    double now = fake->st.fixed_clock ? fake->st.clock_now : gf_store_clock_read(&fake->st);
+    fresh->config.has_created_time_stamp = true;
+    fresh->config.created_time_stamp = now;
+    if (gf_store_add_config(&fake->st, fresh) == 0) {
+      if (fake->st.fixed_clock)
+        gf_store_clock_read(&fake->st); /* a fixed clock advances only for a real create */
       resp->has_created_timestamp = true;
       resp->created_timestamp = now;
       fresh = NULL;
@@ -623,7 +348,7 @@ static gf_status fake_create_security_configuration(
   }
   pthread_mutex_unlock(&fake->lock);
 
-  free_config_entry(fresh);
+  gf_store_free_config(fresh);
   if (status != GF_OK) {
     gf_create_security_configuration_response_free(resp);
     return status;
@@ -645,14 +370,9 @@ static gf_status fake_delete_security_configuration(
 
   pthread_mutex_lock(&fake->lock);
   config_entry *entry;
-  HASH_FIND_STR(fake->configs, req->name, entry);
-  if (entry) {
-    HASH_DEL(fake->configs, entry);
-    size_t at = order_after(fake, entry->seq) - 1;
-    fake->order[at].entry = NULL;
-    fake->tombstones++;
-    order_compact(fake);
-  }
+  HASH_FIND_STR(fake->st.configs, req->name, entry);
+  if (entry)
+    gf_store_remove_config(&fake->st, entry);
   pthread_mutex_unlock(&fake->lock);
 
   if (!entry) {
@@ -660,7 +380,7 @@ static gf_status fake_delete_security_configuration(
     return gf_error_set(err, GF_ENTITY_NOT_FOUND, "Security configuration '%s' not found",
                         req->name);
   }
-  free_config_entry(entry);
+  gf_store_free_config(entry);
   *out = resp;
   return GF_OK;
 }
@@ -678,7 +398,7 @@ static gf_status fake_get_security_configuration(
 
   pthread_mutex_lock(&fake->lock);
   config_entry *entry;
-  HASH_FIND_STR(fake->configs, req->name, entry);
+  HASH_FIND_STR(fake->st.configs, req->name, entry);
   if (entry)
     resp->security_configuration = gf_shape_dup(&gf_shape_security_configuration, &entry->config);
   pthread_mutex_unlock(&fake->lock);
@@ -713,15 +433,15 @@ static gf_status fake_get_security_configurations(
   uint64_t cursor = 0;
   size_t at = 0;
   if (req->next_token) {
-    if (token_decode(fake, req->next_token, &cursor) != 0) {
+    if (gf_store_token_decode(&fake->st, req->next_token, &cursor) != 0) {
       status = gf_error_set(err, GF_INVALID_INPUT,
                             "Invalid NextToken: it was not issued by this fake, or the fake "
                             "was reset since");
       goto unlock;
     }
-    at = order_after(fake, cursor);
+    at = gf_store_order_after(&fake->st, cursor);
   }
-  size_t live = HASH_COUNT(fake->configs);
+  size_t live = HASH_COUNT(fake->st.configs);
   size_t room = page < live ? page : live;
   gf_security_configuration *items = gf_calloc(room ? room : 1, sizeof *items);
   resp->security_configurations = items;
@@ -730,8 +450,8 @@ static gf_status fake_get_security_configurations(
     goto unlock;
   }
   size_t n = 0;
-  for (; at < fake->order_len && n < page; at++) {
-    config_entry *entry = fake->order[at].entry;
+  for (; at < fake->st.order_len && n < page; at++) {
+    config_entry *entry = fake->st.order[at].entry;
     if (!entry)
       continue;
     if (gf_shape_copy(&gf_shape_security_configuration, &items[n], &entry->config) != 0) {
@@ -741,11 +461,11 @@ static gf_status fake_get_security_configurations(
     resp->security_configurations_count = ++n;
     cursor = entry->seq;
   }
-  while (at < fake->order_len && !fake->order[at].entry)
+  while (at < fake->st.order_len && !fake->st.order[at].entry)
     at++;
-  if (status == GF_OK && at < fake->order_len) {
+  if (status == GF_OK && at < fake->st.order_len) {
     char token[23];
-    token_encode(fake, cursor, token);
+    gf_store_token_encode(&fake->st, cursor, token);
     if (!(resp->next_token = gf_strdup(token)))
       status = out_of_memory(err, "GetSecurityConfigurations");
   }
@@ -775,7 +495,7 @@ static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
 gf_fake *gf_fake_new(const char *account_id, gf_error *err)
 {
-  if (account_id && !valid_account_id(account_id)) {
+  if (account_id && !gf_store_valid_account_id(account_id)) {
     gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
     return NULL;
   }
@@ -784,21 +504,20 @@ gf_fake *gf_fake_new(const char *account_id, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
     return NULL;
   }
-  gf_backend front = GF_BACKEND_INIT, store = GF_BACKEND_INIT;
+  gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
 #define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
   front.snake = front_##snake;                                                             \
-  store.snake = fake_##snake;
+  store_slots.snake = fake_##snake;
   GF_OPERATIONS(GF_X_SLOT_INIT)
 #undef GF_X_SLOT_INIT
   front.destroy = front_destroy;
   fake->front = front;
-  fake->store = store; /* no destroy: the store is freed with its fake */
+  fake->store_slots = store_slots; /* no destroy: freed with its fake */
   pthread_mutex_init(&fake->lock, NULL);
   snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
            account_id ? account_id : GF_DEFAULT_ACCOUNT_ID);
-  memcpy(fake->account_id, fake->initial_account_id, sizeof fake->account_id);
-  fake->config_limit = GF_NO_LIMIT;
-  if (!(fake->faults = gf_faults_new(&fake->store, err)) ||
+  gf_store_init(&fake->st, fake->initial_account_id);
+  if (!(fake->faults = gf_faults_new(&fake->store_slots, err)) ||
       !(fake->recorder = gf_recorder_new(gf_faults_backend(fake->faults), err))) {
     gf_fake_free(fake);
     return NULL;
@@ -823,7 +542,7 @@ void gf_fake_free(gf_fake *fake)
     return;
   gf_recorder_free(fake->recorder);
   gf_faults_free(fake->faults);
-  store_clear(fake);
+  gf_store_clear(&fake->st);
   pthread_mutex_destroy(&fake->lock);
   gf_free(fake);
 }
@@ -834,25 +553,41 @@ gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
 
 gf_recorder *gf_fake_calls(gf_fake *fake) { return fake->recorder; }
 
-void gf_fake_reset(gf_fake *fake)
+void gf_fake_swap_store(gf_fake *fake, gf_store *fresh)
 {
   pthread_mutex_lock(&fake->lock);
-  store_clear(fake);
-  memcpy(fake->account_id, fake->initial_account_id, sizeof fake->account_id);
-  fake->fixed_clock = 0;
-  fake->config_limit = GF_NO_LIMIT;
+  gf_store old = fake->st;
+  fake->st = *fresh;
   pthread_mutex_unlock(&fake->lock);
+  *fresh = old;
+}
+
+void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx)
+{
+  pthread_mutex_lock(&fake->lock);
+  fn(&fake->st, ctx);
+  pthread_mutex_unlock(&fake->lock);
+}
+
+const char *gf_fake_initial_account_id(gf_fake *fake) { return fake->initial_account_id; }
+
+void gf_fake_reset(gf_fake *fake)
+{
+  gf_store fresh;
+  gf_store_init(&fresh, fake->initial_account_id);
+  gf_fake_swap_store(fake, &fresh);
+  gf_store_clear(&fresh);
   gf_faults_clear(fake->faults);
   gf_calls_clear(fake->recorder);
 }
 
 gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err)
 {
-  if (!valid_account_id(account_id))
+  if (!gf_store_valid_account_id(account_id))
     return gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits",
                         account_id ? account_id : "(null)");
   pthread_mutex_lock(&fake->lock);
-  memcpy(fake->account_id, account_id, sizeof fake->account_id);
+  memcpy(fake->st.account_id, account_id, sizeof fake->st.account_id);
   pthread_mutex_unlock(&fake->lock);
   return GF_OK;
 }
@@ -860,7 +595,7 @@ gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error
 void gf_fake_account_id(gf_fake *fake, char buf[13])
 {
   pthread_mutex_lock(&fake->lock);
-  memcpy(buf, fake->account_id, 13);
+  memcpy(buf, fake->st.account_id, 13);
   pthread_mutex_unlock(&fake->lock);
 }
 
@@ -870,9 +605,9 @@ gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *er
     return gf_error_set(err, GF_INVALID_INPUT,
                         "clock: now must be a finite number >= 0 and step finite");
   pthread_mutex_lock(&fake->lock);
-  fake->fixed_clock = 1;
-  fake->clock_now = now;
-  fake->clock_step = step;
+  fake->st.fixed_clock = 1;
+  fake->st.clock_now = now;
+  fake->st.clock_step = step;
   pthread_mutex_unlock(&fake->lock);
   return GF_OK;
 }
@@ -880,14 +615,14 @@ gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *er
 void gf_fake_set_real_clock(gf_fake *fake)
 {
   pthread_mutex_lock(&fake->lock);
-  fake->fixed_clock = 0;
+  fake->st.fixed_clock = 0;
   pthread_mutex_unlock(&fake->lock);
 }
 
 double gf_fake_now(gf_fake *fake)
 {
   pthread_mutex_lock(&fake->lock);
-  double now = clock_read(fake);
+  double now = gf_store_clock_read(&fake->st);
   pthread_mutex_unlock(&fake->lock);
   return now;
 }
@@ -895,14 +630,14 @@ double gf_fake_now(gf_fake *fake)
 void gf_fake_set_security_configuration_limit(gf_fake *fake, size_t limit)
 {
   pthread_mutex_lock(&fake->lock);
-  fake->config_limit = limit;
+  fake->st.config_limit = limit;
   pthread_mutex_unlock(&fake->lock);
 }
 
 size_t gf_fake_security_configuration_count(gf_fake *fake)
 {
   pthread_mutex_lock(&fake->lock);
-  size_t n = HASH_COUNT(fake->configs);
+  size_t n = HASH_COUNT(fake->st.configs);
   pthread_mutex_unlock(&fake->lock);
   return n;
 }

@@ -25,6 +25,7 @@ struct gf_recorder {
   int enabled;
   record *log;
   size_t len, cap;
+  size_t reserved; /* slots promised to calls under way */
   size_t per_op[GF_OPERATION_COUNT];
 };
 
@@ -35,44 +36,53 @@ static void record_clear(record *r)
   gf_free(r->message);
 }
 
+/* Makes room for one more record ahead of a call, so that a call that
+ * took effect is never left out of the log.  The caller holds the lock. */
+static int reserve(gf_recorder *rec)
+{
+  if (rec->len + rec->reserved < rec->cap)
+    return 0;
+  size_t cap = rec->cap ? rec->cap * 2 : 64;
+  record *grown = gf_realloc(rec->log, cap * sizeof *grown);
+  if (!grown)
+    return -1;
+  rec->log = grown;
+  rec->cap = cap;
+  return 0;
+}
+
 static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *request,
                                void **out, gf_error *err)
 {
   pthread_mutex_lock(&rec->lock);
-  int enabled = rec->enabled;
+  int enabled = rec->enabled, room = enabled && reserve(rec) == 0;
+  if (room)
+    rec->reserved++;
   pthread_mutex_unlock(&rec->lock);
   if (!enabled)
     return gf_call(rec->inner, op, request, out, err);
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
-  record r = {op, gf_shape_dup(gf_request_shapes[op], request), GF_OK, NULL, NULL};
-  if (!r.request)
+  record r = {op, room ? gf_shape_dup(gf_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
+  if (!r.request) {
+    pthread_mutex_lock(&rec->lock);
+    rec->reserved -= room;
+    pthread_mutex_unlock(&rec->lock);
     return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory logging the call",
                         gf_operation_name(op));
+  }
   r.status = gf_call(rec->inner, op, request, out, err);
   if (r.status == GF_OK)
     r.response = gf_shape_dup(gf_response_shapes[op], *out); /* NULL if out of memory */
   else
-    r.message = gf_strdup(gf_error_message(err));
+    r.message = gf_strdup(gf_error_message(err)); /* NULL if out of memory */
 
   pthread_mutex_lock(&rec->lock);
-  if (rec->len == rec->cap) {
-    size_t cap = rec->cap ? rec->cap * 2 : 64;
-    record *grown = gf_realloc(rec->log, cap * sizeof *grown);
-    if (grown) {
-      rec->log = grown;
-      rec->cap = cap;
-    }
-  }
-  int stored = rec->len < rec->cap;
-  if (stored) {
-    rec->log[rec->len++] = r;
-    rec->per_op[op]++;
-  }
+  rec->reserved--;
+  rec->log[rec->len++] = r;
+  rec->per_op[op]++;
   pthread_mutex_unlock(&rec->lock);
-  if (!stored)
-    record_clear(&r);
   return r.status;
 }
 

@@ -109,7 +109,8 @@ typedef struct gf_violation {
 } gf_violation;
 
 typedef struct gf_violations {
-  size_t count; /* all found, possibly more than stored */
+  int out_of_memory; /* a check could not run: the error is InternalService */
+  size_t count;      /* all found, possibly more than stored */
   gf_violation items[GF_MAX_VIOLATIONS];
 } gf_violations;
 

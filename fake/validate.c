@@ -101,10 +101,14 @@ static int starts_with(const char *s, const char *prefix)
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* 1 when `s` is one JSON value, 0 when not, -1 when out of memory. */
 static int is_json_text(const char *s, size_t len)
 {
+  unsigned long failures = gf_alloc_failures();
   cJSON *doc = gf_json_parse_all(s, len);
   cJSON_Delete(doc);
+  if (!doc && gf_alloc_failures() != failures)
+    return -1;
   return doc != NULL;
 }
 
@@ -145,8 +149,13 @@ static void check_string(const gf_member *m, const char *s, const char *aws_path
       pattern = "arn:(aws|aws-us-gov|aws-cn):glue:.*";
     break;
   case GF_RULE_JSON_TEXT:
-    if (len >= m->min_len && (!m->max_len || len <= m->max_len) && !is_json_text(s, len))
-      gf_violation_add(v, aws_path, wire_path, 0, "Member must be a valid JSON document");
+    if (len >= m->min_len && (!m->max_len || len <= m->max_len)) {
+      int json = is_json_text(s, len);
+      if (json < 0)
+        v->out_of_memory = 1;
+      else if (!json)
+        gf_violation_add(v, aws_path, wire_path, 0, "Member must be a valid JSON document");
+    }
     break;
   case GF_RULE_NONE:
     break;
@@ -240,6 +249,8 @@ size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *
 
 gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
 {
+  if (v->out_of_memory)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory validating the request");
   char message[GF_MAX_VIOLATIONS * 700 + 64];
   int n = snprintf(message, sizeof message, "%zu validation error%s detected: ", v->count,
                    v->count == 1 ? "" : "s");
@@ -259,7 +270,8 @@ gf_status gf_validate_request(gf_operation op, const void *request, gf_error *er
 {
   gf_violations v;
   v.count = 0;
-  if (gf_shape_validate(gf_request_shapes[op], request, &v))
+  v.out_of_memory = 0;
+  if (gf_shape_validate(gf_request_shapes[op], request, &v) || v.out_of_memory)
     return gf_violations_to_error(&v, err);
   return GF_OK;
 }

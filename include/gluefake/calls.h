@@ -23,7 +23,8 @@ typedef struct gf_call_record {
   gf_operation op;
   const void *request;  /* a gf_<op>_request, as the client passed it */
   gf_status status;     /* the outcome */
-  const void *response; /* a gf_<op>_response on success, else NULL */
+  const void *response; /* a gf_<op>_response on success, else NULL (also when
+                           there was no memory left to copy it) */
   const char *message;  /* the error message on failure, else NULL */
 } gf_call_record;
 

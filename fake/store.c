@@ -1,0 +1,271 @@
+/* store.c - the fake's data structures (see store.h). */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void gf_store_init(gf_store *store, const char *account_id)
+{
+  memset(store, 0, sizeof *store);
+  snprintf(store->account_id, sizeof store->account_id, "%s", account_id);
+  store->config_limit = GF_NO_LIMIT;
+}
+
+int gf_store_valid_account_id(const char *id)
+{
+  if (!id || strlen(id) != 12)
+    return 0;
+  for (int i = 0; i < 12; i++)
+    if (id[i] < '0' || id[i] > '9')
+      return 0;
+  return 1;
+}
+
+double gf_store_clock_read(gf_store *store)
+{
+  if (store->fixed_clock) {
+    double now = store->clock_now;
+    store->clock_now += store->clock_step;
+    return now;
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / 1000.0;
+}
+
+void gf_store_default_arn(const gf_store *store, char buf[64])
+{
+  snprintf(buf, 64, "arn:aws:glue:us-east-1:%s:catalog", store->account_id);
+}
+
+/* ---- hashing: policy hashes and NextTokens ------------------------------ */
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* 16 bytes -> 22 characters of unpadded base64url. */
+static void encode16(const unsigned char in[16], char out[GF_HASH_SIZE])
+{
+  int o = 0;
+  for (int i = 0; i < 16; i += 3) {
+    uint32_t v = (uint32_t)in[i] << 16;
+    if (i + 1 < 16)
+      v |= (uint32_t)in[i + 1] << 8;
+    if (i + 2 < 16)
+      v |= in[i + 2];
+    int chars = i + 2 < 16 ? 4 : 2;
+    for (int c = 0; c < chars; c++)
+      out[o++] = b64[(v >> (18 - 6 * c)) & 63];
+  }
+  out[o] = '\0';
+}
+
+static int decode16(const char *in, unsigned char out[16])
+{
+  if (strlen(in) != 22)
+    return -1;
+  uint32_t acc = 0;
+  int bits = 0, o = 0;
+  for (int i = 0; i < 22; i++) {
+    const char *p = strchr(b64, in[i]);
+    if (!p)
+      return -1;
+    acc = (acc << 6) | (uint32_t)(p - b64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (o < 16)
+        out[o++] = (unsigned char)(acc >> bits);
+      acc &= (1u << bits) - 1;
+    }
+  }
+  return acc == 0 ? 0 : -1; /* the 4 spare bits must be zero: one spelling per token */
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+  for (int i = 0; i < 8; i++)
+    p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+void gf_policy_hash(const char *document, char out[GF_HASH_SIZE])
+{
+  unsigned char raw[16];
+  size_t len = strlen(document);
+  put_u64(raw, fnv1a(0xcbf29ce484222325ULL, document, len));
+  put_u64(raw + 8, fnv1a(0x84222325cbf29ce4ULL, document, len));
+  encode16(raw, out);
+}
+
+/* What makes a token this store's: its account and the cursor - state
+ * only, so that the same state and calls give the same tokens in every
+ * process.  Not a secret; a guard against forged tokens. */
+static uint64_t token_check(const gf_store *store, uint64_t cursor)
+{
+  unsigned char buf[8];
+  put_u64(buf, cursor);
+  uint64_t h = fnv1a(0x9e3779b97f4a7c15ULL, "gluefake-token", 14);
+  h = fnv1a(h, store->account_id, strlen(store->account_id));
+  return fnv1a(h, buf, sizeof buf);
+}
+
+void gf_store_token_encode(const gf_store *store, uint64_t cursor, char out[GF_HASH_SIZE])
+{
+  unsigned char raw[16];
+  put_u64(raw, cursor);
+  put_u64(raw + 8, token_check(store, cursor));
+  encode16(raw, out);
+}
+
+int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cursor)
+{
+  unsigned char raw[16];
+  if (decode16(token, raw) != 0)
+    return -1;
+  uint64_t c = get_u64(raw);
+  /* A cursor this store has not reached was not issued by it. */
+  if (get_u64(raw + 8) != token_check(store, c) || c >= store->next_seq)
+    return -1;
+  *cursor = c;
+  return 0;
+}
+
+/* ---- entries ------------------------------------------------------------- */
+
+void gf_store_free_config(config_entry *e)
+{
+  if (e) {
+    gf_shape_free_members(&gf_shape_security_configuration, &e->config);
+    gf_free(e);
+  }
+}
+
+void gf_store_free_catalog(catalog_entry *e)
+{
+  if (e) {
+    gf_free(e->catalog_id);
+    gf_shape_free_members(&gf_shape_data_catalog_encryption_settings, &e->settings);
+    gf_free(e);
+  }
+}
+
+void gf_store_free_policy(policy_entry *e)
+{
+  if (e) {
+    gf_free(e->resource_arn);
+    gf_free(e->document);
+    gf_free(e->hash);
+    gf_free(e);
+  }
+}
+
+void gf_store_clear(gf_store *store)
+{
+  config_entry *c, *ctmp;
+  HASH_ITER(hh, store->configs, c, ctmp)
+  {
+    HASH_DEL(store->configs, c);
+    gf_store_free_config(c);
+  }
+  catalog_entry *k, *ktmp;
+  HASH_ITER(hh, store->catalogs, k, ktmp)
+  {
+    HASH_DEL(store->catalogs, k);
+    gf_store_free_catalog(k);
+  }
+  policy_entry *p, *ptmp;
+  HASH_ITER(hh, store->policies, p, ptmp)
+  {
+    HASH_DEL(store->policies, p);
+    gf_store_free_policy(p);
+  }
+  gf_free(store->order);
+  store->order = NULL;
+  store->order_len = store->order_cap = store->tombstones = 0;
+  store->next_seq = 0;
+}
+
+size_t gf_store_order_after(const gf_store *store, uint64_t cursor)
+{
+  size_t lo = 0, hi = store->order_len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (store->order[mid].seq <= cursor)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Drops tombstones once they are the majority, so that listing stays
+ * linear in the number of live configurations. */
+static void order_compact(gf_store *store)
+{
+  if (store->tombstones < 64 || store->tombstones * 2 < store->order_len)
+    return;
+  size_t kept = 0;
+  for (size_t i = 0; i < store->order_len; i++)
+    if (store->order[i].entry)
+      store->order[kept++] = store->order[i];
+  store->order_len = kept;
+  store->tombstones = 0;
+}
+
+/* Makes room for one more configuration in the order. */
+static int reserve(gf_store *store)
+{
+  if (store->order_len < store->order_cap)
+    return 0;
+  size_t cap = store->order_cap ? store->order_cap * 2 : 16;
+  order_slot *grown = gf_realloc(store->order, cap * sizeof *grown);
+  if (!grown)
+    return -1;
+  store->order = grown;
+  store->order_cap = cap;
+  return 0;
+}
+
+int gf_store_add_config(gf_store *store, config_entry *entry)
+{
+  const char *key = entry->config.name;
+  HASH_ADD_KEYPTR(hh, store->configs, key, strlen(key), entry);
+  if (!entry->hh.tbl)
+    return -1;
+  if (reserve(store) != 0) {
+    HASH_DEL(store->configs, entry);
+    return -1;
+  }
+  entry->seq = store->next_seq++;
+  store->order[store->order_len].seq = entry->seq;
+  store->order[store->order_len].entry = entry;
+  store->order_len++;
+  return 0;
+}
+
+void gf_store_remove_config(gf_store *store, config_entry *entry)
+{
+  HASH_DEL(store->configs, entry);
+  size_t at = gf_store_order_after(store, entry->seq) - 1;
+  store->order[at].entry = NULL;
+  store->tombstones++;
+  order_compact(store);
+}

@@ -1,0 +1,107 @@
+/*
+ * store.h - the fake's data (internal): security configurations, catalog
+ * settings and resource policies, with the account id, clock and limit
+ * they are read with.  No locking here: fake.c holds the fake's lock around
+ * every use of its store, and fixture.c builds a new store off-line and
+ * swaps it in whole.
+ */
+#ifndef GLUEFAKE_STORE_H
+#define GLUEFAKE_STORE_H
+
+#include <stdint.h>
+
+#include "alloc.h"
+#include "gluefake/fake.h"
+#include "shapes.h"
+#include <uthash.h>
+
+typedef struct config_entry {
+  gf_security_configuration config; /* owned deep copy; config.name is the key */
+  uint64_t seq;                      /* creation order, never reused in a store */
+  UT_hash_handle hh;
+} config_entry;
+
+/* Position of a configuration in the listing order.  Deleted entries stay
+ * as tombstones (entry NULL) until compaction, so that seq stays sorted and
+ * a NextToken can resume with a binary search. */
+typedef struct order_slot {
+  uint64_t seq;
+  config_entry *entry;
+} order_slot;
+
+typedef struct catalog_entry {
+  char *catalog_id;                            /* key */
+  gf_data_catalog_encryption_settings settings; /* owned deep copy, as put */
+  UT_hash_handle hh;
+} catalog_entry;
+
+#define GF_HASH_SIZE 23 /* 22 characters of base64url and a NUL */
+
+typedef struct policy_entry {
+  char *resource_arn; /* key */
+  char *document;     /* byte for byte as put */
+  char *hash;
+  double create_time, update_time;
+  UT_hash_handle hh;
+} policy_entry;
+
+typedef struct gf_store {
+  char account_id[13];
+  int fixed_clock;
+  double clock_now, clock_step;
+  size_t config_limit; /* GF_NO_LIMIT for none */
+
+  config_entry *configs;
+  order_slot *order;
+  size_t order_len, order_cap, tombstones;
+  uint64_t next_seq;
+
+  catalog_entry *catalogs;
+  policy_entry *policies;
+} gf_store;
+
+/* An empty store for `account_id`, on real time, with no limit. */
+void gf_store_init(gf_store *store, const char *account_id);
+
+/* Frees every entry (the store is then empty, settings kept). */
+void gf_store_clear(gf_store *store);
+
+int gf_store_valid_account_id(const char *id);
+
+/* Reads the clock (advancing a fixed clock by its step). */
+double gf_store_clock_read(gf_store *store);
+
+/* arn:aws:glue:us-east-1:<account>:catalog */
+void gf_store_default_arn(const gf_store *store, char buf[64]);
+
+/* A deterministic hash of a policy document, the same in every process. */
+void gf_policy_hash(const char *document, char out[GF_HASH_SIZE]);
+
+/* NextTokens: the cursor is the seq of the last configuration listed. */
+void gf_store_token_encode(const gf_store *store, uint64_t cursor, char out[GF_HASH_SIZE]);
+int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cursor);
+
+/* First position in the order whose seq is greater than `cursor`. */
+size_t gf_store_order_after(const gf_store *store, uint64_t cursor);
+
+/* Adds `entry` (its config filled, name unique) at the end of the listing
+ * order.  0, or -1 when out of memory (the store is then unchanged). */
+int gf_store_add_config(gf_store *store, config_entry *entry);
+
+/* Removes `entry` from the store (the caller frees it). */
+void gf_store_remove_config(gf_store *store, config_entry *entry);
+
+void gf_store_free_config(config_entry *entry);
+void gf_store_free_catalog(catalog_entry *entry);
+void gf_store_free_policy(policy_entry *entry);
+
+/* Runs `fn` on the fake's store under its lock (fixture.c). */
+void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx);
+
+/* Replaces the fake's store by `fresh` under its lock; `fresh` then holds
+ * the old data, for the caller to clear.  The account id given at creation
+ * is what an absent fixture account id means: gf_fake_initial_account_id(). */
+void gf_fake_swap_store(gf_fake *fake, gf_store *fresh);
+const char *gf_fake_initial_account_id(gf_fake *fake);
+
+#endif

@@ -1,0 +1,1095 @@
+/*
+ * test_alloc_failure.c - SQLite's allocation-failure sweep.
+ *
+ * A counting allocator (installed with gf_set_allocator, so cJSON's hooks
+ * go through it too) fails the nth allocation of one call - and every one
+ * after it, or only that one - for n = 1, 2, 3, ... until a run completes
+ * without a failure being injected.  Every run must either succeed exactly
+ * as the run without failures did, or fail with InternalServiceException
+ * (or with the error the call gives anyway), leak nothing, and leave the
+ * store exactly as it was before the call.
+ *
+ * The allocator wraps malloc/realloc/free and stays installed for the whole
+ * test; outside the call under test it is disarmed (never fails) but keeps
+ * counting, so that every byte the library or cJSON hands out is accounted
+ * for: the live count goes back to its value before the call once the
+ * response is freed, and to zero once the fake is freed.  State snapshots
+ * are taken through the public API with the allocator disarmed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gluefake.h"
+#include "gluefake/sys/alloc.h"
+#include "gluefake/sys/backend.h"
+
+#define T0 1700000000
+#define ACCOUNT "123456789012"
+#define DEFAULT_ARN "arn:aws:glue:us-east-1:" ACCOUNT ":catalog"
+#define DB_ARN "arn:aws:glue:us-east-1:" ACCOUNT ":database/db1"
+#define TABLE_ARN "arn:aws:glue:us-east-1:" ACCOUNT ":table/db1/t1"
+#define KMS1 "arn:aws:kms:us-east-1:" ACCOUNT ":key/one"
+#define KMS2 "arn:aws:kms:us-east-1:" ACCOUNT ":key/two"
+#define OTHER_CATALOG "111122223333"
+#define NEW_CATALOG "444455556666"
+
+/* A run that needs more allocations than this is a bug of its own. */
+#define MAX_RUNS 5000
+/* Discrepancies printed per case (all are counted). */
+#define MAX_REPORTS 4
+
+/* ---- the counting, failing allocator ------------------------------------------ */
+
+static struct {
+  long live;     /* allocations handed out and not yet freed */
+  long attempts; /* allocation attempts while armed */
+  long fail_at;  /* 1-based attempt that fails */
+  int only_one;  /* 1: fail only attempt fail_at; 0: fail it and every later one */
+  int armed;
+  long injected; /* failures injected while armed */
+} A;
+
+static int should_fail(void)
+{
+  if (!A.armed)
+    return 0;
+  A.attempts++;
+  if (A.attempts == A.fail_at || (!A.only_one && A.attempts > A.fail_at)) {
+    A.injected++;
+    return 1;
+  }
+  return 0;
+}
+
+static void *t_malloc(size_t size)
+{
+  if (should_fail())
+    return NULL;
+  void *p = malloc(size);
+  if (p)
+    A.live++;
+  return p;
+}
+
+static void *t_realloc(void *ptr, size_t size)
+{
+  if (should_fail())
+    return NULL; /* like realloc: the old block is untouched */
+  void *p = realloc(ptr, size);
+  if (p && !ptr)
+    A.live++;
+  return p;
+}
+
+static void t_free(void *ptr)
+{
+  if (ptr) {
+    A.live--;
+    free(ptr);
+  }
+}
+
+static const gf_allocator counting = {t_malloc, t_realloc, t_free};
+
+static void arm(long n, int only_one)
+{
+  A.attempts = 0;
+  A.injected = 0;
+  A.fail_at = n;
+  A.only_one = only_one;
+  A.armed = 1;
+}
+
+static void disarm(void) { A.armed = 0; }
+
+static int setup(void **state)
+{
+  (void)state;
+  memset(&A, 0, sizeof A);
+  gf_set_allocator(&counting);
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  disarm();
+  long live = A.live;
+  gf_set_allocator(NULL);
+  if (live != 0) {
+    print_message("%ld allocation(s) still live at the end of the test\n", live);
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- a growable text buffer (system malloc: not the library's) -------------- */
+
+typedef struct text {
+  char *s;
+  size_t len, cap;
+} text;
+
+static void text_add(text *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  assert_true(n >= 0);
+  if (t->len + (size_t)n + 1 > t->cap) {
+    size_t cap = (t->len + (size_t)n + 1) * 2;
+    char *grown = realloc(t->s, cap);
+    assert_non_null(grown);
+    t->s = grown;
+    t->cap = cap;
+  }
+  va_start(ap, fmt);
+  vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  t->len += (size_t)n;
+}
+
+/* ---- building and observing a fake (always disarmed) ------------------------- */
+
+static char g_default_hash[64]; /* PolicyHash of the preloaded default policy */
+static char g_db_hash[64];      /* ... of the database policy */
+static char g_token[64];        /* NextToken after the first 2 configurations */
+
+static void copy_member(cJSON *json, const char *member, char *out, size_t size)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, member);
+  assert_true(cJSON_IsString(item));
+  snprintf(out, size, "%s", item->valuestring);
+}
+
+/* Dispatches and requires success; returns the parsed body (caller deletes)
+ * when `keep`, else NULL. */
+static cJSON *must(gf_fake *fake, const char *op, const char *body, int keep)
+{
+  gf_json_reply reply;
+  assert_false(A.armed);
+  assert_int_equal(gf_json_dispatch(gf_fake_backend(fake), op, body, strlen(body), &reply), 0);
+  if (reply.status != GF_OK)
+    print_message("preload %s %s -> %s\n", op, body, reply.body);
+  assert_int_equal(reply.status, GF_OK);
+  cJSON *json = keep ? cJSON_Parse(reply.body) : NULL;
+  gf_json_reply_clear(&reply);
+  return json;
+}
+
+#define FULL_EC                                                                             \
+  "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"},"      \
+  "{\"S3EncryptionMode\":\"SSE-S3\"}],\"CloudWatchEncryption\":{\"CloudWatchEncryptionMode\":" \
+  "\"SSE-KMS\",\"KmsKeyArn\":\"" KMS2 "\"},\"JobBookmarksEncryption\":{"                    \
+  "\"JobBookmarksEncryptionMode\":\"CSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"}}"
+
+/* A fake with some of everything: configurations (S3Encryption lists of
+ * several lengths, an empty one, a tombstone left by a delete), catalog
+ * settings for two catalogs, policies on two resources. */
+static gf_fake *preload(size_t limit, int bare)
+{
+  gf_error err = GF_ERROR_INIT;
+  assert_false(A.armed);
+  gf_fake *fake = gf_fake_new(NULL, &err);
+  assert_non_null(fake);
+  assert_int_equal(gf_fake_set_clock(fake, T0, 1, &err), GF_OK);
+  if (bare)
+    return fake; /* an empty store: the first add makes each hash table */
+  must(fake, "CreateSecurityConfiguration",
+       "{\"Name\":\"alpha\",\"EncryptionConfiguration\":" FULL_EC "}", 0);
+  must(fake, "CreateSecurityConfiguration",
+       "{\"Name\":\"beta\",\"EncryptionConfiguration\":{\"S3Encryption\":[]}}", 0);
+  must(fake, "CreateSecurityConfiguration",
+       "{\"Name\":\"zeta\",\"EncryptionConfiguration\":{\"S3Encryption\":[{}]}}", 0);
+  must(fake, "CreateSecurityConfiguration", "{\"Name\":\"gamma\",\"EncryptionConfiguration\":{}}",
+       0);
+  must(fake, "DeleteSecurityConfiguration", "{\"Name\":\"zeta\"}", 0);
+  must(fake, "CreateSecurityConfiguration",
+       "{\"Name\":\"delta\",\"EncryptionConfiguration\":{\"S3Encryption\":[{\"S3EncryptionMode\":"
+       "\"DISABLED\"},{\"S3EncryptionMode\":\"SSE-S3\"},{\"S3EncryptionMode\":\"SSE-KMS\","
+       "\"KmsKeyArn\":\"" KMS2 "\"}],\"CloudWatchEncryption\":{}}}",
+       0);
+  must(fake, "PutDataCatalogEncryptionSettings",
+       "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":"
+       "\"SSE-KMS\",\"SseAwsKmsKeyId\":\"alias/glue\"},\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":true,\"AwsKmsKeyId\":\"alias/pw\"}}}",
+       0);
+  must(fake, "PutDataCatalogEncryptionSettings",
+       "{\"CatalogId\":\"" OTHER_CATALOG "\",\"DataCatalogEncryptionSettings\":{"
+       "\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":false}}}",
+       0);
+  cJSON *put = must(fake, "PutResourcePolicy",
+                    "{\"PolicyInJson\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"}",
+                    1);
+  copy_member(put, "PolicyHash", g_default_hash, sizeof g_default_hash);
+  cJSON_Delete(put);
+  put = must(fake, "PutResourcePolicy",
+             "{\"ResourceArn\":\"" DB_ARN "\",\"PolicyInJson\":\"[1, 2, 3]\"}", 1);
+  copy_member(put, "PolicyHash", g_db_hash, sizeof g_db_hash);
+  cJSON_Delete(put);
+  cJSON *page = must(fake, "GetSecurityConfigurations", "{\"MaxResults\":2}", 1);
+  copy_member(page, "NextToken", g_token, sizeof g_token);
+  cJSON_Delete(page);
+  if (limit)
+    gf_fake_set_security_configuration_limit(fake, limit);
+  return fake;
+}
+
+static void snap_dispatch(text *t, gf_fake *fake, const char *op, const char *body)
+{
+  gf_json_reply reply;
+  int rc = gf_json_dispatch(gf_fake_backend(fake), op, body, strlen(body), &reply);
+  assert_int_equal(rc, 0);
+  text_add(t, "%s %s -> %s %s\n", op, body, gf_status_name(reply.status), reply.body);
+  gf_json_reply_clear(&reply);
+}
+
+/* Everything observable about the fake's data, as text.  Leaves the fake
+ * as it found it (the clock is read and set back). */
+static char *snapshot(gf_fake *fake)
+{
+  text t = {NULL, 0, 0};
+  assert_false(A.armed);
+  snap_dispatch(&t, fake, "GetSecurityConfigurations", "{\"MaxResults\":1000}");
+  /* Pages of two, tokens included: a failed call must not disturb them. */
+  char body[256] = "{\"MaxResults\":2}";
+  for (int pages = 0; pages < 100; pages++) {
+    gf_json_reply reply;
+    assert_int_equal(gf_json_dispatch(gf_fake_backend(fake), "GetSecurityConfigurations", body,
+                                      strlen(body), &reply),
+                     0);
+    text_add(&t, "page %s -> %s %s\n", body, gf_status_name(reply.status), reply.body);
+    cJSON *json = cJSON_Parse(reply.body);
+    gf_json_reply_clear(&reply);
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(json, "NextToken");
+    int more = cJSON_IsString(token);
+    if (more)
+      snprintf(body, sizeof body, "{\"MaxResults\":2,\"NextToken\":\"%s\"}", token->valuestring);
+    cJSON_Delete(json);
+    if (!more)
+      break;
+  }
+  const char *names[] = {"alpha", "beta", "gamma", "delta", "zeta", "epsilon"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(body, sizeof body, "{\"Name\":\"%s\"}", names[i]);
+    snap_dispatch(&t, fake, "GetSecurityConfiguration", body);
+  }
+  snap_dispatch(&t, fake, "GetDataCatalogEncryptionSettings", "{}");
+  snap_dispatch(&t, fake, "GetDataCatalogEncryptionSettings",
+                "{\"CatalogId\":\"" OTHER_CATALOG "\"}");
+  snap_dispatch(&t, fake, "GetDataCatalogEncryptionSettings",
+                "{\"CatalogId\":\"" NEW_CATALOG "\"}");
+  snap_dispatch(&t, fake, "GetResourcePolicy", "{}");
+  snap_dispatch(&t, fake, "GetResourcePolicy", "{\"ResourceArn\":\"" DB_ARN "\"}");
+  snap_dispatch(&t, fake, "GetResourcePolicy", "{\"ResourceArn\":\"" TABLE_ARN "\"}");
+  text_add(&t, "count %zu\n", gf_fake_security_configuration_count(fake));
+  gf_error err = GF_ERROR_INIT;
+  double now = gf_fake_now(fake);
+  assert_int_equal(gf_fake_set_clock(fake, now, 1, &err), GF_OK);
+  text_add(&t, "clock %.3f\n", now);
+  return t.s;
+}
+
+/* A response as JSON text (system malloc'd copy), disarmed. */
+static char *response_text(gf_operation op, const void *response)
+{
+  cJSON *json = gf_response_to_json(op, response);
+  assert_non_null(json);
+  char *printed = cJSON_PrintUnformatted(json);
+  assert_non_null(printed);
+  char *copy = strdup(printed);
+  cJSON_free(printed);
+  cJSON_Delete(json);
+  return copy;
+}
+
+static int same(const char *a, const char *b)
+{
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- the call log -------------------------------------------------------------
+ *
+ * Every call through gf_fake_backend() is logged by the fake's recorder,
+ * which keeps a deep copy of the request and the outcome.  Measurements of
+ * live allocations start from an empty log and end by clearing it, so that
+ * they count what the store (and only the store) keeps.  `prefill` calls of
+ * a read-only operation are logged first, so that the call under test can be
+ * made to grow the log (its first capacity is 64 records in recorder.c). */
+
+static long measure_begin(gf_fake *fake, size_t prefill)
+{
+  gf_calls_clear(gf_fake_calls(fake));
+  long live0 = A.live;
+  for (size_t i = 0; i < prefill; i++) {
+    gf_get_data_catalog_encryption_settings_response *out = NULL;
+    assert_int_equal(
+        gf_get_data_catalog_encryption_settings(gf_fake_backend(fake), NULL, &out, NULL), GF_OK);
+    gf_get_data_catalog_encryption_settings_response_free(out);
+  }
+  assert_int_equal(gf_calls_count(gf_fake_calls(fake)), prefill);
+  return live0;
+}
+
+static long measure_end(gf_fake *fake, long live0)
+{
+  gf_calls_clear(gf_fake_calls(fake));
+  return A.live - live0;
+}
+
+/* ---- discrepancy bookkeeping -------------------------------------------------- */
+
+typedef struct sweep_stats {
+  const char *name;
+  long runs, failed_runs, problems;
+} sweep_stats;
+
+static void problem(sweep_stats *st, int only_one, long n, const char *fmt, ...)
+{
+  st->problems++;
+  /* ALLOC_SWEEP_VERBOSE=1 in the environment prints every one. */
+  const char *verbose = getenv("ALLOC_SWEEP_VERBOSE");
+  if (st->problems > MAX_REPORTS && !(verbose && *verbose == '1'))
+    return;
+  char what[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  print_message("[%s] failing %s allocation %ld: %s\n", st->name,
+                only_one ? "only" : "from", n, what);
+}
+
+/* Prints a summary of the sweep and returns its number of problems; the
+ * test asserts on the sum once every case has run. */
+static long finish(sweep_stats *st)
+{
+  if (st->problems)
+    print_message("[%s] %ld problem(s) in %ld runs (%ld with an injected failure)\n", st->name,
+                  st->problems, st->runs, st->failed_runs);
+  return st->problems;
+}
+
+/* ---- the typed sweep ------------------------------------------------------------ */
+
+typedef struct typed_case {
+  const char *name;
+  gf_operation op;
+  const void *request; /* NULL: all members absent */
+  gf_status expected;  /* of the run without failures */
+  size_t limit;        /* security configuration limit to set; 0 none */
+  size_t prefill;      /* calls logged before the one under test */
+  int strict_log;      /* the call must be in the log, success with its response */
+  int bare;            /* start from an empty fake instead of the preloaded one */
+} typed_case;
+
+static long sweep_typed(const typed_case *c)
+{
+  sweep_stats st = {c->name, 0, 0, 0};
+  gf_error err = GF_ERROR_INIT;
+
+  /* The reference run. */
+  gf_fake *fake = preload(c->limit, c->bare);
+  char *ref_before = snapshot(fake);
+  long live0 = measure_begin(fake, c->prefill);
+  void *out = NULL;
+  gf_status ref_status = gf_call(gf_fake_backend(fake), c->op, c->request, &out, &err);
+  if (ref_status != c->expected)
+    print_message("[%s] reference run: %s (%s)\n", c->name, gf_status_name(ref_status),
+                  gf_error_message(&err));
+  assert_int_equal(ref_status, c->expected);
+  char *ref_response = out ? response_text(c->op, out) : NULL;
+  gf_response_free(c->op, out);
+  gf_error_clear(&err);
+  assert_int_equal(gf_calls_count(gf_fake_calls(fake)), c->prefill + 1);
+  long ref_delta = measure_end(fake, live0);
+  char *ref_after = snapshot(fake);
+  int read_only = strcmp(ref_before, ref_after) == 0;
+  if (read_only)
+    assert_int_equal(ref_delta, 0);
+  gf_fake_free(fake);
+
+  for (int only_one = 0; only_one <= 1; only_one++) {
+    for (long n = 1;; n++) {
+      assert_true(n < MAX_RUNS);
+      fake = preload(c->limit, c->bare);
+      char *before = snapshot(fake);
+      assert_string_equal(before, ref_before);
+      live0 = measure_begin(fake, c->prefill);
+      out = NULL;
+      arm(n, only_one);
+      gf_status status = gf_call(gf_fake_backend(fake), c->op, c->request, &out, &err);
+      disarm();
+      long injected = A.injected;
+      st.runs++;
+      if (injected)
+        st.failed_runs++;
+
+      char *response = NULL;
+      if (status == GF_OK) {
+        if (!out)
+          problem(&st, only_one, n, "GF_OK without a response");
+        else
+          response = response_text(c->op, out);
+      } else {
+        if (out)
+          problem(&st, only_one, n, "%s with a response left in *out",
+                  gf_status_name(status));
+        if (err.status != status)
+          problem(&st, only_one, n, "returned %s but err holds %s", gf_status_name(status),
+                  gf_status_name(err.status));
+      }
+      gf_response_free(c->op, out);
+      char message[256];
+      snprintf(message, sizeof message, "%s", gf_error_message(&err));
+      gf_error_clear(&err);
+
+      /* The log holds what the client saw. */
+      gf_recorder *calls = gf_fake_calls(fake);
+      size_t logged = gf_calls_count(calls) - c->prefill;
+      gf_call_record rec;
+      if (logged > 1)
+        problem(&st, only_one, n, "one call, %zu log records", logged);
+      if (logged == 1 && gf_calls_get(calls, c->prefill, &rec) == 0) {
+        if (rec.status != status)
+          problem(&st, only_one, n, "returned %s but logged %s", gf_status_name(status),
+                  gf_status_name(rec.status));
+        /* The response is copied after the call took effect; when that copy
+         * runs out of memory the record keeps the status without it (calls.h). */
+        if (c->strict_log && status == GF_OK && !rec.response && !A.injected)
+          problem(&st, only_one, n, "logged a success without its response");
+      }
+      /* A call refused for want of memory cannot be logged; one that took
+       * effect and that the client saw succeed must be. */
+      if (c->strict_log && logged == 0 && status == GF_OK)
+        problem(&st, only_one, n, "succeeded but the call is missing from the log");
+      long delta = measure_end(fake, live0);
+      char *after = snapshot(fake);
+
+      if (status == ref_status && status == GF_OK) {
+        if (!same(response, ref_response))
+          problem(&st, only_one, n, "response differs: %s, expected %s", response,
+                  ref_response);
+        if (strcmp(after, ref_after) != 0)
+          problem(&st, only_one, n, "succeeded but the store differs from a normal run");
+        if (delta != ref_delta)
+          problem(&st, only_one, n, "succeeded with %ld live allocations more, expected %ld",
+                  delta, ref_delta);
+      } else {
+        if (status != ref_status && status != GF_INTERNAL_SERVICE)
+          problem(&st, only_one, n, "%s (\"%s\"), expected %s or InternalServiceException",
+                  gf_status_name(status), message, gf_status_name(ref_status));
+        if (status != ref_status && !injected)
+          problem(&st, only_one, n, "%s without an injected failure", gf_status_name(status));
+        int changed = strcmp(after, before) != 0;
+        if (changed)
+          problem(&st, only_one, n, "failed with %s but changed the store%s",
+                  gf_status_name(status),
+                  strcmp(after, ref_after) == 0 ? " (as the call would have)" : "");
+        /* A store changed as by a successful call holds what that call
+         * would have added; anything else is a leak. */
+        long expected_delta = changed && strcmp(after, ref_after) == 0 ? ref_delta : 0;
+        if (delta != expected_delta)
+          problem(&st, only_one, n, "failed with %s and leaked %ld allocation(s)",
+                  gf_status_name(status), delta - expected_delta);
+      }
+      free(response);
+      free(before);
+      free(after);
+      gf_fake_free(fake);
+      if (!injected)
+        break; /* the call ran to completion: nothing left to fail */
+    }
+  }
+  free(ref_before);
+  free(ref_after);
+  free(ref_response);
+  return finish(&st);
+}
+
+/* ---- the requests -------------------------------------------------------------- */
+
+static const gf_encryption_at_rest at_rest_kms = {GF_MODE_SSE_KMS, "alias/new"};
+static const gf_connection_password_encryption password_on = {true, "alias/pw2"};
+static const gf_data_catalog_encryption_settings full_dces = {&at_rest_kms, &password_on};
+static const gf_encryption_at_rest at_rest_off = {GF_MODE_DISABLED, NULL};
+static const gf_data_catalog_encryption_settings at_rest_only = {&at_rest_off, NULL};
+
+static const gf_s3_encryption s3_list[] = {
+    {GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}, {GF_MODE_DISABLED, NULL}};
+static const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
+static const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS1};
+static const gf_encryption_configuration full_ec = {s3_list, 3, &cw, &jb};
+
+static const gf_get_data_catalog_encryption_settings_request get_dces_default = {NULL};
+static const gf_get_data_catalog_encryption_settings_request get_dces_new = {NEW_CATALOG};
+static const gf_put_data_catalog_encryption_settings_request put_dces_new = {NEW_CATALOG,
+                                                                             &full_dces};
+static const gf_put_data_catalog_encryption_settings_request put_dces_existing = {
+    NULL, &at_rest_only};
+static const gf_put_data_catalog_encryption_settings_request put_dces_other = {OTHER_CATALOG,
+                                                                               &full_dces};
+
+static const gf_put_resource_policy_request put_rp_update = {
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}", g_default_hash,
+    GF_POLICY_MUST_EXIST, NULL, "TRUE"};
+static const gf_put_resource_policy_request put_rp_new = {"{\"a\": [true, null]}", NULL,
+                                                          GF_POLICY_NOT_EXIST, TABLE_ARN, NULL};
+static const gf_put_resource_policy_request put_rp_exists = {"{}", NULL, GF_POLICY_NOT_EXIST,
+                                                             NULL, NULL};
+static const gf_put_resource_policy_request put_rp_bad_hash = {"{}", "nope", NULL, DB_ARN, NULL};
+static const gf_get_resource_policy_request get_rp_default = {NULL};
+static const gf_get_resource_policy_request get_rp_db = {DB_ARN};
+static const gf_get_resource_policy_request get_rp_missing = {TABLE_ARN};
+static const gf_delete_resource_policy_request delete_rp_db = {g_db_hash, DB_ARN};
+static const gf_delete_resource_policy_request delete_rp_default = {NULL, NULL};
+static const gf_delete_resource_policy_request delete_rp_bad_hash = {"nope", NULL};
+static const gf_delete_resource_policy_request delete_rp_missing = {NULL, TABLE_ARN};
+
+static const gf_create_security_configuration_request create_new = {"epsilon", &full_ec};
+static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL};
+static const gf_create_security_configuration_request create_empty = {"epsilon", &empty_ec};
+static const gf_create_security_configuration_request create_exists = {"alpha", &full_ec};
+static const gf_create_security_configuration_request create_zeta = {"zeta", &full_ec};
+static const gf_create_security_configuration_request create_invalid = {"", &full_ec};
+static const gf_delete_security_configuration_request delete_beta = {"beta"};
+static const gf_delete_security_configuration_request delete_alpha = {"alpha"};
+static const gf_delete_security_configuration_request delete_missing = {"zeta"};
+static const gf_get_security_configuration_request get_alpha = {"alpha"};
+static const gf_get_security_configuration_request get_delta = {"delta"};
+static const gf_get_security_configuration_request get_missing = {"zeta"};
+static const gf_get_security_configurations_request list_page = {true, 2, NULL};
+static const gf_get_security_configurations_request list_next = {true, 2, g_token};
+static const gf_get_security_configurations_request list_bad_token = {false, 0, "forged"};
+
+#define CASE(op, req, status) {#op " " #req, GF_OP_##op, req, status, 0, 0, 0, 0}
+#define BARE(op, req, status) {"empty store: " #op " " #req, GF_OP_##op, req, status, 0, 0, 0, 1}
+
+static void test_sweep_get_data_catalog_encryption_settings(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces_default, GF_OK),
+      CASE(GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces_new, GF_OK),
+      CASE(GET_DATA_CATALOG_ENCRYPTION_SETTINGS, NULL, GF_OK),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_put_data_catalog_encryption_settings(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces_new, GF_OK),
+      CASE(PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces_existing, GF_OK),
+      CASE(PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces_other, GF_OK),
+      CASE(PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, NULL, GF_INVALID_INPUT),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_put_resource_policy(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(PUT_RESOURCE_POLICY, &put_rp_update, GF_OK),
+      CASE(PUT_RESOURCE_POLICY, &put_rp_new, GF_OK),
+      CASE(PUT_RESOURCE_POLICY, &put_rp_exists, GF_CONDITION_CHECK_FAILURE),
+      CASE(PUT_RESOURCE_POLICY, &put_rp_bad_hash, GF_CONDITION_CHECK_FAILURE),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_get_resource_policy(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(GET_RESOURCE_POLICY, &get_rp_default, GF_OK),
+      CASE(GET_RESOURCE_POLICY, &get_rp_db, GF_OK),
+      CASE(GET_RESOURCE_POLICY, &get_rp_missing, GF_ENTITY_NOT_FOUND),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_delete_resource_policy(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(DELETE_RESOURCE_POLICY, &delete_rp_db, GF_OK),
+      CASE(DELETE_RESOURCE_POLICY, &delete_rp_default, GF_OK),
+      CASE(DELETE_RESOURCE_POLICY, &delete_rp_bad_hash, GF_CONDITION_CHECK_FAILURE),
+      CASE(DELETE_RESOURCE_POLICY, &delete_rp_missing, GF_ENTITY_NOT_FOUND),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_create_security_configuration(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(CREATE_SECURITY_CONFIGURATION, &create_new, GF_OK),
+      CASE(CREATE_SECURITY_CONFIGURATION, &create_empty, GF_OK),
+      /* a name that was deleted before: its tombstone stays in the order */
+      CASE(CREATE_SECURITY_CONFIGURATION, &create_zeta, GF_OK),
+      CASE(CREATE_SECURITY_CONFIGURATION, &create_exists, GF_ALREADY_EXISTS),
+      CASE(CREATE_SECURITY_CONFIGURATION, &create_invalid, GF_INVALID_INPUT),
+      {"CREATE_SECURITY_CONFIGURATION &create_new at the limit",
+       GF_OP_CREATE_SECURITY_CONFIGURATION, &create_new, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, 4, 0,
+       0, 0},
+      {"CREATE_SECURITY_CONFIGURATION &create_new under the limit",
+       GF_OP_CREATE_SECURITY_CONFIGURATION, &create_new, GF_OK, 5, 0, 0, 0},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* The first configuration, catalog and policy of a store: each makes its
+ * hash table (and the first listing order). */
+static void test_sweep_empty_store(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      BARE(CREATE_SECURITY_CONFIGURATION, &create_new, GF_OK),
+      BARE(PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces_new, GF_OK),
+      BARE(PUT_RESOURCE_POLICY, &put_rp_new, GF_OK),
+      BARE(GET_SECURITY_CONFIGURATIONS, &list_page, GF_OK),
+      BARE(GET_SECURITY_CONFIGURATION, &get_alpha, GF_ENTITY_NOT_FOUND),
+      BARE(GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces_default, GF_OK),
+      BARE(GET_RESOURCE_POLICY, &get_rp_default, GF_ENTITY_NOT_FOUND),
+      BARE(DELETE_RESOURCE_POLICY, &delete_rp_default, GF_ENTITY_NOT_FOUND),
+      BARE(DELETE_SECURITY_CONFIGURATION, &delete_alpha, GF_ENTITY_NOT_FOUND),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* Creates until the order array must grow (16 slots, then 32): the
+ * realloc of the listing order fails too. */
+static void test_sweep_create_when_order_grows(void **state)
+{
+  (void)state;
+  sweep_stats st = {"create #17 (order array grows)", 0, 0, 0};
+  for (int only_one = 0; only_one <= 1; only_one++) {
+    for (long n = 1;; n++) {
+      assert_true(n < MAX_RUNS);
+      gf_error err = GF_ERROR_INIT;
+      gf_fake *fake = gf_fake_new(NULL, &err);
+      assert_non_null(fake);
+      assert_int_equal(gf_fake_set_clock(fake, T0, 1, &err), GF_OK);
+      char body[128];
+      for (int i = 0; i < 16; i++) {
+        snprintf(body, sizeof body, "{\"Name\":\"c%02d\",\"EncryptionConfiguration\":{}}", i);
+        must(fake, "CreateSecurityConfiguration", body, 0);
+      }
+      char *before = snapshot(fake);
+      long live0 = measure_begin(fake, 0);
+      gf_create_security_configuration_request req = {"c16", &full_ec};
+      gf_create_security_configuration_response *out = NULL;
+      arm(n, only_one);
+      gf_status status = gf_create_security_configuration(gf_fake_backend(fake), &req, &out, &err);
+      disarm();
+      long injected = A.injected;
+      st.runs++;
+      st.failed_runs += injected != 0;
+      gf_create_security_configuration_response_free(out);
+      gf_error_clear(&err);
+      long delta = measure_end(fake, live0);
+      char *after = snapshot(fake);
+      if (status == GF_OK) {
+        if (gf_fake_security_configuration_count(fake) != 17)
+          problem(&st, only_one, n, "succeeded but the count is %zu",
+                  gf_fake_security_configuration_count(fake));
+      } else {
+        if (status != GF_INTERNAL_SERVICE)
+          problem(&st, only_one, n, "%s", gf_status_name(status));
+        if (strcmp(before, after) != 0)
+          problem(&st, only_one, n, "failed but changed the store");
+        if (delta != 0)
+          problem(&st, only_one, n, "failed and leaked %ld", delta);
+      }
+      free(before);
+      free(after);
+      gf_fake_free(fake);
+      if (!injected)
+        break;
+    }
+  }
+  assert_int_equal(finish(&st), 0);
+}
+
+static void test_sweep_delete_security_configuration(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(DELETE_SECURITY_CONFIGURATION, &delete_beta, GF_OK),
+      CASE(DELETE_SECURITY_CONFIGURATION, &delete_alpha, GF_OK),
+      CASE(DELETE_SECURITY_CONFIGURATION, &delete_missing, GF_ENTITY_NOT_FOUND),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_get_security_configuration(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(GET_SECURITY_CONFIGURATION, &get_alpha, GF_OK),
+      CASE(GET_SECURITY_CONFIGURATION, &get_delta, GF_OK),
+      CASE(GET_SECURITY_CONFIGURATION, &get_missing, GF_ENTITY_NOT_FOUND),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_get_security_configurations(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      CASE(GET_SECURITY_CONFIGURATIONS, NULL, GF_OK),
+      CASE(GET_SECURITY_CONFIGURATIONS, &list_page, GF_OK),
+      CASE(GET_SECURITY_CONFIGURATIONS, &list_next, GF_OK),
+      CASE(GET_SECURITY_CONFIGURATIONS, &list_bad_token, GF_INVALID_INPUT),
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* The call under test is the 65th record of the log, which must grow: the
+ * log's realloc fails too.  A call that took effect must still be in the
+ * log, with its response, since the log is "what the client saw". */
+static void test_sweep_call_log_grows(void **state)
+{
+  (void)state;
+  const typed_case cases[] = {
+      {"log grows: create", GF_OP_CREATE_SECURITY_CONFIGURATION, &create_new, GF_OK, 0, 64, 1, 0},
+      {"log grows: put settings", GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces_new,
+       GF_OK, 0, 64, 1, 0},
+      {"log grows: delete policy", GF_OP_DELETE_RESOURCE_POLICY, &delete_rp_db, GF_OK, 0, 64, 1, 0},
+      {"log grows: get", GF_OP_GET_SECURITY_CONFIGURATION, &get_alpha, GF_OK, 0, 64, 1, 0},
+      {"log grows: entity not found", GF_OP_GET_SECURITY_CONFIGURATION, &get_missing,
+       GF_ENTITY_NOT_FOUND, 0, 64, 1, 0},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_typed(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* ---- the JSON dispatch sweep ------------------------------------------------------ */
+
+typedef struct json_case {
+  const char *op;
+  const char *body; /* may contain "%s" for g_token */
+  gf_status expected;
+} json_case;
+
+/* Whether `body` is exactly {"__type": type, "Message": string}. */
+static int is_error_body(const char *body, const char *type)
+{
+  cJSON *json = cJSON_Parse(body);
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(json, "Message");
+  int ok = cJSON_IsObject(json) && cJSON_GetArraySize(json) == 2 && cJSON_IsString(t) &&
+           cJSON_IsString(m) && type && strcmp(t->valuestring, type) == 0;
+  cJSON_Delete(json);
+  return ok;
+}
+
+static long sweep_json(const json_case *c)
+{
+  char name[160], body[512];
+  gf_json_reply reply;
+
+  gf_fake *fake = preload(0, 0);
+  snprintf(body, sizeof body, c->body, g_token); /* g_token is set by preload */
+  snprintf(name, sizeof name, "dispatch %s %.100s", c->op, body);
+  sweep_stats st = {name, 0, 0, 0};
+  char *ref_before = snapshot(fake);
+  long live0 = measure_begin(fake, 0);
+  assert_int_equal(gf_json_dispatch(gf_fake_backend(fake), c->op, body, strlen(body), &reply), 0);
+  if (reply.status != c->expected)
+    print_message("[%s] reference run: %s\n", name, reply.body);
+  assert_int_equal(reply.status, c->expected);
+  char *ref_body = strdup(reply.body);
+  gf_json_reply_clear(&reply);
+  long ref_delta = measure_end(fake, live0);
+  char *ref_after = snapshot(fake);
+  gf_fake_free(fake);
+
+  for (int only_one = 0; only_one <= 1; only_one++) {
+    for (long n = 1;; n++) {
+      assert_true(n < MAX_RUNS);
+      fake = preload(0, 0);
+      char *before = snapshot(fake);
+      assert_string_equal(before, ref_before);
+      live0 = measure_begin(fake, 0);
+      arm(n, only_one);
+      int rc = gf_json_dispatch(gf_fake_backend(fake), c->op, body, strlen(body), &reply);
+      disarm();
+      long injected = A.injected;
+      st.runs++;
+      st.failed_runs += injected != 0;
+
+      gf_status status = reply.status;
+      int succeeded = rc == 0 && status == GF_OK;
+      if (rc != 0 && rc != -1)
+        problem(&st, only_one, n, "returned %d", rc);
+      if (rc == -1 && (reply.body || reply.body_len))
+        problem(&st, only_one, n, "returned -1 with a body");
+      if (rc == 0) {
+        if (!reply.body || reply.body_len != strlen(reply.body))
+          problem(&st, only_one, n, "returned 0 without a proper body");
+        else if (succeeded && strcmp(reply.body, ref_body) != 0)
+          problem(&st, only_one, n, "body %s, expected %s", reply.body, ref_body);
+        else if (!succeeded && !is_error_body(reply.body, reply.error_type))
+          problem(&st, only_one, n, "error reply %s is not an error body", reply.body);
+        if (reply.http_status != gf_status_http_code(status))
+          problem(&st, only_one, n, "HTTP %d for %s", reply.http_status, gf_status_name(status));
+        if (!succeeded && status != c->expected && status != GF_INTERNAL_SERVICE)
+          problem(&st, only_one, n, "%s: %s, expected %s or InternalServiceException",
+                  gf_status_name(status), reply.body, gf_status_name(c->expected));
+        if (!succeeded && status != c->expected && !injected)
+          problem(&st, only_one, n, "%s without an injected failure", gf_status_name(status));
+      }
+      char what[600];
+      snprintf(what, sizeof what, "%s %s", rc == 0 ? gf_status_name(status) : "-1",
+               rc == 0 && reply.body ? reply.body : "(no body)");
+      gf_json_reply_clear(&reply);
+      long delta = measure_end(fake, live0);
+      char *after = snapshot(fake);
+      if (succeeded) {
+        if (strcmp(after, ref_after) != 0)
+          problem(&st, only_one, n, "succeeded but the store differs from a normal run");
+        if (delta != ref_delta)
+          problem(&st, only_one, n, "succeeded with %ld live allocations more, expected %ld",
+                  delta, ref_delta);
+      } else {
+        int changed = strcmp(after, before) != 0;
+        /* The reply is encoded after the call took effect: running out of
+         * memory there is InternalService (or -1) with the change made - the
+         * ambiguous outcome of a service failing after it committed, and
+         * documented as such.  Any other failure must change nothing. */
+        int reply_phase = rc == -1 || strstr(what, "out of memory encoding the response");
+        if (changed && !(reply_phase && strcmp(after, ref_after) == 0))
+          problem(&st, only_one, n, "failed (%s) but the store changed%s", what,
+                  strcmp(after, ref_after) == 0 ? " (as the call would have)" : "");
+        long expected_delta = changed && strcmp(after, ref_after) == 0 ? ref_delta : 0;
+        if (delta != expected_delta)
+          problem(&st, only_one, n, "failed (%s) and leaked %ld allocation(s)", what,
+                  delta - expected_delta);
+      }
+      free(before);
+      free(after);
+      gf_fake_free(fake);
+      if (!injected)
+        break;
+    }
+  }
+  free(ref_before);
+  free(ref_after);
+  free(ref_body);
+  return finish(&st);
+}
+
+static void test_sweep_json_create_security_configuration(void **state)
+{
+  (void)state;
+  const json_case c = {"CreateSecurityConfiguration",
+                       "{\"Name\":\"epsilon\",\"EncryptionConfiguration\":" FULL_EC "}", GF_OK};
+  assert_int_equal(sweep_json(&c), 0);
+}
+
+static void test_sweep_json_create_security_configuration_errors(void **state)
+{
+  (void)state;
+  const json_case cases[] = {
+      {"CreateSecurityConfiguration", "{\"Name\":\"alpha\",\"EncryptionConfiguration\":{}}",
+       GF_ALREADY_EXISTS},
+      {"CreateSecurityConfiguration", "{\"Name\":\"\",\"EncryptionConfiguration\":{}}",
+       GF_INVALID_INPUT},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_json(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+static void test_sweep_json_get_security_configurations(void **state)
+{
+  (void)state;
+  const json_case cases[] = {
+      {"GetSecurityConfigurations", "{}", GF_OK},
+      {"GetSecurityConfigurations", "{\"MaxResults\":2}", GF_OK},
+      {"GetSecurityConfigurations", "{\"MaxResults\":2,\"NextToken\":\"%s\"}", GF_OK},
+      {"GetSecurityConfigurations", "", GF_OK},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_json(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* The other seven operations through the JSON level. */
+static void test_sweep_json_other_operations(void **state)
+{
+  (void)state;
+  const json_case cases[] = {
+      {"GetSecurityConfiguration", "{\"Name\":\"alpha\"}", GF_OK},
+      {"DeleteSecurityConfiguration", "{\"Name\":\"beta\"}", GF_OK},
+      {"GetDataCatalogEncryptionSettings", "{\"CatalogId\":\"" OTHER_CATALOG "\"}", GF_OK},
+      {"PutDataCatalogEncryptionSettings",
+       "{\"CatalogId\":\"" NEW_CATALOG "\",\"DataCatalogEncryptionSettings\":{"
+       "\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"SSE-KMS\",\"SseAwsKmsKeyId\":"
+       "\"alias/x\"}}}",
+       GF_OK},
+      {"PutResourcePolicy", "{\"ResourceArn\":\"" TABLE_ARN "\",\"PolicyInJson\":\"{}\"}", GF_OK},
+      {"GetResourcePolicy", "{}", GF_OK},
+      {"DeleteResourcePolicy", "{\"ResourceArn\":\"" DB_ARN "\"}", GF_OK},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_json(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* Errors of the JSON level itself. */
+static void test_sweep_json_protocol_errors(void **state)
+{
+  (void)state;
+  const json_case cases[] = {
+      {"GetSecurityConfiguration", "{bad", GF_SERIALIZATION},
+      {"GetSecurityConfiguration", "{\"Name\":7}", GF_SERIALIZATION},
+      {"NoSuchOperation", "{}", GF_UNKNOWN_OPERATION},
+  };
+  long problems = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    problems += sweep_json(&cases[i]);
+  assert_int_equal(problems, 0);
+}
+
+/* ---- creating a fake ---------------------------------------------------------------- */
+
+static void test_sweep_fake_new(void **state)
+{
+  (void)state;
+  const char *accounts[] = {NULL, "210987654321"};
+  for (size_t a = 0; a < 2; a++) {
+    for (int only_one = 0; only_one <= 1; only_one++) {
+      for (long n = 1;; n++) {
+        assert_true(n < MAX_RUNS);
+        gf_error err = GF_ERROR_INIT;
+        long live0 = A.live;
+        arm(n, only_one);
+        gf_fake *fake = gf_fake_new(accounts[a], &err);
+        disarm();
+        long injected = A.injected;
+        if (fake) {
+          assert_int_equal(err.status, GF_OK);
+          /* A fake made under pressure works. */
+          char id[13];
+          gf_fake_account_id(fake, id);
+          assert_string_equal(id, accounts[a] ? accounts[a] : ACCOUNT);
+          gf_json_reply reply;
+          assert_int_equal(gf_json_dispatch(gf_fake_backend(fake),
+                                            "GetDataCatalogEncryptionSettings", NULL, 0, &reply),
+                           0);
+          assert_int_equal(reply.status, GF_OK);
+          gf_json_reply_clear(&reply);
+          gf_fake_free(fake);
+        } else {
+          assert_true(injected > 0);
+          assert_int_equal(err.status, GF_INTERNAL_SERVICE);
+          gf_error_clear(&err);
+        }
+        assert_int_equal(A.live, live0);
+        if (!injected)
+          break;
+      }
+    }
+  }
+}
+
+/* A sanity check of the harness: the allocator really is in use, and the
+ * sweep really reaches the allocations of a call. */
+static void test_allocator_is_used(void **state)
+{
+  (void)state;
+  gf_fake *fake = preload(0, 0);
+  assert_true(A.live > 0);
+  arm(1, 0);
+  gf_get_security_configuration_response *out = NULL;
+  gf_error err = GF_ERROR_INIT;
+  gf_status status = gf_get_security_configuration(gf_fake_backend(fake), &get_alpha, &out, &err);
+  disarm();
+  assert_int_equal(status, GF_INTERNAL_SERVICE);
+  assert_null(out);
+  assert_true(A.injected > 0);
+  /* With every allocation failing there is no message, but there is a
+   * status name. */
+  assert_null(err.message);
+  assert_string_equal(gf_error_message(&err), "InternalServiceException");
+  gf_error_clear(&err);
+  gf_fake_free(fake);
+  assert_int_equal(A.live, 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(test_allocator_is_used),
+      T(test_sweep_fake_new),
+      T(test_sweep_get_data_catalog_encryption_settings),
+      T(test_sweep_put_data_catalog_encryption_settings),
+      T(test_sweep_put_resource_policy),
+      T(test_sweep_get_resource_policy),
+      T(test_sweep_delete_resource_policy),
+      T(test_sweep_create_security_configuration),
+      T(test_sweep_create_when_order_grows),
+      T(test_sweep_empty_store),
+      T(test_sweep_delete_security_configuration),
+      T(test_sweep_get_security_configuration),
+      T(test_sweep_get_security_configurations),
+      T(test_sweep_call_log_grows),
+      T(test_sweep_json_create_security_configuration),
+      T(test_sweep_json_create_security_configuration_errors),
+      T(test_sweep_json_get_security_configurations),
+      T(test_sweep_json_other_operations),
+      T(test_sweep_json_protocol_errors),
+  };
+#undef T
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

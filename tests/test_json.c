@@ -1,0 +1,1433 @@
+/*
+ * test_json.c - the AWS JSON 1.1 level: gf_json_dispatch for every
+ * operation and every error, the request/response/error codec and its
+ * round trips, HTTP status codes and gf_json_reply_clear.
+ *
+ * Every test gets a fresh fake whose clock is fixed at 1700000000 with a
+ * step of 1, so that every timestamp in a reply is known in advance.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gluefake.h"
+#include "gluefake/sys/backend.h"
+
+#define T0 1700000000
+#define ACCOUNT "123456789012"
+#define DEFAULT_ARN "arn:aws:glue:us-east-1:" ACCOUNT ":catalog"
+#define KMS1 "arn:aws:kms:us-east-1:" ACCOUNT ":key/one"
+#define KMS2 "arn:aws:kms:us-east-1:" ACCOUNT ":key/two"
+
+#define DEFAULT_DCES                                                                       \
+  "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":"   \
+  "\"DISABLED\"},\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":" \
+  "false}}}"
+
+/* ---- fixtures -------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *fake = gf_fake_new(NULL, &err);
+  if (!fake)
+    return -1;
+  if (gf_fake_set_clock(fake, T0, 1, &err) != GF_OK) {
+    gf_error_clear(&err);
+    gf_fake_free(fake);
+    return -1;
+  }
+  *state = fake;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  gf_fake_free(*state);
+  *state = NULL;
+  return 0;
+}
+
+static gf_backend *backend_of(void **state) { return gf_fake_backend(*state); }
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+/* Dispatches `body` (strlen bytes; NULL allowed) and checks the invariants
+ * every reply has.  The caller clears the reply. */
+static void dispatch_len(gf_backend *b, const char *op, const char *body, size_t len,
+                         gf_json_reply *reply)
+{
+  assert_int_equal(gf_json_dispatch(b, op, body, len, reply), 0);
+  assert_non_null(reply->body);
+  assert_int_equal(reply->body_len, strlen(reply->body));
+  assert_int_equal(reply->http_status, gf_status_http_code(reply->status));
+  if (reply->status == GF_OK)
+    assert_null(reply->error_type);
+  else
+    assert_string_equal(reply->error_type, gf_status_name(reply->status));
+}
+
+static void dispatch(gf_backend *b, const char *op, const char *body, gf_json_reply *reply)
+{
+  dispatch_len(b, op, body, body ? strlen(body) : 0, reply);
+}
+
+/* Expects a 200 whose body is exactly `expected`. */
+static void expect_ok_len(gf_backend *b, const char *op, const char *body, size_t len,
+                          const char *expected)
+{
+  gf_json_reply reply;
+  dispatch_len(b, op, body, len, &reply);
+  if (reply.status != GF_OK)
+    print_message("%s %s -> %s\n", op, body ? body : "(null)", reply.body);
+  assert_int_equal(reply.status, GF_OK);
+  assert_int_equal(reply.http_status, 200);
+  assert_null(reply.error_type);
+  assert_string_equal(reply.body, expected);
+  gf_json_reply_clear(&reply);
+}
+
+static void expect_ok(gf_backend *b, const char *op, const char *body, const char *expected)
+{
+  expect_ok_len(b, op, body, body ? strlen(body) : 0, expected);
+}
+
+/* Checks an error reply: status, HTTP code, error type, and a body that is
+ * exactly {"__type":"<Name>","Message":"..."}.  `message` NULL: any
+ * non-empty message.  Returns nothing; asserts. */
+static void check_error_reply(const gf_json_reply *reply, gf_status status, int http,
+                              const char *message)
+{
+  if (reply->status != status)
+    print_message("expected %s, got %s\n", gf_status_name(status), reply->body);
+  assert_int_equal(reply->status, status);
+  assert_int_equal(reply->http_status, http);
+  assert_string_equal(reply->error_type, gf_status_name(status));
+  cJSON *json = cJSON_Parse(reply->body);
+  assert_non_null(json);
+  assert_true(cJSON_IsObject(json));
+  assert_int_equal(cJSON_GetArraySize(json), 2);
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(json, "Message");
+  assert_true(cJSON_IsString(type));
+  assert_true(cJSON_IsString(msg));
+  assert_string_equal(type->valuestring, gf_status_name(status));
+  assert_true(strlen(msg->valuestring) > 0);
+  if (message)
+    assert_string_equal(msg->valuestring, message);
+  /* The order of the two members is fixed too. */
+  assert_string_equal(json->child->string, "__type");
+  cJSON_Delete(json);
+}
+
+static void expect_error_len(gf_backend *b, const char *op, const char *body, size_t len,
+                             gf_status status, const char *message)
+{
+  gf_json_reply reply;
+  dispatch_len(b, op, body, len, &reply);
+  check_error_reply(&reply, status, status == GF_INTERNAL_SERVICE ? 500 : 400, message);
+  gf_json_reply_clear(&reply);
+}
+
+static void expect_error(gf_backend *b, const char *op, const char *body, gf_status status,
+                         const char *message)
+{
+  expect_error_len(b, op, body, body ? strlen(body) : 0, status, message);
+}
+
+/* Expects an error whose message contains `part`. */
+static void expect_error_containing(gf_backend *b, const char *op, const char *body,
+                                    gf_status status, const char *part)
+{
+  gf_json_reply reply;
+  dispatch(b, op, body, &reply);
+  check_error_reply(&reply, status, status == GF_INTERNAL_SERVICE ? 500 : 400, NULL);
+  cJSON *json = cJSON_Parse(reply.body);
+  const char *msg = cJSON_GetObjectItemCaseSensitive(json, "Message")->valuestring;
+  if (!strstr(msg, part))
+    print_message("message '%s' lacks '%s'\n", msg, part);
+  assert_non_null(strstr(msg, part));
+  cJSON_Delete(json);
+  gf_json_reply_clear(&reply);
+}
+
+/* A 200 body, parsed (caller deletes). */
+static cJSON *ok_json(gf_backend *b, const char *op, const char *body)
+{
+  gf_json_reply reply;
+  dispatch(b, op, body, &reply);
+  if (reply.status != GF_OK)
+    print_message("%s %s -> %s\n", op, body ? body : "(null)", reply.body);
+  assert_int_equal(reply.status, GF_OK);
+  cJSON *json = cJSON_Parse(reply.body);
+  assert_non_null(json);
+  gf_json_reply_clear(&reply);
+  return json;
+}
+
+static char *print_json(const cJSON *json)
+{
+  char *text = cJSON_PrintUnformatted(json);
+  assert_non_null(text);
+  return text;
+}
+
+/* ---- a scripted backend: every slot fails with one status, or answers a
+ * canned response decoded from JSON ----------------------------------------- */
+
+typedef struct scripted_backend {
+  gf_backend parent;
+  gf_status status;  /* what every slot returns */
+  const char *reply; /* GF_OK: the response as wire JSON (decoded per call) */
+  int return_no_response;
+  int calls;
+} scripted_backend;
+
+static gf_status scripted_answer(gf_backend *self, gf_operation op, void **out, gf_error *err)
+{
+  scripted_backend *b = (scripted_backend *)self;
+  b->calls++;
+  if (b->status != GF_OK)
+    return gf_error_set(err, b->status, "scripted %s for %s", gf_status_name(b->status),
+                        gf_operation_name(op));
+  if (b->return_no_response)
+    return GF_OK;
+  cJSON *json = cJSON_Parse(b->reply ? b->reply : "{}");
+  gf_status status = gf_response_from_json(op, json, out, err);
+  cJSON_Delete(json);
+  return status;
+}
+
+#define SCRIPTED_SLOT(Wire, snake, UPPER)                                                  \
+  static gf_status scripted_##snake(gf_backend *self, const gf_##snake##_request *request, \
+                                    gf_##snake##_response **out, gf_error *err)            \
+  {                                                                                        \
+    (void)request;                                                                         \
+    void *response = NULL;                                                                 \
+    gf_status status = scripted_answer(self, GF_OP_##UPPER, &response, err);               \
+    *out = response;                                                                       \
+    return status;                                                                         \
+  }
+GF_OPERATIONS(SCRIPTED_SLOT)
+#undef SCRIPTED_SLOT
+
+static void scripted_init(scripted_backend *b, gf_status status, const char *reply)
+{
+  gf_backend vtable = GF_BACKEND_INIT;
+#define SCRIPTED_FILL(Wire, snake, UPPER) vtable.snake = scripted_##snake;
+  GF_OPERATIONS(SCRIPTED_FILL)
+#undef SCRIPTED_FILL
+  memset(b, 0, sizeof *b);
+  b->parent = vtable;
+  b->status = status;
+  b->reply = reply;
+}
+
+/* ---- the nine operations, 200 bodies ------------------------------------- */
+
+static void test_create_and_get_security_configuration(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_ok(b, "CreateSecurityConfiguration", "{\"Name\":\"a\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"a\",\"CreatedTimestamp\":1700000000}");
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\"Name\":\"b\",\"EncryptionConfiguration\":{\"S3Encryption\":[{\"S3EncryptionMode\":"
+            "\"SSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"}]}}",
+            "{\"Name\":\"b\",\"CreatedTimestamp\":1700000001}");
+  /* CreatedTimeStamp (capital S) in the data type, CreatedTimestamp in the
+   * create response. */
+  expect_ok(b, "GetSecurityConfiguration", "{\"Name\":\"a\"}",
+            "{\"SecurityConfiguration\":{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{}}}");
+  expect_ok(b, "GetSecurityConfiguration", "{\"Name\":\"b\"}",
+            "{\"SecurityConfiguration\":{\"Name\":\"b\",\"CreatedTimeStamp\":1700000001,"
+            "\"EncryptionConfiguration\":{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\","
+            "\"KmsKeyArn\":\"" KMS1 "\"}]}}}");
+}
+
+static void test_get_security_configurations_pages(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_ok(b, "GetSecurityConfigurations", "{}", "{\"SecurityConfigurations\":[]}");
+  const char *names[] = {"c1", "c2", "c3"};
+  for (int i = 0; i < 3; i++) {
+    char body[128], expected[128];
+    snprintf(body, sizeof body, "{\"Name\":\"%s\",\"EncryptionConfiguration\":{}}", names[i]);
+    snprintf(expected, sizeof expected, "{\"Name\":\"%s\",\"CreatedTimestamp\":%d}", names[i],
+             T0 + i);
+    expect_ok(b, "CreateSecurityConfiguration", body, expected);
+  }
+  /* Everything on one page: no NextToken. */
+  expect_ok(b, "GetSecurityConfigurations", "",
+            "{\"SecurityConfigurations\":[{\"Name\":\"c1\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{}},{\"Name\":\"c2\",\"CreatedTimeStamp\":1700000001,"
+            "\"EncryptionConfiguration\":{}},{\"Name\":\"c3\",\"CreatedTimeStamp\":1700000002,"
+            "\"EncryptionConfiguration\":{}}]}");
+
+  /* Pages of two: the first carries a NextToken. */
+  cJSON *page1 = ok_json(b, "GetSecurityConfigurations", "{\"MaxResults\":2}");
+  const cJSON *token = cJSON_GetObjectItemCaseSensitive(page1, "NextToken");
+  assert_true(cJSON_IsString(token));
+  assert_true(strlen(token->valuestring) > 0);
+  char expected[512];
+  snprintf(expected, sizeof expected,
+           "{\"SecurityConfigurations\":[{\"Name\":\"c1\",\"CreatedTimeStamp\":1700000000,"
+           "\"EncryptionConfiguration\":{}},{\"Name\":\"c2\",\"CreatedTimeStamp\":1700000001,"
+           "\"EncryptionConfiguration\":{}}],\"NextToken\":\"%s\"}",
+           token->valuestring);
+  char *text = print_json(page1);
+  assert_string_equal(text, expected);
+  cJSON_free(text);
+
+  char body[256];
+  snprintf(body, sizeof body, "{\"MaxResults\":2,\"NextToken\":\"%s\"}", token->valuestring);
+  expect_ok(b, "GetSecurityConfigurations", body,
+            "{\"SecurityConfigurations\":[{\"Name\":\"c3\",\"CreatedTimeStamp\":1700000002,"
+            "\"EncryptionConfiguration\":{}}]}");
+
+  /* The token is deterministic: the same history on another fake gives it. */
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *other = gf_fake_new(NULL, &err);
+  assert_non_null(other);
+  assert_int_equal(gf_fake_set_clock(other, T0, 1, &err), GF_OK);
+  for (int i = 0; i < 3; i++) {
+    char create[128];
+    snprintf(create, sizeof create, "{\"Name\":\"%s\",\"EncryptionConfiguration\":{}}",
+             names[i]);
+    cJSON_Delete(ok_json(gf_fake_backend(other), "CreateSecurityConfiguration", create));
+  }
+  expect_ok(gf_fake_backend(other), "GetSecurityConfigurations", "{\"MaxResults\":2}",
+            expected);
+  gf_fake_free(other);
+  cJSON_Delete(page1);
+
+  /* A token the fake never issued. */
+  expect_error(b, "GetSecurityConfigurations", "{\"NextToken\":\"not-a-token\"}",
+               GF_INVALID_INPUT, NULL);
+}
+
+static void test_delete_security_configuration(void **state)
+{
+  gf_backend *b = backend_of(state);
+  cJSON_Delete(ok_json(b, "CreateSecurityConfiguration",
+                       "{\"Name\":\"gone\",\"EncryptionConfiguration\":{}}"));
+  expect_ok(b, "DeleteSecurityConfiguration", "{\"Name\":\"gone\"}", "{}");
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"gone\"}", GF_ENTITY_NOT_FOUND, NULL);
+  expect_error(b, "DeleteSecurityConfiguration", "{\"Name\":\"gone\"}", GF_ENTITY_NOT_FOUND,
+               NULL);
+  assert_int_equal(gf_fake_security_configuration_count(*state), 0);
+}
+
+static void test_data_catalog_encryption_settings(void **state)
+{
+  gf_backend *b = backend_of(state);
+  /* Never set: the documented default, exactly. */
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", DEFAULT_DCES);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"CatalogId\":\"" ACCOUNT "\"}",
+            DEFAULT_DCES);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"CatalogId\":\"999999999999\"}",
+            DEFAULT_DCES);
+
+  const char *settings =
+      "{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"SSE-KMS\",\"SseAwsKmsKeyId\":"
+      "\"alias/glue\"},\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":"
+      "true,\"AwsKmsKeyId\":\"alias/pw\"}}";
+  char body[512], expected[512];
+  /* Put without CatalogId reads back with CatalogId = account id. */
+  snprintf(body, sizeof body, "{\"DataCatalogEncryptionSettings\":%s}", settings);
+  snprintf(expected, sizeof expected, "{\"DataCatalogEncryptionSettings\":%s}", settings);
+  expect_ok(b, "PutDataCatalogEncryptionSettings", body, "{}");
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"CatalogId\":\"" ACCOUNT "\"}", expected);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "", expected);
+  /* ... and vice versa, with another catalog untouched. */
+  const char *other =
+      "{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"DISABLED\"},"
+      "\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":false,"
+      "\"AwsKmsKeyId\":\"k2\"}}";
+  snprintf(body, sizeof body,
+           "{\"CatalogId\":\"" ACCOUNT "\",\"DataCatalogEncryptionSettings\":%s}", other);
+  expect_ok(b, "PutDataCatalogEncryptionSettings", body, "{}");
+  snprintf(expected, sizeof expected, "{\"DataCatalogEncryptionSettings\":%s}", other);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", expected);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"CatalogId\":\"999999999999\"}",
+            DEFAULT_DCES);
+}
+
+static void test_resource_policy(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char *doc = "{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}";
+  char body[512], expected[512];
+
+  expect_error(b, "GetResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+
+  snprintf(body, sizeof body, "{\"PolicyInJson\":\"%s\"}", doc);
+  cJSON *put = ok_json(b, "PutResourcePolicy", body);
+  assert_int_equal(cJSON_GetArraySize(put), 1);
+  const cJSON *hash = cJSON_GetObjectItemCaseSensitive(put, "PolicyHash");
+  assert_true(cJSON_IsString(hash));
+  assert_true(strlen(hash->valuestring) > 0);
+
+  snprintf(expected, sizeof expected,
+           "{\"PolicyInJson\":\"%s\",\"PolicyHash\":\"%s\",\"CreateTime\":1700000000,"
+           "\"UpdateTime\":1700000000}",
+           doc, hash->valuestring);
+  expect_ok(b, "GetResourcePolicy", "{}", expected);
+  expect_ok(b, "GetResourcePolicy", "{\"ResourceArn\":\"" DEFAULT_ARN "\"}", expected);
+
+  /* Same document, same hash; an update keeps CreateTime. */
+  snprintf(body, sizeof body,
+           "{\"PolicyInJson\":\"%s\",\"PolicyHashCondition\":\"%s\","
+           "\"PolicyExistsCondition\":\"MUST_EXIST\",\"EnableHybrid\":\"FALSE\"}",
+           doc, hash->valuestring);
+  snprintf(expected, sizeof expected, "{\"PolicyHash\":\"%s\"}", hash->valuestring);
+  expect_ok(b, "PutResourcePolicy", body, expected);
+  snprintf(expected, sizeof expected,
+           "{\"PolicyInJson\":\"%s\",\"PolicyHash\":\"%s\",\"CreateTime\":1700000000,"
+           "\"UpdateTime\":1700000001}",
+           doc, hash->valuestring);
+  expect_ok(b, "GetResourcePolicy", "", expected);
+
+  /* Another document: another hash, UpdateTime moves, CreateTime stays. */
+  cJSON *put2 = ok_json(b, "PutResourcePolicy", "{\"PolicyInJson\":\"{\\\"x\\\":[]}\"}");
+  const char *hash2 = cJSON_GetObjectItemCaseSensitive(put2, "PolicyHash")->valuestring;
+  assert_string_not_equal(hash2, hash->valuestring);
+  snprintf(expected, sizeof expected,
+           "{\"PolicyInJson\":\"{\\\"x\\\":[]}\",\"PolicyHash\":\"%s\",\"CreateTime\":"
+           "1700000000,\"UpdateTime\":1700000002}",
+           hash2);
+  expect_ok(b, "GetResourcePolicy", "{}", expected);
+  expect_ok(b, "DeleteResourcePolicy", "{}", "{}");
+  expect_error(b, "GetResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+  cJSON_Delete(put2);
+  cJSON_Delete(put);
+}
+
+static void test_resource_policy_hash_and_delete(void **state)
+{
+  gf_backend *b = backend_of(state);
+  cJSON *put = ok_json(b, "PutResourcePolicy",
+                       "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\","
+                       "\"PolicyInJson\":\" [ 1 , 2 ] \"}");
+  const char *hash = cJSON_GetObjectItemCaseSensitive(put, "PolicyHash")->valuestring;
+  char expected[512];
+  snprintf(expected, sizeof expected,
+           "{\"PolicyInJson\":\" [ 1 , 2 ] \",\"PolicyHash\":\"%s\",\"CreateTime\":1700000000,"
+           "\"UpdateTime\":1700000000}",
+           hash);
+  expect_ok(b, "GetResourcePolicy",
+            "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\"}", expected);
+  /* The account's catalog has no policy. */
+  expect_error(b, "GetResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+  expect_error(b, "DeleteResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+
+  /* Delete with a wrong hash: ConditionCheckFailure, nothing changes. */
+  expect_error(b, "DeleteResourcePolicy",
+               "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\","
+               "\"PolicyHashCondition\":\"wrong\"}",
+               GF_CONDITION_CHECK_FAILURE, NULL);
+  expect_ok(b, "GetResourcePolicy",
+            "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\"}", expected);
+  char body[256];
+  snprintf(body, sizeof body,
+           "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\","
+           "\"PolicyHashCondition\":\"%s\"}",
+           hash);
+  expect_ok(b, "DeleteResourcePolicy", body, "{}");
+  expect_error(b, "GetResourcePolicy",
+               "{\"ResourceArn\":\"arn:aws:glue:us-east-1:" ACCOUNT ":database/db\"}",
+               GF_ENTITY_NOT_FOUND, NULL);
+  cJSON_Delete(put);
+}
+
+/* ---- empty bodies ------------------------------------------------------------ */
+
+static void test_empty_body_is_empty_object(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_error_len(b, "GetResourcePolicy", "", 0, GF_ENTITY_NOT_FOUND, NULL);
+  expect_error_len(b, "GetResourcePolicy", NULL, 0, GF_ENTITY_NOT_FOUND, NULL);
+  expect_ok_len(b, "GetDataCatalogEncryptionSettings", "", 0, DEFAULT_DCES);
+  expect_ok_len(b, "GetDataCatalogEncryptionSettings", NULL, 0, DEFAULT_DCES);
+  /* len 0 wins over whatever the pointer holds. */
+  expect_ok_len(b, "GetDataCatalogEncryptionSettings", "garbage", 0, DEFAULT_DCES);
+  expect_ok_len(b, "GetSecurityConfigurations", NULL, 0, "{\"SecurityConfigurations\":[]}");
+  /* An empty body for an operation with required members is InvalidInput,
+   * the same as {}. */
+  expect_error_len(b, "GetSecurityConfiguration", NULL, 0, GF_INVALID_INPUT,
+                   "1 validation error detected: Value null at 'name' failed to satisfy "
+                   "constraint: Member must not be null");
+  expect_error_len(b, "DeleteResourcePolicy", "", 0, GF_ENTITY_NOT_FOUND, NULL);
+}
+
+static void test_body_need_not_be_nul_terminated(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char buffer[] = "{\"Name\":\"a\",\"EncryptionConfiguration\":{}}TRAILING GARBAGE";
+  size_t len = strlen("{\"Name\":\"a\",\"EncryptionConfiguration\":{}}");
+  expect_ok_len(b, "CreateSecurityConfiguration", buffer, len,
+                "{\"Name\":\"a\",\"CreatedTimestamp\":1700000000}");
+  char exact[2] = {'{', '}'}; /* no terminator at all */
+  gf_json_reply reply;
+  dispatch_len(b, "GetSecurityConfigurations", exact, sizeof exact, &reply);
+  assert_int_equal(reply.status, GF_OK);
+  gf_json_reply_clear(&reply);
+  /* Surrounding whitespace is fine. */
+  expect_ok(b, "GetSecurityConfiguration", " \r\n\t{\"Name\":\"a\"} \n",
+            "{\"SecurityConfiguration\":{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{}}}");
+}
+
+/* ---- every error the fake raises ---------------------------------------------- */
+
+static void test_error_already_exists(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char *body = "{\"Name\":\"dup\",\"EncryptionConfiguration\":{}}";
+  expect_ok(b, "CreateSecurityConfiguration", body,
+            "{\"Name\":\"dup\",\"CreatedTimestamp\":1700000000}");
+  expect_error_containing(b, "CreateSecurityConfiguration", body, GF_ALREADY_EXISTS, "dup");
+  assert_int_equal(gf_fake_security_configuration_count(*state), 1);
+  /* The failed create took no timestamp. */
+  expect_ok(b, "CreateSecurityConfiguration", "{\"Name\":\"next\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"next\",\"CreatedTimestamp\":1700000001}");
+}
+
+static void test_error_entity_not_found(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_error_containing(b, "GetSecurityConfiguration", "{\"Name\":\"nope\"}",
+                          GF_ENTITY_NOT_FOUND, "nope");
+  expect_error_containing(b, "DeleteSecurityConfiguration", "{\"Name\":\"nope\"}",
+                          GF_ENTITY_NOT_FOUND, "nope");
+  expect_error(b, "GetResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+  expect_error(b, "DeleteResourcePolicy", "{\"PolicyHashCondition\":\"x\"}",
+               GF_ENTITY_NOT_FOUND, NULL);
+}
+
+static void test_error_invalid_input_messages(void **state)
+{
+  gf_backend *b = backend_of(state);
+  char name[300];
+  memset(name, 'n', 256);
+  name[256] = '\0';
+  char body[512];
+  snprintf(body, sizeof body, "{\"Name\":\"%s\",\"EncryptionConfiguration\":{}}", name);
+  expect_error(b, "CreateSecurityConfiguration", body, GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'name' failed to satisfy constraint: "
+               "Member must have length less than or equal to 255");
+  expect_error(b, "CreateSecurityConfiguration", "{}", GF_INVALID_INPUT,
+               "2 validation errors detected: Value null at 'name' failed to satisfy "
+               "constraint: Member must not be null; Value null at 'encryptionConfiguration' "
+               "failed to satisfy constraint: Member must not be null");
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"x\",\"EncryptionConfiguration\":{\"S3Encryption\":[{},"
+               "{\"S3EncryptionMode\":\"SSE_KMS\",\"KmsKeyArn\":\"arn:aws:s3:::bucket\"}]}}",
+               GF_INVALID_INPUT,
+               "2 validation errors detected: Value at "
+               "'encryptionConfiguration.s3Encryption.2.member.s3EncryptionMode' failed to "
+               "satisfy constraint: Member must satisfy enum value set: [DISABLED, SSE-KMS, "
+               "SSE-S3]; Value at 'encryptionConfiguration.s3Encryption.2.member.kmsKeyArn' "
+               "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+               "arn:aws:kms:.*");
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"line\\nbreak\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'name' failed to satisfy constraint: "
+               "Member must satisfy regular expression pattern: "
+               "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
+  expect_error(b, "GetSecurityConfigurations", "{\"MaxResults\":0}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'maxResults' failed to satisfy "
+               "constraint: Member must have value greater than or equal to 1");
+  /* An integral number in any JSON spelling is an integer. */
+  expect_ok(b, "GetSecurityConfigurations", "{\"MaxResults\":1e3}",
+            "{\"SecurityConfigurations\":[]}");
+  expect_ok(b, "GetSecurityConfigurations", "{\"MaxResults\":5.0}",
+            "{\"SecurityConfigurations\":[]}");
+  expect_error(b, "GetSecurityConfigurations", "{\"MaxResults\":1001}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'maxResults' failed to satisfy "
+               "constraint: Member must have value less than or equal to 1000");
+  expect_error(b, "PutResourcePolicy", "{\"PolicyInJson\":\"{x\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'policyInJson' failed to satisfy "
+               "constraint: Member must be a valid JSON document");
+  expect_error(b, "PutResourcePolicy", "{\"PolicyInJson\":\"1\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'policyInJson' failed to satisfy "
+               "constraint: Member must have length greater than or equal to 2");
+  expect_error(b, "GetResourcePolicy", "{\"ResourceArn\":\"arn:aws:s3:::b\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'resourceArn' failed to satisfy "
+               "constraint: Member must satisfy regular expression pattern: "
+               "arn:(aws|aws-us-gov|aws-cn):glue:.*");
+  expect_error(b, "PutDataCatalogEncryptionSettings",
+               "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{"
+               "\"CatalogEncryptionMode\":\"SSE-S3\"}}}",
+               GF_INVALID_INPUT,
+               "1 validation error detected: Value at "
+               "'dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode' failed "
+               "to satisfy constraint: Member must satisfy enum value set: [DISABLED, SSE-KMS]");
+  expect_error(b, "PutDataCatalogEncryptionSettings", "{}", GF_INVALID_INPUT,
+               "1 validation error detected: Value null at 'dataCatalogEncryptionSettings' "
+               "failed to satisfy constraint: Member must not be null");
+  assert_int_equal(gf_fake_security_configuration_count(*state), 0);
+}
+
+static void test_missing_required_bool(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char *message =
+      "1 validation error detected: Value null at "
+      "'dataCatalogEncryptionSettings.connectionPasswordEncryption."
+      "returnConnectionPasswordEncrypted' failed to satisfy constraint: Member must not be null";
+  expect_error(b, "PutDataCatalogEncryptionSettings",
+               "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{}}}",
+               GF_INVALID_INPUT, message);
+  /* JSON null counts as absent. */
+  expect_error(b, "PutDataCatalogEncryptionSettings",
+               "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+               "\"ReturnConnectionPasswordEncrypted\":null,\"AwsKmsKeyId\":\"k\"}}}",
+               GF_INVALID_INPUT, message);
+  /* Nothing was stored. */
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", DEFAULT_DCES);
+}
+
+static void test_error_condition_check_failure(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_error(b, "PutResourcePolicy",
+               "{\"PolicyInJson\":\"{}\",\"PolicyExistsCondition\":\"MUST_EXIST\"}",
+               GF_CONDITION_CHECK_FAILURE, NULL);
+  expect_error(b, "PutResourcePolicy",
+               "{\"PolicyInJson\":\"{}\",\"PolicyHashCondition\":\"abc\"}",
+               GF_CONDITION_CHECK_FAILURE, NULL);
+  expect_error(b, "GetResourcePolicy", "{}", GF_ENTITY_NOT_FOUND, NULL);
+  cJSON *put = ok_json(b, "PutResourcePolicy", "{\"PolicyInJson\":\"{}\"}");
+  expect_error(b, "PutResourcePolicy",
+               "{\"PolicyInJson\":\"[]\",\"PolicyExistsCondition\":\"NOT_EXIST\"}",
+               GF_CONDITION_CHECK_FAILURE, NULL);
+  expect_error(b, "PutResourcePolicy",
+               "{\"PolicyInJson\":\"[]\",\"PolicyHashCondition\":\"not-the-hash\"}",
+               GF_CONDITION_CHECK_FAILURE, NULL);
+  /* Unchanged. */
+  char expected[256];
+  snprintf(expected, sizeof expected,
+           "{\"PolicyInJson\":\"{}\",\"PolicyHash\":\"%s\",\"CreateTime\":1700000000,"
+           "\"UpdateTime\":1700000000}",
+           cJSON_GetObjectItemCaseSensitive(put, "PolicyHash")->valuestring);
+  expect_ok(b, "GetResourcePolicy", "{}", expected);
+  cJSON_Delete(put);
+}
+
+static void test_error_resource_number_limit(void **state)
+{
+  gf_backend *b = backend_of(state);
+  gf_fake_set_security_configuration_limit(*state, 1);
+  expect_ok(b, "CreateSecurityConfiguration", "{\"Name\":\"one\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"one\",\"CreatedTimestamp\":1700000000}");
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"two\",\"EncryptionConfiguration\":{}}",
+               GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, NULL);
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"two\"}", GF_ENTITY_NOT_FOUND, NULL);
+  gf_fake_set_security_configuration_limit(*state, GF_NO_LIMIT);
+  expect_ok(b, "CreateSecurityConfiguration", "{\"Name\":\"two\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"two\",\"CreatedTimestamp\":1700000001}");
+}
+
+static void test_error_internal_service_from_backend(void **state)
+{
+  (void)state;
+  scripted_backend sb;
+  scripted_init(&sb, GF_INTERNAL_SERVICE, NULL);
+#define CHECK_INTERNAL(Wire, snake, UPPER)                                                 \
+  expect_error(&sb.parent, #Wire, "{}", GF_INTERNAL_SERVICE,                               \
+               "scripted InternalServiceException for " #Wire);
+  GF_OPERATIONS(CHECK_INTERNAL)
+#undef CHECK_INTERNAL
+  assert_int_equal(sb.calls, GF_OPERATION_COUNT);
+
+  /* A backend that implements nothing, or returns no response. */
+  gf_backend empty = GF_BACKEND_INIT;
+  expect_error(&empty, "GetSecurityConfiguration", "{\"Name\":\"a\"}", GF_INTERNAL_SERVICE,
+               NULL);
+  scripted_init(&sb, GF_OK, NULL);
+  sb.return_no_response = 1;
+  expect_error(&sb.parent, "GetSecurityConfigurations", "{}", GF_INTERNAL_SERVICE, NULL);
+}
+
+static void test_error_operation_timeout_from_backend(void **state)
+{
+  (void)state;
+  scripted_backend sb;
+  scripted_init(&sb, GF_OPERATION_TIMEOUT, NULL);
+#define CHECK_TIMEOUT(Wire, snake, UPPER)                                                  \
+  expect_error(&sb.parent, #Wire, "{}", GF_OPERATION_TIMEOUT,                              \
+               "scripted OperationTimeoutException for " #Wire);
+  GF_OPERATIONS(CHECK_TIMEOUT)
+#undef CHECK_TIMEOUT
+  /* Errors a backend may raise pass through with their own status. */
+  const gf_status others[] = {GF_ALREADY_EXISTS, GF_CONDITION_CHECK_FAILURE,
+                              GF_ENTITY_NOT_FOUND, GF_INVALID_INPUT,
+                              GF_RESOURCE_NUMBER_LIMIT_EXCEEDED};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+    scripted_init(&sb, others[i], NULL);
+    expect_error(&sb.parent, "GetResourcePolicy", "{}", others[i], NULL);
+  }
+}
+
+static void test_backend_response_is_encoded(void **state)
+{
+  (void)state;
+  scripted_backend sb;
+  const char *canned = "{\"PolicyInJson\":\"{}\",\"PolicyHash\":\"h\","
+                       "\"CreateTime\":1700000000.125,\"UpdateTime\":1700000001.5}";
+  scripted_init(&sb, GF_OK, canned);
+  expect_ok(&sb.parent, "GetResourcePolicy", "{}", canned);
+  /* A request the scripted backend ignores still has to decode. */
+  expect_error(&sb.parent, "GetResourcePolicy", "{\"ResourceArn\":7}", GF_SERIALIZATION,
+               "ResourceArn must be a string, not a number");
+  assert_int_equal(sb.calls, 1);
+}
+
+static void test_null_backend(void **state)
+{
+  (void)state;
+  expect_error(NULL, "GetSecurityConfigurations", "{}", GF_INVALID_INPUT, NULL);
+}
+
+/* ---- UnknownOperationException -------------------------------------------------- */
+
+static void test_unknown_operation(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_error(b, "GetJobs", "{}", GF_UNKNOWN_OPERATION, NULL);
+  expect_error(b, NULL, "{}", GF_UNKNOWN_OPERATION, NULL);
+  expect_error(b, "getSecurityConfiguration", "{\"Name\":\"a\"}", GF_UNKNOWN_OPERATION, NULL);
+  expect_error(b, "", "{}", GF_UNKNOWN_OPERATION, NULL);
+  expect_error(b, "AWSGlue.GetSecurityConfiguration", "{}", GF_UNKNOWN_OPERATION, NULL);
+  expect_error(b, "GetSecurityConfiguration ", "{}", GF_UNKNOWN_OPERATION, NULL);
+  /* The operation is checked before the body. */
+  expect_error(b, "NoSuchOperation", "{bad", GF_UNKNOWN_OPERATION, NULL);
+  expect_error_containing(b, "GetJobs", "{}", GF_UNKNOWN_OPERATION, "GetJobs");
+}
+
+/* ---- SerializationException ---------------------------------------------------- */
+
+static void test_serialization_not_json(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char *bodies[] = {"{bad", "{", "}", "   ", "\n", "{} x", "{}{}", "{\"Name\":}",
+                          "{\"Name\":\"a\",}", "{'Name':'a'}", "[1", "\"unterminated"};
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    expect_error(b, "GetSecurityConfiguration", bodies[i], GF_SERIALIZATION, NULL);
+}
+
+static void test_serialization_not_object(void **state)
+{
+  gf_backend *b = backend_of(state);
+  const char *bodies[] = {"[1]", "[]", "\"s\"", "\"\"", "3", "null", "true", "false"};
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+    expect_error(b, "GetDataCatalogEncryptionSettings", bodies[i], GF_SERIALIZATION, NULL);
+}
+
+static void test_serialization_wrong_member_types(void **state)
+{
+  gf_backend *b = backend_of(state);
+  struct {
+    const char *op, *body, *message;
+  } cases[] = {
+      {"CreateSecurityConfiguration", "{\"Name\":1,\"EncryptionConfiguration\":{}}",
+       "Name must be a string, not a number"},
+      {"CreateSecurityConfiguration", "{\"Name\":[\"a\"],\"EncryptionConfiguration\":{}}",
+       "Name must be a string, not an array"},
+      {"CreateSecurityConfiguration", "{\"Name\":\"a\",\"EncryptionConfiguration\":\"s\"}",
+       "EncryptionConfiguration must be an object, not a string"},
+      {"CreateSecurityConfiguration", "{\"Name\":\"a\",\"EncryptionConfiguration\":[]}",
+       "EncryptionConfiguration must be an object, not an array"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":{}}}",
+       "EncryptionConfiguration.S3Encryption must be an array, not an object"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[\"SSE-S3\"]}}",
+       "EncryptionConfiguration.S3Encryption[0] must be an object, not a string"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[{},{},[]]}}",
+       "EncryptionConfiguration.S3Encryption[2] must be an object, not an array"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[{"
+       "\"S3EncryptionMode\":true}]}}",
+       "EncryptionConfiguration.S3Encryption[0].S3EncryptionMode must be a string, not a "
+       "boolean"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"CloudWatchEncryption\":{"
+       "\"KmsKeyArn\":{}}}}",
+       "EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn must be a string, not an "
+       "object"},
+      {"CreateSecurityConfiguration",
+       "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"JobBookmarksEncryption\":false}}",
+       "EncryptionConfiguration.JobBookmarksEncryption must be an object, not a boolean"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":\"10\"}",
+       "MaxResults must be an integer, not a string"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":1.5}",
+       "MaxResults must be an integer, not a number"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":1e300}",
+       "MaxResults must be an integer, not a number"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":[10]}",
+       "MaxResults must be an integer, not an array"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":true}",
+       "MaxResults must be an integer, not a boolean"},
+      {"GetSecurityConfigurations", "{\"NextToken\":5}",
+       "NextToken must be a string, not a number"},
+      {"PutDataCatalogEncryptionSettings",
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":\"true\"}}}",
+       "DataCatalogEncryptionSettings.ConnectionPasswordEncryption."
+       "ReturnConnectionPasswordEncrypted must be a boolean, not a string"},
+      {"PutDataCatalogEncryptionSettings",
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":1}}}",
+       "DataCatalogEncryptionSettings.ConnectionPasswordEncryption."
+       "ReturnConnectionPasswordEncrypted must be a boolean, not a number"},
+      {"PutDataCatalogEncryptionSettings", "{\"DataCatalogEncryptionSettings\":\"x\"}",
+       "DataCatalogEncryptionSettings must be an object, not a string"},
+      {"PutDataCatalogEncryptionSettings",
+       "{\"CatalogId\":123456789012,\"DataCatalogEncryptionSettings\":{}}",
+       "CatalogId must be a string, not a number"},
+      {"GetDataCatalogEncryptionSettings", "{\"CatalogId\":{}}",
+       "CatalogId must be a string, not an object"},
+      {"PutResourcePolicy", "{\"PolicyInJson\":{}}", "PolicyInJson must be a string, not an object"},
+      {"PutResourcePolicy", "{\"PolicyInJson\":\"{}\",\"EnableHybrid\":true}",
+       "EnableHybrid must be a string, not a boolean"},
+      {"DeleteResourcePolicy", "{\"PolicyHashCondition\":[]}",
+       "PolicyHashCondition must be a string, not an array"},
+      {"DeleteSecurityConfiguration", "{\"Name\":false}", "Name must be a string, not a boolean"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_error(b, cases[i].op, cases[i].body, GF_SERIALIZATION, cases[i].message);
+  assert_int_equal(gf_fake_security_configuration_count(*state), 0);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", DEFAULT_DCES);
+}
+
+static void test_control_characters_and_nul(void **state)
+{
+  gf_backend *b = backend_of(state);
+  /* A raw control character inside a string is not JSON. */
+  const char raw[] = "{\"Name\":\"a\x01" "b\",\"EncryptionConfiguration\":{}}";
+  expect_error(b, "CreateSecurityConfiguration", raw, GF_SERIALIZATION, NULL);
+  const char raw_newline[] = "{\"Name\":\"a\nb\",\"EncryptionConfiguration\":{}}";
+  expect_error(b, "CreateSecurityConfiguration", raw_newline, GF_SERIALIZATION, NULL);
+  const char raw_tab[] = "{\"Name\":\"a\tb\",\"EncryptionConfiguration\":{}}";
+  expect_error(b, "CreateSecurityConfiguration", raw_tab, GF_SERIALIZATION, NULL);
+  /* ... but control characters between tokens are whitespace. */
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\n\t\"Name\" :\r\n\"ok\",\t\"EncryptionConfiguration\" : { } }",
+            "{\"Name\":\"ok\",\"CreatedTimestamp\":1700000000}");
+
+  /* \u0000 would cut a C string short: rejected, not truncated. */
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"a\\u0000b\",\"EncryptionConfiguration\":{}}", GF_INVALID_INPUT,
+               NULL);
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"ok\\u0000\"}", GF_INVALID_INPUT,
+               NULL);
+  /* An escaped backslash followed by u0000 is six ordinary characters. */
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\"Name\":\"lit\\\\u0000\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"lit\\\\u0000\",\"CreatedTimestamp\":1700000001}");
+  /* A legitimate escape of another control character is fine in JSON but
+   * breaks the single-line pattern: InvalidInput, not Serialization. */
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"a\\u0001\"}", GF_INVALID_INPUT,
+               NULL);
+
+  /* A NUL byte anywhere in the body. */
+  const char nul_in_string[] = "{\"Name\":\"a\0b\"}";
+  expect_error_len(b, "GetSecurityConfiguration", nul_in_string, sizeof nul_in_string - 1,
+                   GF_SERIALIZATION, NULL);
+  const char nul_after[] = "{\"Name\":\"ok\"}\0";
+  expect_error_len(b, "GetSecurityConfiguration", nul_after, sizeof nul_after - 1,
+                   GF_SERIALIZATION, NULL);
+  const char nul_first[] = "\0{}";
+  expect_error_len(b, "GetDataCatalogEncryptionSettings", nul_first, sizeof nul_first - 1,
+                   GF_SERIALIZATION, NULL);
+
+  /* Bytes that are not UTF-8. */
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"bad\xff\",\"EncryptionConfiguration\":{}}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'name' failed to satisfy constraint: "
+               "Member must be valid UTF-8");
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"\xc0\xaf\",\"EncryptionConfiguration\":{}}", GF_INVALID_INPUT, NULL);
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":\"\xed\xa0\x80\",\"EncryptionConfiguration\":{}}", GF_INVALID_INPUT,
+               NULL);
+  /* U+FFFF is outside the single-line pattern; an escaped surrogate pair
+   * decodes to one code point, which is inside it. */
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"\\uFFFF\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value at 'name' failed to satisfy constraint: "
+               "Member must satisfy regular expression pattern: "
+               "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
+  expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"\\ud83d\\udd12\"}",
+               GF_ENTITY_NOT_FOUND, "Security configuration '\xf0\x9f\x94\x92' not found");
+  /* Valid multi-byte UTF-8 is fine. */
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\"Name\":\"caf\xc3\xa9-\xf0\x9f\x94\x92\",\"EncryptionConfiguration\":{}}",
+            "{\"Name\":\"caf\xc3\xa9-\xf0\x9f\x94\x92\",\"CreatedTimestamp\":1700000002}");
+  assert_int_equal(gf_fake_security_configuration_count(*state), 3);
+}
+
+/* ---- unknown members, null members ------------------------------------------------ */
+
+static void test_unknown_members_ignored(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\"Name\":\"a\",\"Bogus\":1,\"EncryptionConfiguration\":{\"Extra\":[]}}",
+            "{\"Name\":\"a\",\"CreatedTimestamp\":1700000000}");
+  expect_ok(b, "GetSecurityConfiguration", "{\"Name\":\"a\",\"name\":7,\"Other\":{\"x\":null}}",
+            "{\"SecurityConfiguration\":{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{}}}");
+  /* Member names are case-sensitive: "name" is an unknown member. */
+  expect_error(b, "GetSecurityConfiguration", "{\"name\":\"a\"}", GF_INVALID_INPUT,
+               "1 validation error detected: Value null at 'name' failed to satisfy "
+               "constraint: Member must not be null");
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"Unknown\":[1,2,{\"x\":\"y\"}]}",
+            DEFAULT_DCES);
+}
+
+static void test_null_members_are_absent(void **state)
+{
+  gf_backend *b = backend_of(state);
+  expect_ok(b, "CreateSecurityConfiguration",
+            "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":null,"
+            "\"CloudWatchEncryption\":null,\"JobBookmarksEncryption\":{\"KmsKeyArn\":null,"
+            "\"JobBookmarksEncryptionMode\":\"DISABLED\"}}}",
+            "{\"Name\":\"a\",\"CreatedTimestamp\":1700000000}");
+  expect_ok(b, "GetSecurityConfiguration", "{\"Name\":\"a\"}",
+            "{\"SecurityConfiguration\":{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{\"JobBookmarksEncryption\":{"
+            "\"JobBookmarksEncryptionMode\":\"DISABLED\"}}}}");
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{\"CatalogId\":null}", DEFAULT_DCES);
+  expect_ok(b, "GetSecurityConfigurations", "{\"MaxResults\":null,\"NextToken\":null}",
+            "{\"SecurityConfigurations\":[{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+            "\"EncryptionConfiguration\":{\"JobBookmarksEncryption\":{"
+            "\"JobBookmarksEncryptionMode\":\"DISABLED\"}}}]}");
+  /* null for a required member is a missing required member. */
+  expect_error(b, "CreateSecurityConfiguration",
+               "{\"Name\":null,\"EncryptionConfiguration\":{}}", GF_INVALID_INPUT,
+               "1 validation error detected: Value null at 'name' failed to satisfy "
+               "constraint: Member must not be null");
+  expect_error(b, "CreateSecurityConfiguration", "{\"Name\":\"b\",\"EncryptionConfiguration\":null}",
+               GF_INVALID_INPUT,
+               "1 validation error detected: Value null at 'encryptionConfiguration' failed to "
+               "satisfy constraint: Member must not be null");
+}
+
+/* ---- EncryptionConfiguration round trip ---------------------------------------------- */
+
+static void test_encryption_configuration_round_trip(void **state)
+{
+  gf_backend *b = backend_of(state);
+  /* Each given in shape order, so the text must come back identical. */
+  const char *configs[] = {
+      "{}",
+      "{\"S3Encryption\":[]}",
+      "{\"S3Encryption\":[{}]}",
+      "{\"CloudWatchEncryption\":{}}",
+      "{\"JobBookmarksEncryption\":{}}",
+      "{\"S3Encryption\":[],\"CloudWatchEncryption\":{},\"JobBookmarksEncryption\":{}}",
+      "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-S3\"},{\"S3EncryptionMode\":\"SSE-KMS\","
+      "\"KmsKeyArn\":\"" KMS2 "\"},{\"S3EncryptionMode\":\"DISABLED\"},{\"KmsKeyArn\":\"" KMS1
+      "\"}]}",
+      "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"}],"
+      "\"CloudWatchEncryption\":{\"CloudWatchEncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS2
+      "\"},\"JobBookmarksEncryption\":{\"JobBookmarksEncryptionMode\":\"CSE-KMS\","
+      "\"KmsKeyArn\":\"" KMS1 "\"}}",
+      "{\"CloudWatchEncryption\":{\"CloudWatchEncryptionMode\":\"DISABLED\"}}",
+      "{\"JobBookmarksEncryption\":{\"KmsKeyArn\":\"" KMS2 "\"}}",
+  };
+  size_t n = sizeof configs / sizeof configs[0];
+  for (size_t i = 0; i < n; i++) {
+    char body[1024], expected[1024];
+    snprintf(body, sizeof body, "{\"Name\":\"rt%zu\",\"EncryptionConfiguration\":%s}", i,
+             configs[i]);
+    snprintf(expected, sizeof expected, "{\"Name\":\"rt%zu\",\"CreatedTimestamp\":%zu}", i,
+             (size_t)T0 + i);
+    expect_ok(b, "CreateSecurityConfiguration", body, expected);
+    snprintf(body, sizeof body, "{\"Name\":\"rt%zu\"}", i);
+    snprintf(expected, sizeof expected,
+             "{\"SecurityConfiguration\":{\"Name\":\"rt%zu\",\"CreatedTimeStamp\":%zu,"
+             "\"EncryptionConfiguration\":%s}}",
+             i, (size_t)T0 + i, configs[i]);
+    expect_ok(b, "GetSecurityConfiguration", body, expected);
+  }
+  /* The listing carries the same configurations, in creation order. */
+  cJSON *list = ok_json(b, "GetSecurityConfigurations", "{}");
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(list, "SecurityConfigurations");
+  assert_int_equal(cJSON_GetArraySize(items), (int)n);
+  for (size_t i = 0; i < n; i++) {
+    const cJSON *item = cJSON_GetArrayItem(items, (int)i);
+    char name[16];
+    snprintf(name, sizeof name, "rt%zu", i);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(item, "Name")->valuestring, name);
+    char *text = print_json(cJSON_GetObjectItemCaseSensitive(item, "EncryptionConfiguration"));
+    assert_string_equal(text, configs[i]);
+    cJSON_free(text);
+  }
+  cJSON_Delete(list);
+
+  /* Given in another member order: the same members and values come back
+   * (semantically), S3Encryption in its order. */
+  const char *shuffled =
+      "{\"JobBookmarksEncryption\":{\"KmsKeyArn\":\"" KMS1 "\",\"JobBookmarksEncryptionMode\":"
+      "\"CSE-KMS\"},\"S3Encryption\":[{\"KmsKeyArn\":\"" KMS2 "\",\"S3EncryptionMode\":"
+      "\"SSE-KMS\"},{\"S3EncryptionMode\":\"SSE-S3\"}]}";
+  char body[1024];
+  snprintf(body, sizeof body, "{\"EncryptionConfiguration\":%s,\"Name\":\"shuffled\"}",
+           shuffled);
+  cJSON_Delete(ok_json(b, "CreateSecurityConfiguration", body));
+  cJSON *got = ok_json(b, "GetSecurityConfiguration", "{\"Name\":\"shuffled\"}");
+  cJSON *want = cJSON_Parse(shuffled);
+  const cJSON *sc = cJSON_GetObjectItemCaseSensitive(got, "SecurityConfiguration");
+  assert_true(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(sc, "EncryptionConfiguration"),
+                            want, 1));
+  cJSON_Delete(want);
+  cJSON_Delete(got);
+}
+
+/* ---- codec round trips -------------------------------------------------------------- */
+
+/* to_json -> text -> parse -> from_json -> to_json -> text: identical, and
+ * equal to `expected`. */
+static void request_round_trip(gf_operation op, const void *request, const char *expected)
+{
+  cJSON *j1 = gf_request_to_json(op, request);
+  assert_non_null(j1);
+  char *t1 = print_json(j1);
+  assert_string_equal(t1, expected);
+  cJSON *parsed = cJSON_Parse(t1);
+  void *decoded = NULL;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_request_from_json(op, parsed, &decoded, &err), GF_OK);
+  assert_non_null(decoded);
+  cJSON *j2 = gf_request_to_json(op, decoded);
+  char *t2 = print_json(j2);
+  assert_string_equal(t2, t1);
+  cJSON_free(t1);
+  cJSON_free(t2);
+  cJSON_Delete(j1);
+  cJSON_Delete(j2);
+  cJSON_Delete(parsed);
+  gf_request_free(op, decoded);
+}
+
+static void response_round_trip(gf_operation op, const void *response, const char *expected)
+{
+  cJSON *j1 = gf_response_to_json(op, response);
+  assert_non_null(j1);
+  char *t1 = print_json(j1);
+  assert_string_equal(t1, expected);
+  cJSON *parsed = cJSON_Parse(t1);
+  void *decoded = NULL;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_response_from_json(op, parsed, &decoded, &err), GF_OK);
+  assert_non_null(decoded);
+  cJSON *j2 = gf_response_to_json(op, decoded);
+  char *t2 = print_json(j2);
+  assert_string_equal(t2, t1);
+  cJSON_free(t1);
+  cJSON_free(t2);
+  cJSON_Delete(j1);
+  cJSON_Delete(j2);
+  cJSON_Delete(parsed);
+  gf_response_free(op, decoded);
+}
+
+static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+static const gf_connection_password_encryption password = {true, "alias/pw"};
+static const gf_data_catalog_encryption_settings dces = {&at_rest, &password};
+static const gf_s3_encryption s3[] = {{GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}};
+static const gf_cloud_watch_encryption cw = {GF_MODE_DISABLED, NULL};
+static const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS2};
+static const gf_encryption_configuration full_ec = {s3, 2, &cw, &jb};
+
+#define DCES_TEXT                                                                          \
+  "{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"SSE-KMS\",\"SseAwsKmsKeyId\":"       \
+  "\"alias/glue\"},\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":" \
+  "true,\"AwsKmsKeyId\":\"alias/pw\"}}"
+#define FULL_EC_TEXT                                                                       \
+  "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"},"     \
+  "{\"S3EncryptionMode\":\"SSE-S3\"}],\"CloudWatchEncryption\":{\"CloudWatchEncryptionMode\":" \
+  "\"DISABLED\"},\"JobBookmarksEncryption\":{\"JobBookmarksEncryptionMode\":\"CSE-KMS\","  \
+  "\"KmsKeyArn\":\"" KMS2 "\"}}"
+
+static void test_codec_round_trip_requests(void **state)
+{
+  (void)state;
+  gf_get_data_catalog_encryption_settings_request get_dces = {"111122223333"};
+  request_round_trip(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces,
+                     "{\"CatalogId\":\"111122223333\"}");
+  gf_get_data_catalog_encryption_settings_request get_dces_empty = {NULL};
+  request_round_trip(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces_empty, "{}");
+
+  gf_put_data_catalog_encryption_settings_request put_dces = {"111122223333", &dces};
+  request_round_trip(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces,
+                     "{\"CatalogId\":\"111122223333\",\"DataCatalogEncryptionSettings\":" DCES_TEXT
+                     "}");
+  static const gf_connection_password_encryption pw_false = {false, NULL};
+  gf_data_catalog_encryption_settings partial = {NULL, &pw_false};
+  gf_put_data_catalog_encryption_settings_request put_partial = {NULL, &partial};
+  request_round_trip(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_partial,
+                     "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+                     "\"ReturnConnectionPasswordEncrypted\":false}}}");
+
+  gf_put_resource_policy_request put_rp = {"{\"a\":1}", "hash", GF_POLICY_MUST_EXIST,
+                                           DEFAULT_ARN, "TRUE"};
+  request_round_trip(GF_OP_PUT_RESOURCE_POLICY, &put_rp,
+                     "{\"PolicyInJson\":\"{\\\"a\\\":1}\",\"PolicyHashCondition\":\"hash\","
+                     "\"PolicyExistsCondition\":\"MUST_EXIST\",\"ResourceArn\":\"" DEFAULT_ARN
+                     "\",\"EnableHybrid\":\"TRUE\"}");
+  gf_put_resource_policy_request put_rp_min = {"[]", NULL, NULL, NULL, NULL};
+  request_round_trip(GF_OP_PUT_RESOURCE_POLICY, &put_rp_min, "{\"PolicyInJson\":\"[]\"}");
+
+  gf_get_resource_policy_request get_rp = {DEFAULT_ARN};
+  request_round_trip(GF_OP_GET_RESOURCE_POLICY, &get_rp, "{\"ResourceArn\":\"" DEFAULT_ARN "\"}");
+  gf_get_resource_policy_request get_rp_empty = {NULL};
+  request_round_trip(GF_OP_GET_RESOURCE_POLICY, &get_rp_empty, "{}");
+
+  gf_delete_resource_policy_request del_rp = {"h", DEFAULT_ARN};
+  request_round_trip(GF_OP_DELETE_RESOURCE_POLICY, &del_rp,
+                     "{\"PolicyHashCondition\":\"h\",\"ResourceArn\":\"" DEFAULT_ARN "\"}");
+
+  gf_create_security_configuration_request create = {"a", &full_ec};
+  request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create,
+                     "{\"Name\":\"a\",\"EncryptionConfiguration\":" FULL_EC_TEXT "}");
+  static const gf_s3_encryption no_s3[1] = {{NULL, NULL}};
+  gf_encryption_configuration empty_list = {no_s3, 0, NULL, NULL};
+  gf_create_security_configuration_request create_empty = {"b", &empty_list};
+  request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create_empty,
+                     "{\"Name\":\"b\",\"EncryptionConfiguration\":{\"S3Encryption\":[]}}");
+  gf_encryption_configuration nothing = {NULL, 0, NULL, NULL};
+  gf_create_security_configuration_request create_nothing = {"c", &nothing};
+  request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create_nothing,
+                     "{\"Name\":\"c\",\"EncryptionConfiguration\":{}}");
+
+  gf_delete_security_configuration_request del = {"a"};
+  request_round_trip(GF_OP_DELETE_SECURITY_CONFIGURATION, &del, "{\"Name\":\"a\"}");
+  gf_get_security_configuration_request get = {"caf\xc3\xa9"};
+  request_round_trip(GF_OP_GET_SECURITY_CONFIGURATION, &get, "{\"Name\":\"caf\xc3\xa9\"}");
+
+  gf_get_security_configurations_request list = {true, 50, "tok"};
+  request_round_trip(GF_OP_GET_SECURITY_CONFIGURATIONS, &list,
+                     "{\"MaxResults\":50,\"NextToken\":\"tok\"}");
+  gf_get_security_configurations_request list_none = {false, 50, NULL};
+  request_round_trip(GF_OP_GET_SECURITY_CONFIGURATIONS, &list_none, "{}");
+}
+
+static void test_codec_round_trip_responses(void **state)
+{
+  (void)state;
+  gf_get_data_catalog_encryption_settings_response get_dces = {&dces};
+  response_round_trip(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces,
+                      "{\"DataCatalogEncryptionSettings\":" DCES_TEXT "}");
+  gf_get_data_catalog_encryption_settings_response get_dces_absent = {NULL};
+  response_round_trip(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &get_dces_absent, "{}");
+
+  gf_empty_response empty = {0};
+  response_round_trip(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &empty, "{}");
+  response_round_trip(GF_OP_DELETE_RESOURCE_POLICY, &empty, "{}");
+  response_round_trip(GF_OP_DELETE_SECURITY_CONFIGURATION, &empty, "{}");
+
+  gf_put_resource_policy_response put_rp = {"abc"};
+  response_round_trip(GF_OP_PUT_RESOURCE_POLICY, &put_rp, "{\"PolicyHash\":\"abc\"}");
+
+  gf_get_resource_policy_response get_rp = {"{}", "abc", true, 1700000000.125, true,
+                                            1700000001.5};
+  response_round_trip(GF_OP_GET_RESOURCE_POLICY, &get_rp,
+                      "{\"PolicyInJson\":\"{}\",\"PolicyHash\":\"abc\",\"CreateTime\":"
+                      "1700000000.125,\"UpdateTime\":1700000001.5}");
+  gf_get_resource_policy_response get_rp_no_times = {"{}", "abc", false, 5, false, 6};
+  response_round_trip(GF_OP_GET_RESOURCE_POLICY, &get_rp_no_times,
+                      "{\"PolicyInJson\":\"{}\",\"PolicyHash\":\"abc\"}");
+  gf_get_resource_policy_response get_rp_update_only = {NULL, NULL, false, 0, true, 0};
+  response_round_trip(GF_OP_GET_RESOURCE_POLICY, &get_rp_update_only, "{\"UpdateTime\":0}");
+
+  gf_create_security_configuration_response create = {"a", true, 1700000000.125};
+  response_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create,
+                      "{\"Name\":\"a\",\"CreatedTimestamp\":1700000000.125}");
+  gf_create_security_configuration_response create_no_time = {"a", false, 1700000000};
+  response_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create_no_time, "{\"Name\":\"a\"}");
+
+  gf_security_configuration sc = {"a", true, 1700000000, &full_ec};
+  gf_get_security_configuration_response get = {&sc};
+  response_round_trip(GF_OP_GET_SECURITY_CONFIGURATION, &get,
+                      "{\"SecurityConfiguration\":{\"Name\":\"a\",\"CreatedTimeStamp\":1700000000,"
+                      "\"EncryptionConfiguration\":" FULL_EC_TEXT "}}");
+
+  gf_security_configuration list_items[] = {
+      {"a", true, 1700000000.25, &full_ec}, {"b", false, 0, NULL}, {NULL, true, 1, NULL}};
+  gf_get_security_configurations_response list = {list_items, 3, "next"};
+  response_round_trip(GF_OP_GET_SECURITY_CONFIGURATIONS, &list,
+                      "{\"SecurityConfigurations\":[{\"Name\":\"a\",\"CreatedTimeStamp\":"
+                      "1700000000.25,\"EncryptionConfiguration\":" FULL_EC_TEXT
+                      "},{\"Name\":\"b\"},{\"CreatedTimeStamp\":1}],\"NextToken\":\"next\"}");
+  gf_get_security_configurations_response list_empty = {list_items, 0, NULL};
+  response_round_trip(GF_OP_GET_SECURITY_CONFIGURATIONS, &list_empty,
+                      "{\"SecurityConfigurations\":[]}");
+  gf_get_security_configurations_response list_absent = {NULL, 0, NULL};
+  response_round_trip(GF_OP_GET_SECURITY_CONFIGURATIONS, &list_absent, "{}");
+}
+
+static void test_codec_edges(void **state)
+{
+  (void)state;
+  gf_error err = GF_ERROR_INIT;
+  void *out = (void *)&err;
+
+  /* Out-of-range operations and NULL inputs. */
+  gf_get_resource_policy_request req = {NULL};
+  assert_null(gf_request_to_json(GF_OPERATION_COUNT, &req));
+  assert_null(gf_response_to_json(GF_OPERATION_COUNT, &req));
+  assert_null(gf_request_to_json(GF_OP_GET_RESOURCE_POLICY, NULL));
+  assert_null(gf_response_to_json(GF_OP_GET_RESOURCE_POLICY, NULL));
+  cJSON *obj = cJSON_CreateObject();
+  assert_int_equal(gf_request_from_json(GF_OPERATION_COUNT, obj, &out, &err),
+                   GF_UNKNOWN_OPERATION);
+  assert_int_equal(gf_response_from_json(GF_OPERATION_COUNT, obj, &out, &err),
+                   GF_UNKNOWN_OPERATION);
+  gf_request_free(GF_OPERATION_COUNT, NULL);
+  gf_request_free(GF_OP_GET_RESOURCE_POLICY, NULL);
+  gf_response_free(GF_OP_GET_RESOURCE_POLICY, NULL);
+
+  /* A non-object is a SerializationException, *out NULL. */
+  cJSON *arr = cJSON_CreateArray();
+  out = (void *)&err;
+  assert_int_equal(gf_request_from_json(GF_OP_GET_RESOURCE_POLICY, arr, &out, &err),
+                   GF_SERIALIZATION);
+  assert_null(out);
+  assert_int_equal(err.status, GF_SERIALIZATION);
+  out = (void *)&err;
+  assert_int_equal(gf_response_from_json(GF_OP_GET_RESOURCE_POLICY, NULL, &out, &err),
+                   GF_SERIALIZATION);
+  assert_null(out);
+
+  /* Wrong types in responses, with the member path. */
+  cJSON *bad = cJSON_Parse("{\"CreateTime\":\"yesterday\"}");
+  out = (void *)&err;
+  assert_int_equal(gf_response_from_json(GF_OP_GET_RESOURCE_POLICY, bad, &out, &err),
+                   GF_SERIALIZATION);
+  assert_null(out);
+  assert_string_equal(err.message, "CreateTime must be a number of epoch seconds, not a string");
+  cJSON_Delete(bad);
+  bad = cJSON_Parse("{\"SecurityConfigurations\":[{\"Name\":\"a\"},{\"EncryptionConfiguration\":"
+                    "{\"S3Encryption\":[{\"KmsKeyArn\":null},{\"KmsKeyArn\":1}]}}]}");
+  assert_int_equal(gf_response_from_json(GF_OP_GET_SECURITY_CONFIGURATIONS, bad, &out, &err),
+                   GF_SERIALIZATION);
+  assert_null(out);
+  assert_string_equal(err.message, "SecurityConfigurations[1].EncryptionConfiguration."
+                                   "S3Encryption[1].KmsKeyArn must be a string, not a number");
+  cJSON_Delete(bad);
+
+  /* A missing required boolean is InvalidInput at the codec level too. */
+  bad = cJSON_Parse("{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{}}}");
+  assert_int_equal(gf_request_from_json(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, bad, &out,
+                                        &err),
+                   GF_INVALID_INPUT);
+  assert_null(out);
+  cJSON_Delete(bad);
+
+  /* Other rules are the backend's: the codec decodes an invalid value. */
+  bad = cJSON_Parse("{\"MaxResults\":0,\"Name\":\"\"}");
+  assert_int_equal(gf_request_from_json(GF_OP_GET_SECURITY_CONFIGURATIONS, bad, &out, &err),
+                   GF_OK);
+  gf_get_security_configurations_request *list = out;
+  assert_true(list->has_max_results);
+  assert_int_equal(list->max_results, 0);
+  assert_null(list->next_token);
+  gf_request_free(GF_OP_GET_SECURITY_CONFIGURATIONS, out);
+  cJSON_Delete(bad);
+
+  cJSON_Delete(obj);
+  cJSON_Delete(arr);
+  gf_error_clear(&err);
+}
+
+/* ---- errors as JSON ------------------------------------------------------------------ */
+
+static void test_error_json(void **state)
+{
+  (void)state;
+  for (int s = GF_OK + 1; s < GF_STATUS_COUNT; s++) {
+    gf_error err = GF_ERROR_INIT;
+    gf_error_set(&err, (gf_status)s, "message %d", s);
+    cJSON *json = gf_error_to_json(&err);
+    assert_non_null(json);
+    char *text = print_json(json);
+    char expected[160];
+    snprintf(expected, sizeof expected, "{\"__type\":\"%s\",\"Message\":\"message %d\"}",
+             gf_status_name((gf_status)s), s);
+    assert_string_equal(text, expected);
+    gf_error back = GF_ERROR_INIT;
+    assert_int_equal(gf_error_from_json(json, &back), 0);
+    assert_int_equal(back.status, s);
+    assert_string_equal(back.message, err.message);
+    gf_error_clear(&back);
+    gf_error_clear(&err);
+    cJSON_free(text);
+    cJSON_Delete(json);
+  }
+
+  /* No message: the status name stands in. */
+  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL};
+  cJSON *json = gf_error_to_json(&bare);
+  char *text = print_json(json);
+  assert_string_equal(text,
+                      "{\"__type\":\"EntityNotFoundException\",\"Message\":\"EntityNotFoundException\"}");
+  cJSON_free(text);
+  cJSON_Delete(json);
+
+  /* AWS's variants: a "prefix#" on the type, a lower-case "message". */
+  gf_error err = GF_ERROR_INIT;
+  json = cJSON_Parse("{\"__type\":\"com.amazonaws.glue#EntityNotFoundException\","
+                     "\"message\":\"lower\"}");
+  assert_int_equal(gf_error_from_json(json, &err), 0);
+  assert_int_equal(err.status, GF_ENTITY_NOT_FOUND);
+  assert_string_equal(err.message, "lower");
+  cJSON_Delete(json);
+  json = cJSON_Parse("{\"__type\":\"a#b#OperationTimeoutException\",\"Message\":\"Upper\","
+                     "\"message\":\"lower\"}");
+  assert_int_equal(gf_error_from_json(json, &err), 0);
+  assert_int_equal(err.status, GF_OPERATION_TIMEOUT);
+  assert_string_equal(err.message, "Upper");
+  cJSON_Delete(json);
+  json = cJSON_Parse("{\"__type\":\"InternalService\"}");
+  assert_int_equal(gf_error_from_json(json, &err), 0);
+  assert_int_equal(err.status, GF_INTERNAL_SERVICE);
+  assert_string_equal(gf_error_message(&err), "");
+  cJSON_Delete(json);
+  gf_error_clear(&err);
+
+  /* Not an error object: -1 and the error untouched. */
+  const char *bad[] = {
+      "{\"__type\":\"NoSuchException\",\"Message\":\"m\"}",
+      "{\"__type\":\"com.amazonaws#Nope\",\"Message\":\"m\"}",
+      "{\"__type\":\"entitynotfoundexception\",\"Message\":\"m\"}",
+      "{\"__type\":\"OK\",\"Message\":\"m\"}",
+      "{\"__type\":\"\"}",
+      "{\"__type\":7,\"Message\":\"m\"}",
+      "{\"Message\":\"m\"}",
+      "[]",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    gf_error untouched = GF_ERROR_INIT;
+    json = cJSON_Parse(bad[i]);
+    assert_non_null(json);
+    assert_int_equal(gf_error_from_json(json, &untouched), -1);
+    assert_int_equal(untouched.status, GF_OK);
+    assert_null(untouched.message);
+    cJSON_Delete(json);
+  }
+  assert_int_equal(gf_error_from_json(NULL, &err), -1);
+}
+
+/* The error body of a dispatch reads back as the same error. */
+static void test_error_reply_reads_back(void **state)
+{
+  gf_backend *b = backend_of(state);
+  gf_json_reply reply;
+  dispatch(b, "GetSecurityConfiguration", "{\"Name\":\"missing\"}", &reply);
+  cJSON *json = cJSON_Parse(reply.body);
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_error_from_json(json, &err), 0);
+  assert_int_equal(err.status, reply.status);
+  assert_non_null(strstr(err.message, "missing"));
+  gf_error_clear(&err);
+  cJSON_Delete(json);
+  gf_json_reply_clear(&reply);
+}
+
+/* ---- HTTP codes, reply_clear ---------------------------------------------------------- */
+
+static void test_status_http_code(void **state)
+{
+  (void)state;
+  assert_int_equal(gf_status_http_code(GF_OK), 200);
+  assert_int_equal(gf_status_http_code(GF_ALREADY_EXISTS), 400);
+  assert_int_equal(gf_status_http_code(GF_CONDITION_CHECK_FAILURE), 400);
+  assert_int_equal(gf_status_http_code(GF_ENTITY_NOT_FOUND), 400);
+  assert_int_equal(gf_status_http_code(GF_INTERNAL_SERVICE), 500);
+  assert_int_equal(gf_status_http_code(GF_INVALID_INPUT), 400);
+  assert_int_equal(gf_status_http_code(GF_OPERATION_TIMEOUT), 400);
+  assert_int_equal(gf_status_http_code(GF_RESOURCE_NUMBER_LIMIT_EXCEEDED), 400);
+  assert_int_equal(gf_status_http_code(GF_SERIALIZATION), 400);
+  assert_int_equal(gf_status_http_code(GF_UNKNOWN_OPERATION), 400);
+}
+
+static void test_reply_clear(void **state)
+{
+  gf_json_reply_clear(NULL);
+  gf_json_reply zero;
+  memset(&zero, 0, sizeof zero);
+  gf_json_reply_clear(&zero);
+  gf_json_reply_clear(&zero);
+  assert_null(zero.body);
+
+  gf_json_reply reply;
+  dispatch(backend_of(state), "GetDataCatalogEncryptionSettings", "{}", &reply);
+  assert_non_null(reply.body);
+  gf_json_reply_clear(&reply);
+  assert_null(reply.body);
+  assert_int_equal(reply.body_len, 0);
+  assert_int_equal(reply.status, GF_OK);
+  assert_int_equal(reply.http_status, 0);
+  assert_null(reply.error_type);
+  gf_json_reply_clear(&reply); /* twice is harmless */
+
+  /* A reply is overwritten, not appended to, by the next dispatch: the
+   * caller clears between (checked by valgrind). */
+  dispatch(backend_of(state), "GetJobs", "{}", &reply);
+  assert_int_equal(reply.status, GF_UNKNOWN_OPERATION);
+  gf_json_reply_clear(&reply);
+  gf_json_reply_clear(&reply);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(test_create_and_get_security_configuration),
+      T(test_get_security_configurations_pages),
+      T(test_delete_security_configuration),
+      T(test_data_catalog_encryption_settings),
+      T(test_resource_policy),
+      T(test_resource_policy_hash_and_delete),
+      T(test_empty_body_is_empty_object),
+      T(test_body_need_not_be_nul_terminated),
+      T(test_error_already_exists),
+      T(test_error_entity_not_found),
+      T(test_error_invalid_input_messages),
+      T(test_missing_required_bool),
+      T(test_error_condition_check_failure),
+      T(test_error_resource_number_limit),
+      T(test_error_internal_service_from_backend),
+      T(test_error_operation_timeout_from_backend),
+      T(test_backend_response_is_encoded),
+      T(test_null_backend),
+      T(test_unknown_operation),
+      T(test_serialization_not_json),
+      T(test_serialization_not_object),
+      T(test_serialization_wrong_member_types),
+      T(test_control_characters_and_nul),
+      T(test_unknown_members_ignored),
+      T(test_null_members_are_absent),
+      T(test_encryption_configuration_round_trip),
+      T(test_codec_round_trip_requests),
+      T(test_codec_round_trip_responses),
+      T(test_codec_edges),
+      T(test_error_json),
+      T(test_error_reply_reads_back),
+      T(test_status_http_code),
+      T(test_reply_clear),
+  };
+#undef T
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
