@@ -1089,7 +1089,7 @@ static void test_stale_token_after_reset(void **state)
   expect_invalid_token(f->b, t1); /* empty store: never issued here */
   expect_invalid_token(f->b, t2);
   assert_int_equal(gf_fake_set_clock(f->fake, BASE_TIME, 1, &err), GF_OK);
-  create_n(f->b, 0, 10);
+  create_n(f->b, 0, 5);
   expect_invalid_token(f->b, t1); /* fewer items than the token points past */
   expect_invalid_token(f->b, t2);
 
