@@ -359,8 +359,9 @@ static gf_status parse_item(parser *p, fault_spec *spec)
     skip_spaces(p);
     if (spec->has_seed)
       return parse_error(p, at, "one 'seed=' at most");
+    size_t number_at = p->pos;
     if (parse_uint(p, UINT64_MAX, &spec->seed) != 0)
-      return parse_error(p, p->pos, "an unsigned 64-bit integer seed");
+      return parse_error(p, number_at, "an unsigned 64-bit integer seed");
     spec->has_seed = 1;
     return GF_OK;
   }
@@ -447,12 +448,13 @@ static void append(text_buf *b, const char *fmt, ...)
   b->len += (size_t)n;
 }
 
-/* The shortest decimal spelling that reads back as `x`. */
+/* The shortest plain decimal (no exponent: the grammar has none) that
+ * reads back as `x`, a percentage in (0, 100]. */
 static void append_number(text_buf *b, double x)
 {
-  char tmp[40];
-  for (int digits = 1; digits <= 17; digits++) {
-    snprintf(tmp, sizeof tmp, "%.*g", digits, x);
+  char tmp[64];
+  for (int decimals = 0; decimals <= 40; decimals++) {
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, x);
     if (strtod(tmp, NULL) == x)
       break;
   }
@@ -538,7 +540,7 @@ typedef struct decision {
   action_kind action;
   gf_status error;
   unsigned delay_ms;
-  char message[512];
+  char *message; /* owned; NULL when out of memory (the error name is used) */
 } decision;
 
 /* Advances the matching rule's chain for one call and says what to do;
@@ -566,33 +568,42 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
   d->action = term->action;
   d->error = term->error;
   d->delay_ms = term->delay_ms;
-  if (term->message)
-    snprintf(d->message, sizeof d->message, "%s", term->message);
-  else
-    snprintf(d->message, sizeof d->message, "%s injected by gluefake (fault rule %s)",
-             gf_status_name(term->error), rule->target);
+  if (term->message) {
+    d->message = gf_strdup(term->message);
+  } else {
+    static const char fmt[] = "%s injected by gluefake (fault rule %s)";
+    size_t len = sizeof fmt + strlen(gf_status_name(term->error)) + strlen(rule->target);
+    if ((d->message = gf_malloc(len)) != NULL)
+      snprintf(d->message, len, fmt, gf_status_name(term->error), rule->target);
+  }
 }
 
 static gf_status faults_call(gf_faults *faults, gf_operation op, const void *request,
                              void **out, gf_error *err)
 {
-  decision d;
+  decision d = {ACT_OFF, GF_OK, 0, NULL};
   pthread_mutex_lock(&faults->lock);
   decide(faults, op, request, &d);
   pthread_mutex_unlock(&faults->lock);
 
+  gf_status status;
   switch (d.action) {
   case ACT_ERROR:
-    return gf_error_set(err, d.error, "%s", d.message);
+    status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));
+    gf_free(d.message);
+    return status;
   case ACT_APPLIED: {
     void *response = NULL;
-    gf_status status = gf_call(faults->inner, op, request, &response, err);
-    if (status != GF_OK)
-      return status; /* the inner call's own error wins */
-    gf_response_free(op, response);
-    return gf_error_set(err, d.error, "%s", d.message);
+    status = gf_call(faults->inner, op, request, &response, err);
+    if (status == GF_OK) {
+      gf_response_free(op, response);
+      status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));
+    } /* else the inner call's own error wins */
+    gf_free(d.message);
+    return status;
   }
   case ACT_DELAY: {
+    gf_free(d.message);
     struct timespec ts = {(time_t)(d.delay_ms / 1000), (long)(d.delay_ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
       ;
