@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "gluefake/json.h"
+#include "gluefake/sys/backend.h"
 
 static int is_ambiguous(gf_status status)
 {
@@ -36,14 +37,13 @@ gf_status glue_ensure_security_configuration(gf_backend *glue,
                                              unsigned max_attempts, gf_error *err)
 {
   gf_status status = GF_INTERNAL_SERVICE;
-  int after_ambiguous = 0;
   for (unsigned attempt = 0; attempt < max_attempts; attempt++) {
     status = gf_create_security_configuration(glue, want, NULL, err);
     if (status == GF_OK)
       return GF_OK;
     if (status == GF_ALREADY_EXISTS) {
-      if (after_ambiguous)
-        return GF_OK; /* our earlier create went through */
+      /* Ours (an earlier attempt that timed out but went through) or
+       * someone else's: the same configuration is all that matters. */
       int same = 0;
       gf_status checked;
       do
@@ -55,7 +55,6 @@ gf_status glue_ensure_security_configuration(gf_backend *glue,
     }
     if (!is_ambiguous(status))
       return status;
-    after_ambiguous = 1;
   }
   return status;
 }
@@ -75,7 +74,7 @@ gf_status glue_update_catalog_policy(gf_backend *glue, glue_policy_edit edit, vo
     char *document = edit(current ? current->policy_in_json : NULL, ctx);
     if (!document) {
       gf_get_resource_policy_response_free(current);
-      return GF_INTERNAL_SERVICE;
+      return gf_error_set(err, GF_INTERNAL_SERVICE, "the policy edit gave up");
     }
     gf_put_resource_policy_request put = {document, NULL, NULL, NULL, NULL};
     if (current)

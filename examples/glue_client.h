@@ -14,10 +14,11 @@
  *
  * Retries OperationTimeout and InternalService up to `max_attempts` calls in
  * all.  Those errors are ambiguous - the create may have happened - so an
- * AlreadyExists after one of them is taken as our own earlier create
- * succeeding.  An AlreadyExists on a first attempt means the name was
- * taken before: success if the existing configuration is the one wanted,
- * else GF_ALREADY_EXISTS.  Other errors are returned at once.
+ * AlreadyExists is not taken at its word: the existing configuration is
+ * read back, and if it is the one wanted (our own earlier create that
+ * "timed out", or an identical one) the result is GF_OK, else
+ * GF_ALREADY_EXISTS.  Other errors are returned at once; `err` always
+ * holds the error returned.
  */
 gf_status glue_ensure_security_configuration(gf_backend *glue,
                                              const gf_create_security_configuration_request *want,
@@ -34,7 +35,8 @@ typedef char *(*glue_policy_edit)(const char *current, void *ctx);
  * document with PolicyHashCondition (or PolicyExistsCondition NOT_EXIST
  * when there was none), and starts over on ConditionCheckFailure,
  * OperationTimeout or InternalService, up to `max_attempts` rounds.
- * Returns GF_OK, the last error, or GF_INTERNAL_SERVICE if `edit` gives up.
+ * Returns GF_OK, the last error, or GF_INTERNAL_SERVICE if `edit` gives up
+ * (with `err` set either way).
  */
 gf_status glue_update_catalog_policy(gf_backend *glue, glue_policy_edit edit, void *ctx,
                                      unsigned max_attempts, gf_error *err);

@@ -39,6 +39,7 @@ static gf_status wrong_type(gf_error *err, const char *path, const char *expecte
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
                                const char *wire_prefix, const char *aws_prefix,
                                gf_error *err);
+static cJSON *encode_object(const gf_shape *shape, const void *obj);
 
 static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
                                const char *wire_path, const char *aws_path, gf_error *err)
@@ -155,6 +156,23 @@ static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out
   }
   *out = obj;
   return GF_OK;
+}
+
+cJSON *gf_shape_encode(const gf_shape *shape, const void *obj)
+{
+  return encode_object(shape, obj);
+}
+
+gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
+                               const char *wire_prefix, gf_error *err)
+{
+  memset(out, 0, shape->size);
+  if (!cJSON_IsObject(json))
+    return wrong_type(err, *wire_prefix ? wire_prefix : shape->name, "an object", json);
+  gf_status status = decode_object(shape, json, out, wire_prefix, "", err);
+  if (status != GF_OK)
+    gf_shape_free_members(shape, out);
+  return status;
 }
 
 static cJSON *encode_object(const gf_shape *shape, const void *obj)

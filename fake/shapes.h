@@ -96,6 +96,14 @@ void gf_path_format(char *out, size_t size, const char *fmt, ...)
  * allowed, nothing else).  A new tree, or NULL. */
 cJSON *gf_json_parse_all(const char *text, size_t len);
 
+/* The codec's walks (codec.c), for fixtures and transcripts: a new cJSON
+ * object for `obj` (NULL when out of memory), and the members of `json`
+ * into `out` (zeroed first; on failure nothing is left to free), with
+ * member paths in messages prefixed by `wire_prefix`. */
+cJSON *gf_shape_encode(const gf_shape *shape, const void *obj);
+gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
+                               const char *wire_prefix, gf_error *err);
+
 /* ---- validation (validate.c) ------------------------------------------- */
 
 #define GF_MAX_VIOLATIONS 32
