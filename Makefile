@@ -32,9 +32,12 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 HEADERS  := $(wildcard include/*.h include/gluefake/*.h include/gluefake/sys/*.h)
 
-.PHONY: all deps deps-test test asan memcheck run demo install clean headers-cxx
+.PHONY: all deps deps-test test asan memcheck run demo install clean fixture
 
-all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so
+all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
+
+$(BUILD)/gluefake: cli/gluefake.c $(BUILD)/libgluefake.a
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
 
 deps:
 	@tools/deps.sh build
@@ -93,6 +96,16 @@ memcheck:
 $(BUILD)/demo: examples/demo.c $(BUILD)/libgluefake.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
 
+# A large fixture for load tests: make fixture N=10000
+N ?= 10000
+$(BUILD)/genfixture: tools/genfixture.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@
+fixture: $(BUILD)/genfixture
+	@mkdir -p $(BUILD)/fixtures
+	$(BUILD)/genfixture $(N) > $(BUILD)/fixtures/configs-$(N).json
+	@echo "wrote $(BUILD)/fixtures/configs-$(N).json"
+
 run demo: all $(BUILD)/demo
 	$(BUILD)/demo
 
@@ -103,6 +116,8 @@ $(BUILD)/gluefake.pc: Makefile
 
 install: all $(BUILD)/gluefake.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/gluefake/sys
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/gluefake $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/libgluefake.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libgluefake.so $(DESTDIR)$(PREFIX)/lib/libgluefake.so.0
 	ln -sf libgluefake.so.0 $(DESTDIR)$(PREFIX)/lib/libgluefake.so

@@ -321,6 +321,37 @@ cJSON *gf_json_parse_all(const char *text, size_t len)
   return json;
 }
 
+gf_status gf_json_parse_document(const char *json, size_t len, const char *source,
+                                 cJSON **out, gf_error *err)
+{
+  const char *end = NULL;
+  unsigned long failures = gf_alloc_failures();
+  *out = NULL;
+  cJSON *root = json ? cJSON_ParseWithLengthOpts(json, len, &end, 0) : NULL;
+  if (!root && gf_alloc_failures() != failures)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory parsing it", source);
+  while (root && end < json + len &&
+         (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+    end++;
+  if (!root || end != json + len) {
+    cJSON_Delete(root);
+    size_t offset = json && end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < offset; i++) {
+      if (json[i] == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return gf_error_set(err, GF_INVALID_INPUT, "%s:%zu:%zu: JSON syntax error", source, line,
+                        column);
+  }
+  *out = root;
+  return GF_OK;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 /*

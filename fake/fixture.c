@@ -320,23 +320,6 @@ static gf_status load_policies(loader *l, const cJSON *map)
   return GF_OK;
 }
 
-/* "SOURCE:LINE:COL: JSON syntax error" for the byte at `at`. */
-static gf_status syntax_error(loader *l, const char *json, size_t len, const char *at)
-{
-  size_t offset = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset; i++) {
-    if (json[i] == '\n') {
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return gf_error_set(l->err, GF_INVALID_INPUT, "%s:%zu:%zu: JSON syntax error", l->source,
-                      line, column);
-}
-
 gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
                        gf_error *err)
 {
@@ -348,21 +331,10 @@ gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *
   if (!json)
     json = "", len = 0;
 
-  const char *end = NULL;
-  unsigned long failures = gf_alloc_failures();
-  cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-  gf_status status = GF_OK;
-  if (!root) {
-    status = gf_alloc_failures() != failures ? out_of_memory(&l)
-                                             : syntax_error(&l, json, len, end);
+  cJSON *root = NULL;
+  gf_status status = gf_json_parse_document(json, len, l.source, &root, l.err);
+  if (status != GF_OK)
     goto done;
-  }
-  while (end < json + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-    end++;
-  if (end != json + len) {
-    status = syntax_error(&l, json, len, end);
-    goto done;
-  }
   if (!cJSON_IsObject(root)) {
     status = gf_error_set(l.err, GF_INVALID_INPUT, "%s: the fixture must be a JSON object",
                           l.source);

@@ -104,6 +104,12 @@ cJSON *gf_shape_encode(const gf_shape *shape, const void *obj);
 gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
                                const char *wire_prefix, gf_error *err);
 
+/* Parses a whole document (fixtures, transcripts): GF_OK and a new tree,
+ * GF_INVALID_INPUT "SOURCE:LINE:COL: JSON syntax error", or
+ * GF_INTERNAL_SERVICE when out of memory. */
+gf_status gf_json_parse_document(const char *json, size_t len, const char *source,
+                                 cJSON **out, gf_error *err);
+
 /* ---- validation (validate.c) ------------------------------------------- */
 
 #define GF_MAX_VIOLATIONS 32

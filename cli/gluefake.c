@@ -1,0 +1,207 @@
+/*
+ * gluefake - the command-line tool.
+ *
+ *   gluefake check FIXTURE
+ *   gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]
+ *                   [--ignore-volatile] [--compare-messages]
+ *
+ * Exit status: 0 success; 1 replay found a differing outcome; 2 bad
+ * arguments or unreadable input (with a one-line error on stderr).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gluefake.h"
+#include "gluefake/fixture.h"
+#include "gluefake/sys/alloc.h"
+#include "gluefake/transcript.h"
+
+#define EXIT_MISMATCH 1
+#define EXIT_USAGE 2
+
+static const char usage[] =
+    "usage: gluefake check FIXTURE\n"
+    "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
+    "                       [--ignore-volatile] [--compare-messages]\n";
+
+static int die(const char *fmt, const char *a, const char *b)
+{
+  fprintf(stderr, "gluefake: ");
+  fprintf(stderr, fmt, a, b);
+  fputc('\n', stderr);
+  return EXIT_USAGE;
+}
+
+/* Reads a whole file; NULL (errno set) when it cannot. */
+static char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *text = NULL;
+  size_t cap = 0;
+  *len = 0;
+  for (;;) {
+    if (*len == cap) {
+      cap = cap ? cap * 2 : 65536;
+      char *grown = realloc(text, cap);
+      if (!grown) {
+        free(text);
+        fclose(f);
+        errno = ENOMEM;
+        return NULL;
+      }
+      text = grown;
+    }
+    size_t n = fread(text + *len, 1, cap - *len, f);
+    *len += n;
+    if (n == 0)
+      break;
+  }
+  int failed = ferror(f);
+  fclose(f);
+  if (failed) {
+    free(text);
+    errno = EIO;
+    return NULL;
+  }
+  return text;
+}
+
+static size_t member_count(const cJSON *root, const char *key)
+{
+  return (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, key));
+}
+
+static int check(int argc, char **argv)
+{
+  if (argc != 1)
+    return die("check takes one FIXTURE%s%s", "", "");
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *fake = gf_fake_new(NULL, &err);
+  if (!fake || gf_fake_load_file(fake, argv[0], &err) != GF_OK) {
+    fprintf(stderr, "%s\n", gf_error_message(&err));
+    gf_error_clear(&err);
+    gf_fake_free(fake);
+    return EXIT_USAGE;
+  }
+  /* The summary reads the canonical dump, the fixture as the fake holds it. */
+  char *dump = gf_fake_dump(fake);
+  cJSON *state = dump ? cJSON_Parse(dump) : NULL;
+  if (!state) {
+    gf_buffer_free(dump);
+    gf_fake_free(fake);
+    return die("%s: out of memory%s", argv[0], "");
+  }
+  const cJSON *account = cJSON_GetObjectItemCaseSensitive(state, "account_id");
+  const cJSON *clock = cJSON_GetObjectItemCaseSensitive(state, "clock");
+  const cJSON *limit = cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(state, "limits"), "security_configurations");
+  char *spec = gf_faults_spec(gf_fake_faults(fake));
+  printf("%s: ok: account %s, %zu security configurations, %zu catalog settings, "
+         "%zu resource policies",
+         argv[0], account->valuestring, member_count(state, "security_configurations"),
+         member_count(state, "data_catalog_encryption_settings"),
+         member_count(state, "resource_policies"));
+  if (clock)
+    printf(", clock fixed at %.17g step %.17g",
+           cJSON_GetObjectItemCaseSensitive(clock, "now")->valuedouble,
+           cJSON_GetObjectItemCaseSensitive(clock, "step")->valuedouble);
+  if (limit)
+    printf(", limit %.0f", limit->valuedouble);
+  if (spec && *spec)
+    printf(", faults \"%s\"", spec);
+  printf("\n");
+  gf_buffer_free(spec);
+  cJSON_Delete(state);
+  gf_buffer_free(dump);
+  gf_fake_free(fake);
+  return 0;
+}
+
+static int replay(int argc, char **argv)
+{
+  static const char *const volatile_members[] = {GF_VERIFY_VOLATILE};
+  const char *transcript_path = NULL, *fixture_path = NULL;
+  const char *ignore[64];
+  size_t ignore_count = 0;
+  char *ignore_text = NULL;
+  int compare_messages = 0, status = EXIT_USAGE;
+  char *transcript = NULL, *fixture = NULL;
+  size_t transcript_len = 0, fixture_len = 0;
+
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--fixture") == 0 && i + 1 < argc) {
+      fixture_path = argv[++i];
+    } else if (strcmp(argv[i], "--ignore") == 0 && i + 1 < argc) {
+      free(ignore_text);
+      ignore_text = strdup(argv[++i]);
+      for (char *name = strtok(ignore_text, ","); name && ignore_count < 48;
+           name = strtok(NULL, ","))
+        ignore[ignore_count++] = name;
+    } else if (strcmp(argv[i], "--ignore-volatile") == 0) {
+      for (size_t k = 0; k < sizeof volatile_members / sizeof *volatile_members; k++)
+        ignore[ignore_count++] = volatile_members[k];
+    } else if (strcmp(argv[i], "--compare-messages") == 0) {
+      compare_messages = 1;
+    } else if (argv[i][0] == '-' || transcript_path) {
+      status = die("replay: unexpected argument '%s'%s", argv[i], "");
+      goto done;
+    } else {
+      transcript_path = argv[i];
+    }
+  }
+  if (!transcript_path) {
+    status = die("replay needs a TRANSCRIPT%s%s", "", "");
+    goto done;
+  }
+  if (!(transcript = read_file(transcript_path, &transcript_len))) {
+    status = die("%s: cannot read: %s", transcript_path, strerror(errno));
+    goto done;
+  }
+  if (fixture_path && !(fixture = read_file(fixture_path, &fixture_len))) {
+    status = die("%s: cannot read: %s", fixture_path, strerror(errno));
+    goto done;
+  }
+  gf_verify_options options = {fixture, fixture_len, fixture_path, ignore, ignore_count,
+                               compare_messages};
+  gf_verify_report report;
+  gf_error err = GF_ERROR_INIT;
+  if (gf_transcript_verify(transcript, transcript_len, transcript_path, &options, &report,
+                           &err) != GF_OK) {
+    fprintf(stderr, "%s\n", gf_error_message(&err));
+    gf_error_clear(&err);
+    goto done;
+  }
+  if (report.mismatches) {
+    fputs(report.text, stdout);
+    printf("%s: %zu of %zu outcomes differ\n", transcript_path, report.mismatches, report.calls);
+    status = EXIT_MISMATCH;
+  } else {
+    printf("%s: all %zu outcomes match\n", transcript_path, report.calls);
+    status = 0;
+  }
+  gf_verify_report_clear(&report);
+done:
+  free(ignore_text);
+  free(transcript);
+  free(fixture);
+  return status;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc >= 2 && strcmp(argv[1], "check") == 0)
+    return check(argc - 2, argv + 2);
+  if (argc >= 2 && strcmp(argv[1], "replay") == 0)
+    return replay(argc - 2, argv + 2);
+  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  fputs(usage, stderr);
+  return EXIT_USAGE;
+}

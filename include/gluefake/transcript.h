@@ -1,0 +1,106 @@
+/*
+ * gluefake/transcript.h - record and replay.
+ *
+ * A transcript is a call log as JSON:
+ *
+ *   {"transcript": [
+ *     {"operation": "CreateSecurityConfiguration", "request": {...}, "response": {...}},
+ *     {"operation": "GetSecurityConfiguration", "request": {...},
+ *      "error": {"__type": "EntityNotFoundException", "Message": "..."}}]}
+ *
+ * It can be served back to client code by a replay backend (which fails
+ * clearly when the client's calls differ from the recording), or re-run on
+ * a fresh fake to check that the fake reproduces every recorded outcome.
+ */
+#ifndef GLUEFAKE_TRANSCRIPT_H
+#define GLUEFAKE_TRANSCRIPT_H
+
+#include "calls.h"
+#include "fake.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The call log as a transcript, a new NUL-terminated JSON text owned by the
+ * caller (free with gf_buffer_free() of gluefake/sys/alloc.h); NULL when
+ * out of memory. */
+char *gf_calls_transcript(gf_recorder *recorder);
+
+/* ---- replay ---------------------------------------------------------------- */
+
+typedef struct gf_replay gf_replay;
+
+/*
+ * A backend that serves the transcript `json` in order: each call must be
+ * the next recorded call - same operation, same request - and gets the
+ * recorded response or error.  A call that differs, or that runs past the
+ * end, gets GF_INTERNAL_SERVICE with a message naming the call's index, the
+ * operation and the first differing field, and the replay remembers it
+ * (gf_replay_finish).  Returns NULL with `err` (naming `source`, the entry
+ * and what is wrong) when the transcript does not load.
+ */
+gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_error *err);
+
+/* Frees the replay.  NULL is allowed. */
+void gf_replay_free(gf_replay *replay);
+
+/* The replay as a backend.  Borrowed; gf_backend_free() on it frees the
+ * replay. */
+gf_backend *gf_replay_backend(gf_replay *replay);
+
+/* How many recorded calls have not been made yet. */
+size_t gf_replay_remaining(gf_replay *replay);
+
+/* GF_OK when every call matched and every recorded call was consumed;
+ * otherwise GF_INTERNAL_SERVICE with the first problem in `err` ("call 3
+ * (GetSecurityConfiguration): request differs at Name: recorded \"a\", got
+ * \"b\"", or "2 recorded calls were not made, the first: call 5
+ * (DeleteSecurityConfiguration)"). */
+gf_status gf_replay_finish(gf_replay *replay, gf_error *err);
+
+/* ---- verify ---------------------------------------------------------------- */
+
+typedef struct gf_verify_options {
+  const char *fixture;        /* fixture text for the fresh fake, or NULL for an empty one */
+  size_t fixture_len;
+  const char *fixture_source; /* its name in messages */
+  /* Member names whose values are not compared, at any depth (e.g.
+   * "CreatedTimestamp", "PolicyHash": values that legitimately vary when the
+   * transcript was recorded elsewhere).  GF_VERIFY_VOLATILE lists them all. */
+  const char *const *ignore;
+  size_t ignore_count;
+  int compare_messages; /* also compare error messages (off: only the error type) */
+} gf_verify_options;
+
+/* Timestamps, hashes and tokens: what differs between two honest runs. */
+#define GF_VERIFY_VOLATILE                                                                  \
+  "CreatedTimestamp", "CreatedTimeStamp", "CreateTime", "UpdateTime", "PolicyHash",         \
+      "NextToken"
+
+typedef struct gf_verify_report {
+  size_t calls;      /* calls re-run */
+  size_t mismatches; /* outcomes that differed */
+  char *text;        /* owned: one line per mismatch, "call N (Op): field: recorded X, got Y" */
+} gf_verify_report;
+
+/*
+ * Re-runs every request of the transcript `json` on a fresh fake (loaded
+ * from options->fixture, its faults included) and compares each outcome
+ * with the recorded one.  NextTokens and PolicyHashes that differ are
+ * mapped, so that a later request quoting a recorded value is sent the
+ * fake's own.  Returns GF_OK when the transcript and fixture could be read
+ * (whatever the comparison found: see report->mismatches), else the error.
+ * Free the report with gf_verify_report_clear().
+ */
+gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
+                               const gf_verify_options *options, gf_verify_report *report,
+                               gf_error *err);
+
+void gf_verify_report_clear(gf_verify_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
