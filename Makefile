@@ -80,8 +80,10 @@ $(BUILD)/headers-cxx.o: $(HEADERS)
 	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <cmocka.h>\n#include "gluefake.h"\n#include "gluefake/cmocka.h"\n#include "gluefake/sys/backend.h"\n#include "gluefake/sys/alloc.h"\nint main() { gf_backend b = GF_BACKEND_INIT; (void)b; return 0; }\n' | \
 	  $${CXX:-c++} -std=c++11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) -x c++ -c - -o $@
 
-test: deps-test $(TESTS) $(BUILD)/headers-cxx.o
-	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; echo "all tests passed"
+test: deps-test $(TESTS) $(BUILD)/headers-cxx.o $(BUILD)/gluefake
+	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; \
+	for t in $(wildcard tests/test_*.sh); do echo "== $$t"; bash $$t $(BUILD)/gluefake; done; \
+	echo "all tests passed"
 
 asan:
 	@tools/deps.sh test check
