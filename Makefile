@@ -4,7 +4,8 @@
 #   make test       every cmocka suite and the README example
 #   make asan       the suites under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 #   make memcheck   the suites under valgrind memcheck
-#   make run        the demo (make demo)
+#   make run        gluefake serve on 127.0.0.1:4566 with fixtures/demo.json
+#   make demo       the in-process tour of the API
 #   make install PREFIX=/usr/local
 #
 # Each target first checks the Debian packages it needs (tools/deps.sh).
@@ -16,9 +17,9 @@ OPT      ?= -O2 -g
 SAN      ?=
 VERSION   = 0.1.0
 
-PKGS      = libcjson
+PKGS      = libcjson libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lmicrohttpd)
 
 CFLAGS   ?=
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) \
@@ -108,12 +109,22 @@ fixture: $(BUILD)/genfixture
 	$(BUILD)/genfixture $(N) > $(BUILD)/fixtures/configs-$(N).json
 	@echo "wrote $(BUILD)/fixtures/configs-$(N).json"
 
-run demo: all $(BUILD)/demo
+# The main job: the fake served over HTTP with the demo state, until Ctrl-C.
+RUN_PORT ?= 4566
+run: all
+	@echo "gluefake: serving fixtures/demo.json on http://127.0.0.1:$(RUN_PORT) (Ctrl-C stops it)"
+	@echo "  point the AWS CLI at it from another terminal:"
+	@echo "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws glue get-security-configurations --region us-east-1 --endpoint-url http://127.0.0.1:$(RUN_PORT)"
+	@echo "  boto3: boto3.client('glue', endpoint_url='http://127.0.0.1:$(RUN_PORT)', region_name='us-east-1')"
+	$(BUILD)/gluefake serve --host 127.0.0.1 --port $(RUN_PORT) --fixture fixtures/demo.json
+
+# The in-process tour: the typed API and the JSON level, printed.
+demo: all $(BUILD)/demo
 	$(BUILD)/demo
 
 $(BUILD)/gluefake.pc: Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: libcjson\nLibs: -L$${libdir} -lgluefake -lm -pthread\nCflags: -I$${includedir}\n' \
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: libcjson libmicrohttpd\nLibs: -L$${libdir} -lgluefake -lm -pthread\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
 
 install: all $(BUILD)/gluefake.pc

@@ -1,6 +1,8 @@
 /*
  * gluefake - the command-line tool.
  *
+ *   gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]
+ *                  [--account-id ID]
  *   gluefake check FIXTURE
  *   gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]
  *                   [--ignore-volatile] [--compare-messages]
@@ -10,12 +12,15 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gluefake.h"
 #include "gluefake/fixture.h"
+#include "gluefake/server.h"
 #include "gluefake/sys/alloc.h"
 #include "gluefake/transcript.h"
 
@@ -23,7 +28,9 @@
 #define EXIT_USAGE 2
 
 static const char usage[] =
-    "usage: gluefake check FIXTURE\n"
+    "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
+    "                      [--account-id ID]\n"
+    "       gluefake check FIXTURE\n"
     "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
     "                       [--ignore-volatile] [--compare-messages]\n";
 
@@ -192,8 +199,78 @@ done:
   return status;
 }
 
+/* Serves one fake until SIGINT or SIGTERM. */
+static int serve(int argc, char **argv)
+{
+  const char *host = "127.0.0.1", *fixture = NULL, *faults = NULL, *account_id = NULL;
+  unsigned long port = 4566;
+  for (int i = 0; i < argc; i++) {
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!value || argv[i][0] != '-')
+      return die("serve: unexpected argument '%s'%s", argv[i],
+                 !value && argv[i][0] == '-' ? " (it needs a value)" : "");
+    if (strcmp(argv[i], "--host") == 0) {
+      host = value;
+    } else if (strcmp(argv[i], "--port") == 0) {
+      char *end;
+      errno = 0;
+      port = strtoul(value, &end, 10);
+      if (!*value || *end || errno || port > 65535)
+        return die("serve: --port '%s' is not a port number (0..65535)%s", value, "");
+    } else if (strcmp(argv[i], "--fixture") == 0) {
+      fixture = value;
+    } else if (strcmp(argv[i], "--faults") == 0) {
+      faults = value;
+    } else if (strcmp(argv[i], "--account-id") == 0) {
+      account_id = value;
+    } else {
+      return die("serve: unknown option '%s'%s", argv[i], "");
+    }
+    i++;
+  }
+
+  /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the
+   * fixture's, then --faults, each replacing the last. */
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *fake = gf_fake_new(account_id, &err);
+  gf_server *server = NULL;
+  const char *context = "";
+  if (!fake)
+    goto fail;
+  if (fixture && gf_fake_load_file(fake, fixture, &err) != GF_OK)
+    goto fail;
+  if (faults && gf_faults_set(gf_fake_faults(fake), faults, &err) != GF_OK) {
+    context = "--faults: ";
+    goto fail;
+  }
+  /* Block the signals before the server's threads start, so that they
+   * all inherit the mask and sigwait() below receives them. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  if (!(server = gf_server_start(fake, host, (unsigned)port, &err)))
+    goto fail;
+  printf(strchr(host, ':') ? "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n",
+         host, gf_server_port(server));
+  fflush(stdout);
+  int signal_number;
+  sigwait(&stop, &signal_number);
+  gf_server_stop(server);
+  gf_fake_free(fake);
+  return 0;
+fail:
+  fprintf(stderr, "gluefake: %s%s\n", context, gf_error_message(&err));
+  gf_error_clear(&err);
+  gf_fake_free(fake);
+  return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "serve") == 0)
+    return serve(argc - 2, argv + 2);
   if (argc >= 2 && strcmp(argv[1], "check") == 0)
     return check(argc - 2, argv + 2);
   if (argc >= 2 && strcmp(argv[1], "replay") == 0)

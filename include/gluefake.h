@@ -13,5 +13,7 @@
 #include "gluefake/fake.h"
 #include "gluefake/sweep.h"
 #include "gluefake/json.h"
+#include "gluefake/fixture.h"
+#include "gluefake/transcript.h"
 
 #endif

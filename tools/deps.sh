@@ -8,8 +8,8 @@ set -e
 pkgs=""
 for group in "$@"; do
   case "$group" in
-    build) pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev" ;;
-    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libcmocka-dev" ;;
+    build) pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev" ;;
+    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libcmocka-dev curl" ;;
     check) pkgs="$pkgs clang libclang-rt-14-dev valgrind gcovr" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac

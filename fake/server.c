@@ -1,0 +1,302 @@
+/*
+ * server.c - the fake over HTTP (AWS JSON 1.1) on libmicrohttpd, with the
+ * /_gluefake/ control plane for tests.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "gluefake/fixture.h"
+#include "gluefake/json.h"
+#include "gluefake/server.h"
+#include "gluefake/sys/alloc.h"
+#include "gluefake/sys/backend.h"
+#include "gluefake/transcript.h"
+
+#define TARGET_PREFIX "AWSGlue."
+#define CONTROL_PREFIX "/_gluefake/"
+#define JSON_TYPE "application/x-amz-json-1.1"
+
+struct gf_server {
+  gf_fake *fake;
+  struct MHD_Daemon *daemon;
+  unsigned port;
+  atomic_ullong requests; /* for request ids */
+};
+
+/* The body of one request, gathered as it arrives. */
+typedef struct request_body {
+  char *data;
+  size_t len, cap;
+  int too_large;
+} request_body;
+
+static void request_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
+                              enum MHD_RequestTerminationCode code)
+{
+  (void)cls, (void)connection, (void)code;
+  request_body *body = *req_cls;
+  if (body) {
+    gf_free(body->data);
+    gf_free(body);
+    *req_cls = NULL;
+  }
+}
+
+/* Queues a response with the headers every answer carries. */
+static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connection,
+                               unsigned status, const char *error_type, const char *body,
+                               size_t len)
+{
+  struct MHD_Response *response =
+      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  if (!response)
+    return MHD_NO;
+  /* Deterministic, UUID-shaped request ids: the n-th request of a server. */
+  char request_id[40];
+  unsigned long long n = atomic_fetch_add(&server->requests, 1) + 1;
+  snprintf(request_id, sizeof request_id, "00000000-0000-4000-8000-%012llx", n & 0xffffffffffffULL);
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
+  MHD_add_response_header(response, "x-amzn-RequestId", request_id);
+  if (error_type)
+    MHD_add_response_header(response, "x-amzn-ErrorType", error_type);
+  enum MHD_Result result = MHD_queue_response(connection, status, response);
+  MHD_destroy_response(response);
+  return result;
+}
+
+/* An error in the API's shape: {"__type": type, "Message": message}. */
+static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *connection,
+                                     unsigned status, const char *type, const char *message)
+{
+  cJSON *json = cJSON_CreateObject();
+  char *text = NULL;
+  if (json && cJSON_AddStringToObject(json, "__type", type) &&
+      cJSON_AddStringToObject(json, "Message", message))
+    text = cJSON_PrintUnformatted(json);
+  cJSON_Delete(json);
+  static const char fallback[] = "{\"__type\":\"InternalServiceException\",\"Message\":\"out of memory\"}";
+  enum MHD_Result result =
+      text ? respond(server, connection, status, type, text, strlen(text))
+           : respond(server, connection, 500, "InternalServiceException", fallback,
+                     sizeof fallback - 1);
+  cJSON_free(text);
+  return result;
+}
+
+static enum MHD_Result respond_ok_empty(gf_server *server, struct MHD_Connection *connection)
+{
+  return respond(server, connection, 200, NULL, "{}", 2);
+}
+
+/* POST / with X-Amz-Target: AWSGlue.<Operation>. */
+static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *connection,
+                                 const request_body *body)
+{
+  const char *target = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Amz-Target");
+  if (!target || strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0) {
+    char message[300];
+    snprintf(message, sizeof message, "Unknown operation: %.200s (X-Amz-Target must be %s<Operation>)",
+             target ? target : "no X-Amz-Target header", TARGET_PREFIX);
+    return respond_error(server, connection, 400, "UnknownOperationException", message);
+  }
+  gf_json_reply reply;
+  if (gf_json_dispatch(gf_fake_backend(server->fake), target + strlen(TARGET_PREFIX), body->data,
+                       body->len, &reply) != 0)
+    return respond_error(server, connection, 500, "InternalServiceException",
+                         "out of memory encoding the response");
+  enum MHD_Result result = respond(server, connection, (unsigned)reply.http_status,
+                                   reply.error_type, reply.body, reply.body_len);
+  gf_json_reply_clear(&reply);
+  return result;
+}
+
+/* Sends a text gluefake allocated (NULL: out of memory). */
+static enum MHD_Result respond_text(gf_server *server, struct MHD_Connection *connection,
+                                    char *text)
+{
+  if (!text)
+    return respond_error(server, connection, 500, "InternalServiceException", "out of memory");
+  enum MHD_Result result = respond(server, connection, 200, NULL, text, strlen(text));
+  gf_buffer_free(text);
+  return result;
+}
+
+static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *connection,
+                                     const char *what, const char *method,
+                                     const request_body *body)
+{
+  gf_fake *fake = server->fake;
+  int post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
+  gf_error err = GF_ERROR_INIT;
+  gf_status status = GF_OK;
+  enum MHD_Result result;
+  if (strcmp(what, "reset") == 0 && post) {
+    gf_fake_reset(fake);
+    return respond_ok_empty(server, connection);
+  }
+  if (strcmp(what, "state") == 0 && get)
+    return respond_text(server, connection, gf_fake_dump(fake));
+  if (strcmp(what, "calls") == 0 && get)
+    return respond_text(server, connection, gf_calls_transcript(gf_fake_calls(fake)));
+  if (strcmp(what, "faults") == 0 && strcmp(method, "DELETE") == 0) {
+    gf_faults_clear(gf_fake_faults(fake));
+    return respond_ok_empty(server, connection);
+  }
+  if (strcmp(what, "state") == 0 && post) {
+    status = gf_fake_load(fake, body->data, body->len, "state", &err);
+  } else if (strcmp(what, "faults") == 0 && post) {
+    /* The spec is the body's text (a C string: no NUL inside). */
+    char *spec = gf_strndup(body->data ? body->data : "", body->len);
+    if (!spec)
+      status = gf_error_set(&err, GF_INTERNAL_SERVICE, "out of memory");
+    else if (memchr(body->data ? body->data : "", '\0', body->len))
+      status = gf_error_set(&err, GF_INVALID_INPUT, "fault spec: a NUL byte in the body");
+    else
+      status = gf_faults_set(gf_fake_faults(fake), spec, &err);
+    gf_free(spec);
+  } else {
+    int known = !strcmp(what, "reset") || !strcmp(what, "state") || !strcmp(what, "calls") ||
+                !strcmp(what, "faults");
+    char message[400];
+    snprintf(message, sizeof message, "%.20s %s%.100s is not part of the control plane "
+             "(POST reset, GET|POST state, POST|DELETE faults, GET calls)",
+             method, CONTROL_PREFIX, what);
+    return respond_error(server, connection, known ? 405 : 404,
+                         known ? "MethodNotAllowed" : "NotFound", message);
+  }
+  if (status == GF_OK)
+    result = respond_ok_empty(server, connection);
+  else
+    result = respond_error(server, connection, status == GF_INTERNAL_SERVICE ? 500 : 400,
+                           gf_status_name(status), gf_error_message(&err));
+  gf_error_clear(&err);
+  return result;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **req_cls)
+{
+  (void)version;
+  gf_server *server = cls;
+  request_body *body = *req_cls;
+  if (!body) {
+    /* First call: headers only.  Refuse an announced oversized body at once. */
+    if (!(body = gf_calloc(1, sizeof *body)))
+      return MHD_NO;
+    *req_cls = body;
+    const char *length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length && strtoull(length, NULL, 10) > GF_MAX_BODY) {
+      body->too_large = 1;
+      return respond_error(server, connection, 413, "RequestEntityTooLarge",
+                           "the request body is over 1 MiB");
+    }
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (body->too_large || body->len + n > GF_MAX_BODY) {
+      body->too_large = 1; /* keep reading, keep nothing */
+      return MHD_YES;
+    }
+    if (body->len + n > body->cap) {
+      size_t cap = body->cap ? body->cap : 4096;
+      while (cap < body->len + n)
+        cap *= 2;
+      char *grown = gf_realloc(body->data, cap);
+      if (!grown)
+        return MHD_NO;
+      body->data = grown;
+      body->cap = cap;
+    }
+    memcpy(body->data + body->len, upload_data, n);
+    body->len += n;
+    return MHD_YES;
+  }
+  if (body->too_large)
+    return respond_error(server, connection, 413, "RequestEntityTooLarge",
+                         "the request body is over 1 MiB");
+  if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0)
+    return serve_control(server, connection, url + strlen(CONTROL_PREFIX), method, body);
+  if (strcmp(url, "/") != 0)
+    return respond_error(server, connection, 404, "UnknownOperationException",
+                         "Not found: the API is served at POST /");
+  if (strcmp(method, "POST") != 0)
+    return respond_error(server, connection, 405, "UnknownOperationException",
+                         "The API takes POST / with X-Amz-Target: AWSGlue.<Operation>");
+  return serve_api(server, connection, body);
+}
+
+gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err)
+{
+  host = host ? host : "127.0.0.1";
+  if (!fake) {
+    gf_error_set(err, GF_INVALID_INPUT, "server: no fake to serve");
+    return NULL;
+  }
+  if (port > 65535) {
+    gf_error_set(err, GF_INVALID_INPUT, "server: port %u is out of range (0..65535)", port);
+    return NULL;
+  }
+  struct sockaddr_in v4;
+  struct sockaddr_in6 v6;
+  memset(&v4, 0, sizeof v4);
+  memset(&v6, 0, sizeof v6);
+  const struct sockaddr *addr;
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+  if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons((uint16_t)port);
+    addr = (const struct sockaddr *)&v4;
+  } else if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons((uint16_t)port);
+    addr = (const struct sockaddr *)&v6;
+    flags |= MHD_USE_IPv6;
+  } else {
+    gf_error_set(err, GF_INVALID_INPUT, "server: '%s' is not an IPv4 or IPv6 address", host);
+    return NULL;
+  }
+  gf_server *server = gf_calloc(1, sizeof *server);
+  if (!server) {
+    gf_error_set(err, GF_INTERNAL_SERVICE, "server: out of memory");
+    return NULL;
+  }
+  server->fake = fake;
+  atomic_init(&server->requests, 0);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = cpus < 1 ? 1 : cpus > 16 ? 16 : (unsigned)cpus;
+  server->daemon = MHD_start_daemon(
+      flags, (uint16_t)port, NULL, NULL, handle, server, MHD_OPTION_SOCK_ADDR, addr,
+      MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+      request_completed, server, MHD_OPTION_END);
+  if (!server->daemon) {
+    gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
+    gf_free(server);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  server->port = info ? info->port : port;
+  return server;
+}
+
+unsigned gf_server_port(gf_server *server) { return server->port; }
+
+void gf_server_stop(gf_server *server)
+{
+  if (!server)
+    return;
+  MHD_stop_daemon(server->daemon);
+  gf_free(server);
+}

@@ -1,0 +1,49 @@
+/*
+ * gluefake/server.h - the fake over HTTP, in the AWS JSON 1.1 protocol, so
+ * that the AWS CLI and SDKs run against it (libmicrohttpd).
+ *
+ *   POST /   X-Amz-Target: AWSGlue.<Operation>   body: the request JSON
+ *     200 and the response JSON, or 400/500 with x-amzn-ErrorType and
+ *     {"__type": "<Name>", "Message": "..."}; 413 for a body over 1 MiB.
+ *   Control plane for tests, under /_gluefake/:
+ *     POST reset, GET state, POST state (a fixture), POST faults (a fault
+ *     spec), DELETE faults, GET calls (the call log as a transcript).
+ *
+ * Every response carries x-amzn-RequestId.  Every request goes through the
+ * same dispatch as in-process calls, and through the fake's fault injector
+ * and call log.
+ */
+#ifndef GLUEFAKE_SERVER_H
+#define GLUEFAKE_SERVER_H
+
+#include "fake.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gf_server gf_server;
+
+#define GF_MAX_BODY (1024 * 1024)
+
+/*
+ * Starts serving `fake` (borrowed: it must outlive the server) on `host`
+ * (an IPv4 or IPv6 address; NULL for 127.0.0.1) and `port` (0 for a free
+ * one: ask gf_server_port()).  The server runs its own threads and accepts
+ * connections as soon as this returns.  NULL with `err` set when the address
+ * is invalid or cannot be bound.
+ */
+gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err);
+
+/* The port the server listens on. */
+unsigned gf_server_port(gf_server *server);
+
+/* Stops accepting, closes every connection, waits for requests under way,
+ * and frees the server.  NULL is allowed. */
+void gf_server_stop(gf_server *server);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
