@@ -15,5 +15,6 @@
 #include "gluefake/json.h"
 #include "gluefake/fixture.h"
 #include "gluefake/transcript.h"
+#include "gluefake/server.h"
 
 #endif

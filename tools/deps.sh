@@ -9,7 +9,7 @@ pkgs=""
 for group in "$@"; do
   case "$group" in
     build) pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev" ;;
-    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libcmocka-dev curl" ;;
+    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libcmocka-dev curl python3-boto3 awscli nodejs" ;;
     check) pkgs="$pkgs clang libclang-rt-14-dev valgrind gcovr" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac
@@ -19,6 +19,11 @@ for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
     case " $missing " in *" $p "*) ;; *) missing="$missing $p" ;; esac
 done
+# The JavaScript client test needs npm, which some nodejs builds carry and
+# Debian packages apart.
+case " $* " in *" test "*)
+  command -v npm >/dev/null 2>&1 || missing="$missing npm" ;;
+esac
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "installing:$missing" >&2
