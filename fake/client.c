@@ -90,18 +90,21 @@ gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
 {
   if (!err)
     return status;
-  gf_free(err->message);
-  err->message = NULL;
-  err->status = status;
+  /* Format before freeing the old message: an argument may be that message
+   * ("%s: %s", source, gf_error_message(err)). */
+  char *message = NULL;
   va_list ap;
   va_start(ap, fmt);
   int len = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  if (len >= 0 && (err->message = gf_malloc((size_t)len + 1)) != NULL) {
+  if (len >= 0 && (message = gf_malloc((size_t)len + 1)) != NULL) {
     va_start(ap, fmt);
-    vsnprintf(err->message, (size_t)len + 1, fmt, ap);
+    vsnprintf(message, (size_t)len + 1, fmt, ap);
     va_end(ap);
   }
+  gf_free(err->message);
+  err->message = message;
+  err->status = status;
   return status;
 }
 

@@ -94,6 +94,17 @@ static gf_status check_keys(loader *l, const cJSON *obj, const char *path,
   return GF_OK;
 }
 
+/* Decodes `item` into `out` (a `shape`), errors naming the source and path. */
+static gf_status decode(loader *l, const gf_shape *shape, const cJSON *item, void *out,
+                        const char *path)
+{
+  gf_status status = gf_shape_decode_into(shape, item, out, path, l->err);
+  if (status != GF_OK && status != GF_INTERNAL_SERVICE)
+    status = gf_error_set(l->err, GF_INVALID_INPUT, "%s: %s", l->source,
+                          gf_error_message(l->err));
+  return status;
+}
+
 static gf_status load_clock(loader *l, const cJSON *clock)
 {
   static const char *const keys[] = {"now", "step", NULL};
@@ -145,14 +156,10 @@ static gf_status load_configs(loader *l, const cJSON *list)
     config_entry *entry = gf_calloc(1, sizeof *entry);
     if (!entry)
       return out_of_memory(l);
-    gf_status status = gf_shape_decode_into(&gf_shape_security_configuration, item,
-                                            &entry->config, path, l->err);
+    gf_status status = decode(l, &gf_shape_security_configuration, item, &entry->config, path);
     if (status != GF_OK) {
       gf_free(entry);
-      if (status == GF_INTERNAL_SERVICE)
-        return status;
-      return gf_error_set(l->err, GF_INVALID_INPUT, "%s: %s", l->source,
-                          gf_error_message(l->err));
+      return status;
     }
     /* The rules of CreateSecurityConfiguration: Name and
      * EncryptionConfiguration required and valid. */
@@ -211,14 +218,11 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
     catalog_entry *entry = gf_calloc(1, sizeof *entry);
     if (!entry)
       return out_of_memory(l);
-    gf_status status = gf_shape_decode_into(&gf_shape_data_catalog_encryption_settings, item,
-                                            &entry->settings, path, l->err);
+    gf_status status =
+        decode(l, &gf_shape_data_catalog_encryption_settings, item, &entry->settings, path);
     if (status != GF_OK) {
       gf_free(entry);
-      if (status == GF_INTERNAL_SERVICE)
-        return status;
-      return gf_error_set(l->err, GF_INVALID_INPUT, "%s: %s", l->source,
-                          gf_error_message(l->err));
+      return status;
     }
     /* The rules of PutDataCatalogEncryptionSettings, the key as CatalogId. */
     gf_put_data_catalog_encryption_settings_request as_put = {item->string, &entry->settings};
@@ -280,12 +284,9 @@ static gf_status load_policies(loader *l, const cJSON *map)
         return status;
     }
     gf_get_resource_policy_response policy;
-    gf_status status = gf_shape_decode_into(policy_shape, item, &policy, path, l->err);
+    gf_status status = decode(l, policy_shape, item, &policy, path);
     if (status != GF_OK)
-      return status == GF_INTERNAL_SERVICE
-                 ? status
-                 : gf_error_set(l->err, GF_INVALID_INPUT, "%s: %s", l->source,
-                                gf_error_message(l->err));
+      return status;
     if (!policy.policy_in_json) {
       gf_violation_add(&v, "policyInJson", "PolicyInJson", 1, "Member must not be null");
     } else {

@@ -52,8 +52,8 @@ struct gf_backend {
 #define GF_X_NULL_SLOT_(Wire, snake, UPPER) NULL,
 
 /* Sets `err` to `status` with a printf-style message, freeing any message
- * it held.  Returns `status` so that a slot can `return gf_error_set(...)`.
- * `err` may be NULL. */
+ * it held (which may itself be one of the arguments).  Returns `status` so
+ * that a slot can `return gf_error_set(...)`.  `err` may be NULL. */
 gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
