@@ -29,77 +29,83 @@ static const char *json_type_name(const cJSON *item)
   return "null";
 }
 
-static gf_status wrong_type(gf_error *err, const char *path, const char *expected,
+static gf_status wrong_type(gf_error *err, const gf_path *at, const char *expected,
                             const cJSON *item)
 {
+  char path[512];
+  gf_path_wire(at, path, sizeof path);
   return gf_error_set(err, GF_SERIALIZATION, "%s must be %s, not %s", path, expected,
                       json_type_name(item));
 }
 
+static gf_status no_memory(gf_error *err, const gf_path *at)
+{
+  char path[512];
+  gf_path_wire(at, path, sizeof path);
+  return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", path);
+}
+
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
-                               const char *wire_prefix, const char *aws_prefix,
-                               gf_error *err);
+                               const gf_path *at, gf_error *err);
 static cJSON *encode_object(const gf_shape *shape, const void *obj);
 
 static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
-                               const char *wire_path, const char *aws_path, gf_error *err)
+                               const gf_path *at, gf_error *err)
 {
   void *slot = GF_MEMBER_PTR(out, m->offset);
   switch (m->kind) {
   case GF_KIND_STRING:
     if (!cJSON_IsString(item))
-      return wrong_type(err, wire_path, "a string", item);
+      return wrong_type(err, at, "a string", item);
     if (!(*(char **)slot = gf_strdup(item->valuestring)))
-      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+      return no_memory(err, at);
     return GF_OK;
   case GF_KIND_BOOL:
     if (!cJSON_IsBool(item))
-      return wrong_type(err, wire_path, "a boolean", item);
+      return wrong_type(err, at, "a boolean", item);
     *(bool *)slot = cJSON_IsTrue(item);
     return GF_OK;
   case GF_KIND_INT:
     if (!cJSON_IsNumber(item) || floor(item->valuedouble) != item->valuedouble ||
         fabs(item->valuedouble) > MAX_EXACT_INT)
-      return wrong_type(err, wire_path, "an integer", item);
+      return wrong_type(err, at, "an integer", item);
     *(int64_t *)slot = (int64_t)item->valuedouble;
     *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
     return GF_OK;
   case GF_KIND_TIMESTAMP:
     if (!cJSON_IsNumber(item))
-      return wrong_type(err, wire_path, "a number of epoch seconds", item);
+      return wrong_type(err, at, "a number of epoch seconds", item);
     *(double *)slot = item->valuedouble;
     *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
     return GF_OK;
   case GF_KIND_STRUCT: {
     if (!cJSON_IsObject(item))
-      return wrong_type(err, wire_path, "an object", item);
+      return wrong_type(err, at, "an object", item);
     void *inner = gf_calloc(1, m->shape->size);
     if (!inner)
-      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+      return no_memory(err, at);
     *(void **)slot = inner;
-    return decode_object(m->shape, item, inner, wire_path, aws_path, err);
+    return decode_object(m->shape, item, inner, at, err);
   }
   case GF_KIND_LIST: {
     if (!cJSON_IsArray(item))
-      return wrong_type(err, wire_path, "an array", item);
+      return wrong_type(err, at, "an array", item);
     size_t count = (size_t)cJSON_GetArraySize(item);
     char *items = gf_calloc(count ? count : 1, m->shape->size);
     if (!items)
-      return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", wire_path);
+      return no_memory(err, at);
     *(void **)slot = items;
     size_t *stored = GF_MEMBER_PTR(out, m->aux_offset);
     *stored = 0;
     const cJSON *element;
     cJSON_ArrayForEach(element, item)
     {
-      char wire_item[256], aws_item[256];
-      gf_path_format(wire_item, sizeof wire_item, "%s[%zu]", wire_path, *stored);
-      gf_path_format(aws_item, sizeof aws_item, "%s.%zu.member", aws_path, *stored + 1);
+      const gf_path element_at = {at, NULL, *stored, NULL};
       /* Count the element before decoding it, so a failure frees it too. */
       void *target = items + (*stored)++ * m->shape->size;
       if (!cJSON_IsObject(element))
-        return wrong_type(err, wire_item, "an object", element);
-      gf_status status = decode_object(m->shape, element, target, wire_item, aws_item, err);
+        return wrong_type(err, &element_at, "an object", element);
+      gf_status status = decode_object(m->shape, element, target, &element_at, err);
       if (status != GF_OK)
         return status;
     }
@@ -110,16 +116,11 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
 }
 
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
-                               const char *wire_prefix, const char *aws_prefix,
-                               gf_error *err)
+                               const gf_path *parent, gf_error *err)
 {
   for (size_t i = 0; i < shape->member_count; i++) {
     const gf_member *m = &shape->members[i];
-    char wire_path[256], aws_path[256];
-    gf_path_format(wire_path, sizeof wire_path, "%s%s%s", wire_prefix, *wire_prefix ? "." : "",
-             m->wire);
-    gf_path_format(aws_path, sizeof aws_path, "%s%s%s", aws_prefix, *aws_prefix ? "." : "",
-             m->aws_path);
+    const gf_path at = {parent, m, 0, NULL};
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, m->wire);
     if (!item || cJSON_IsNull(item)) {
       /* Absent is expressible for every kind but a plain bool. */
@@ -127,12 +128,12 @@ static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *o
         gf_violations v;
         v.count = 0;
         v.out_of_memory = 0;
-        gf_violation_add(&v, aws_path, wire_path, 1, "Member must not be null");
+        gf_violation_add(&v, &at, 1, "Member must not be null");
         return gf_violations_to_error(&v, err);
       }
       continue;
     }
-    gf_status status = decode_member(m, item, out, wire_path, aws_path, err);
+    gf_status status = decode_member(m, item, out, &at, err);
     if (status != GF_OK)
       return status;
   }
@@ -144,12 +145,14 @@ static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out
                             gf_error *err)
 {
   *out = NULL;
+  const gf_path root = GF_PATH_ROOT(shape->name);
   if (!cJSON_IsObject(json))
-    return wrong_type(err, shape->name, "an object", json);
+    return wrong_type(err, &root, "an object", json);
   void *obj = gf_calloc(1, shape->size);
   if (!obj)
-    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", shape->name);
-  gf_status status = decode_object(shape, json, obj, "", "", err);
+    return no_memory(err, &root);
+  const gf_path top = GF_PATH_ROOT("");
+  gf_status status = decode_object(shape, json, obj, &top, err);
   if (status != GF_OK) {
     gf_shape_free(shape, obj);
     return status;
@@ -167,9 +170,11 @@ gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *o
                                const char *wire_prefix, gf_error *err)
 {
   memset(out, 0, shape->size);
+  const gf_path root = GF_PATH_ROOT(*wire_prefix ? wire_prefix : shape->name);
   if (!cJSON_IsObject(json))
-    return wrong_type(err, *wire_prefix ? wire_prefix : shape->name, "an object", json);
-  gf_status status = decode_object(shape, json, out, wire_prefix, "", err);
+    return wrong_type(err, &root, "an object", json);
+  const gf_path top = GF_PATH_ROOT(wire_prefix);
+  gf_status status = decode_object(shape, json, out, &top, err);
   if (status != GF_OK)
     gf_shape_free_members(shape, out);
   return status;

@@ -288,7 +288,9 @@ static gf_status load_policies(loader *l, const cJSON *map)
     if (status != GF_OK)
       return status;
     if (!policy.policy_in_json) {
-      gf_violation_add(&v, "policyInJson", "PolicyInJson", 1, "Member must not be null");
+      const gf_path root = GF_PATH_ROOT("");
+      const gf_path at = {&root, &policy_shape->members[0], 0, NULL}; /* PolicyInJson */
+      gf_violation_add(&v, &at, 1, "Member must not be null");
     } else {
       gf_shape_validate(policy_shape, &policy, &v);
     }

@@ -84,17 +84,37 @@ void *gf_shape_dup(const gf_shape *shape, const void *src);
 #define GF_MEMBER_PTR(obj, off) ((void *)((char *)(obj) + (off)))
 #define GF_MEMBER_CPTR(obj, off) ((const void *)((const char *)(obj) + (off)))
 
-/* snprintf for member paths: truncates silently (paths of this API are
- * short; a truncated one still names where to look). */
+/*
+ * A place inside a value of some shape, as a chain of segments on the
+ * stack: walks extend it as they descend, and it is spelled out only where
+ * something is wrong, so that checking a valid request formats nothing.
+ */
+typedef struct gf_path {
+  const struct gf_path *parent; /* NULL at the root */
+  const gf_member *member;      /* this segment's member; NULL for a list element */
+  size_t index;                 /* list element (0-based) when member is NULL */
+  const char *prefix;           /* at the root: what the wire path starts with ("" or a
+                                   fixture's "security_configurations[3]") */
+} gf_path;
+
+#define GF_PATH_ROOT(prefix_text) {NULL, NULL, 0, (prefix_text)}
+
+/* EncryptionConfiguration.S3Encryption[0].KmsKeyArn (after the prefix). */
+void gf_path_wire(const gf_path *path, char *out, size_t size);
+
+/* encryptionConfiguration.s3Encryption.1.member.kmsKeyArn, as AWS spells it. */
+void gf_path_aws(const gf_path *path, char *out, size_t size);
+
+/* Parses `len` bytes as exactly one JSON value (surrounding whitespace
+ * allowed, nothing else).  A new tree, or NULL. */
+cJSON *gf_json_parse_all(const char *text, size_t len);
+
+/* snprintf that truncates silently (for messages). */
 void gf_path_format(char *out, size_t size, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-
-/* Parses `len` bytes as exactly one JSON value (surrounding whitespace
- * allowed, nothing else).  A new tree, or NULL. */
-cJSON *gf_json_parse_all(const char *text, size_t len);
 
 /* The codec's walks (codec.c), for fixtures and transcripts: a new cJSON
  * object for `obj` (NULL when out of memory), and the members of `json`
@@ -132,9 +152,8 @@ typedef struct gf_violations {
  * `v` (which the caller zeroes).  Returns the number of violations. */
 size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v);
 
-/* Adds one violation by hand (for rules no shape can state). */
-void gf_violation_add(gf_violations *v, const char *aws_path, const char *wire_path,
-                      int is_null, const char *rule);
+/* Adds one violation at `path`. */
+void gf_violation_add(gf_violations *v, const gf_path *path, int is_null, const char *rule);
 
 /* Sets `err` to InvalidInputException with AWS's message for `v`:
  * "1 validation error detected: Value at 'name' failed to satisfy

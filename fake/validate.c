@@ -83,13 +83,38 @@ void gf_path_format(char *out, size_t size, const char *fmt, ...)
 static const char single_line_pattern[] =
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
 
-void gf_violation_add(gf_violations *v, const char *aws_path, const char *wire_path,
-                      int is_null, const char *rule)
+static size_t render(const gf_path *p, char *out, size_t size, int aws)
+{
+  size_t n = 0;
+  if (!p->parent) {
+    if (!aws)
+      gf_path_format(out, size, "%s", p->prefix ? p->prefix : "");
+    else if (size)
+      out[0] = '\0';
+    return aws ? 0 : strlen(out);
+  }
+  n = render(p->parent, out, size, aws);
+  if (n >= size)
+    return n;
+  if (p->member)
+    gf_path_format(out + n, size - n, "%s%s", n ? "." : "", aws ? p->member->aws_path : p->member->wire);
+  else if (aws)
+    gf_path_format(out + n, size - n, ".%zu.member", p->index + 1);
+  else
+    gf_path_format(out + n, size - n, "[%zu]", p->index);
+  return strlen(out);
+}
+
+void gf_path_wire(const gf_path *path, char *out, size_t size) { render(path, out, size, 0); }
+
+void gf_path_aws(const gf_path *path, char *out, size_t size) { render(path, out, size, 1); }
+
+void gf_violation_add(gf_violations *v, const gf_path *path, int is_null, const char *rule)
 {
   if (v->count < GF_MAX_VIOLATIONS) {
     gf_violation *item = &v->items[v->count];
-    snprintf(item->aws_path, sizeof item->aws_path, "%s", aws_path);
-    snprintf(item->wire_path, sizeof item->wire_path, "%s", wire_path);
+    gf_path_aws(path, item->aws_path, sizeof item->aws_path);
+    gf_path_wire(path, item->wire_path, sizeof item->wire_path);
     snprintf(item->rule, sizeof item->rule, "%s", rule);
     item->is_null = is_null;
   }
@@ -112,25 +137,25 @@ static int is_json_text(const char *s, size_t len)
   return doc != NULL;
 }
 
-static void check_string(const gf_member *m, const char *s, const char *aws_path,
-                         const char *wire_path, gf_violations *v)
+static void check_string(const gf_member *m, const char *s, const gf_path *at,
+                         gf_violations *v)
 {
   char rule[160];
   size_t len = strlen(s);
   int single_line, line_break;
   if (!utf8_scan(s, len, &single_line, &line_break)) {
-    gf_violation_add(v, aws_path, wire_path, 0, "Member must be valid UTF-8");
+    gf_violation_add(v, at, 0, "Member must be valid UTF-8");
     return;
   }
   if (len < m->min_len) {
     snprintf(rule, sizeof rule, "Member must have length greater than or equal to %zu",
              m->min_len);
-    gf_violation_add(v, aws_path, wire_path, 0, rule);
+    gf_violation_add(v, at, 0, rule);
   }
   if (m->max_len && len > m->max_len) {
     snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu",
              m->max_len);
-    gf_violation_add(v, aws_path, wire_path, 0, rule);
+    gf_violation_add(v, at, 0, rule);
   }
   const char *pattern = NULL;
   switch (m->rule) {
@@ -154,7 +179,7 @@ static void check_string(const gf_member *m, const char *s, const char *aws_path
       if (json < 0)
         v->out_of_memory = 1;
       else if (!json)
-        gf_violation_add(v, aws_path, wire_path, 0, "Member must be a valid JSON document");
+        gf_violation_add(v, at, 0, "Member must be a valid JSON document");
     }
     break;
   case GF_RULE_NONE:
@@ -162,7 +187,7 @@ static void check_string(const gf_member *m, const char *s, const char *aws_path
   }
   if (pattern) {
     snprintf(rule, sizeof rule, "Member must satisfy regular expression pattern: %s", pattern);
-    gf_violation_add(v, aws_path, wire_path, 0, rule);
+    gf_violation_add(v, at, 0, rule);
   }
   if (m->enum_values) {
     for (const char *const *e = m->enum_values; *e; e++)
@@ -174,28 +199,24 @@ static void check_string(const gf_member *m, const char *s, const char *aws_path
                     *e);
     if (n > 0 && (size_t)n < sizeof rule)
       snprintf(rule + n, sizeof rule - (size_t)n, "]");
-    gf_violation_add(v, aws_path, wire_path, 0, rule);
+    gf_violation_add(v, at, 0, rule);
   }
 }
 
-static void validate_object(const gf_shape *shape, const void *obj, const char *aws_prefix,
-                            const char *wire_prefix, gf_violations *v)
+static void validate_object(const gf_shape *shape, const void *obj, const gf_path *parent,
+                            gf_violations *v)
 {
   for (size_t i = 0; i < shape->member_count; i++) {
     const gf_member *m = &shape->members[i];
-    char aws_path[256], wire_path[256];
-    gf_path_format(aws_path, sizeof aws_path, "%s%s%s", aws_prefix, *aws_prefix ? "." : "",
-             m->aws_path);
-    gf_path_format(wire_path, sizeof wire_path, "%s%s%s", wire_prefix, *wire_prefix ? "." : "",
-             m->wire);
+    const gf_path here = {parent, m, 0, NULL}, *at = &here;
     const void *value = GF_MEMBER_CPTR(obj, m->offset);
     switch (m->kind) {
     case GF_KIND_STRING: {
       const char *s = *(const char *const *)value;
       if (s)
-        check_string(m, s, aws_path, wire_path, v);
+        check_string(m, s, at, v);
       else if (m->required)
-        gf_violation_add(v, aws_path, wire_path, 1, "Member must not be null");
+        gf_violation_add(v, at, 1, "Member must not be null");
       break;
     }
     case GF_KIND_INT: {
@@ -206,30 +227,28 @@ static void validate_object(const gf_shape *shape, const void *obj, const char *
       if (n < m->min_value) {
         snprintf(rule, sizeof rule, "Member must have value greater than or equal to %lld",
                  (long long)m->min_value);
-        gf_violation_add(v, aws_path, wire_path, 0, rule);
+        gf_violation_add(v, at, 0, rule);
       } else if (n > m->max_value) {
         snprintf(rule, sizeof rule, "Member must have value less than or equal to %lld",
                  (long long)m->max_value);
-        gf_violation_add(v, aws_path, wire_path, 0, rule);
+        gf_violation_add(v, at, 0, rule);
       }
       break;
     }
     case GF_KIND_STRUCT: {
       const void *inner = *(const void *const *)value;
       if (inner)
-        validate_object(m->shape, inner, aws_path, wire_path, v);
+        validate_object(m->shape, inner, at, v);
       else if (m->required)
-        gf_violation_add(v, aws_path, wire_path, 1, "Member must not be null");
+        gf_violation_add(v, at, 1, "Member must not be null");
       break;
     }
     case GF_KIND_LIST: {
       const char *items = *(const char *const *)value;
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
       for (size_t j = 0; items && j < count; j++) {
-        char aws_item[256], wire_item[256];
-        gf_path_format(aws_item, sizeof aws_item, "%s.%zu.member", aws_path, j + 1);
-        gf_path_format(wire_item, sizeof wire_item, "%s[%zu]", wire_path, j);
-        validate_object(m->shape, items + j * m->shape->size, aws_item, wire_item, v);
+        const gf_path item = {at, NULL, j, NULL};
+        validate_object(m->shape, items + j * m->shape->size, &item, v);
       }
       break;
     }
@@ -243,7 +262,8 @@ static void validate_object(const gf_shape *shape, const void *obj, const char *
 size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v)
 {
   size_t before = v->count;
-  validate_object(shape, obj, "", "", v);
+  const gf_path root = GF_PATH_ROOT("");
+  validate_object(shape, obj, &root, v);
   return v->count - before;
 }
 
