@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,8 @@ struct gf_faults {
   gf_backend *inner;
   pthread_mutex_t lock;
   fault_spec spec;
-  uint64_t prng; /* splitmix64 state */
+  uint64_t prng;        /* splitmix64 state */
+  atomic_int has_rules; /* read without the lock: no rules, no locking */
 };
 
 /* ---- the spec ------------------------------------------------------------ */
@@ -582,9 +584,11 @@ static gf_status faults_call(gf_faults *faults, gf_operation op, const void *req
                              void **out, gf_error *err)
 {
   decision d = {ACT_OFF, GF_OK, 0, NULL};
-  pthread_mutex_lock(&faults->lock);
-  decide(faults, op, request, &d);
-  pthread_mutex_unlock(&faults->lock);
+  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
+    pthread_mutex_lock(&faults->lock);
+    decide(faults, op, request, &d);
+    pthread_mutex_unlock(&faults->lock);
+  }
 
   gf_status status;
   switch (d.action) {
@@ -643,6 +647,7 @@ gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
   vtable.destroy = faults_destroy;
   faults->parent = vtable;
   faults->inner = inner;
+  atomic_init(&faults->has_rules, 0);
   pthread_mutex_init(&faults->lock, NULL);
   return faults;
 }
@@ -676,6 +681,7 @@ gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err)
   fault_spec old = faults->spec;
   faults->spec = parsed;
   faults->prng = parsed.seed;
+  atomic_store(&faults->has_rules, parsed.rule_count > 0);
   pthread_mutex_unlock(&faults->lock);
   spec_clear(&old);
   return GF_OK;
@@ -712,6 +718,7 @@ gf_status gf_faults_add(gf_faults *faults, const char *spec, gf_error *err)
     cur->seed = parsed.seed;
     faults->prng = parsed.seed;
   }
+  atomic_store(&faults->has_rules, cur->rule_count > 0);
   pthread_mutex_unlock(&faults->lock);
   gf_free(parsed.rules); /* the rules themselves moved */
   return GF_OK;
@@ -723,6 +730,7 @@ void gf_faults_clear(gf_faults *faults)
   fault_spec old = faults->spec;
   memset(&faults->spec, 0, sizeof faults->spec);
   faults->prng = 0;
+  atomic_store(&faults->has_rules, 0);
   pthread_mutex_unlock(&faults->lock);
   spec_clear(&old);
 }

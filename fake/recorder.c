@@ -3,6 +3,7 @@
  * its inner backend and keeps a deep copy of the request and the outcome.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -22,7 +23,7 @@ struct gf_recorder {
   gf_backend parent;
   gf_backend *inner;
   pthread_mutex_t lock;
-  int enabled;
+  atomic_int enabled; /* read without the lock: logging off costs nothing */
   record *log;
   size_t len, cap;
   size_t reserved; /* slots promised to calls under way */
@@ -54,13 +55,13 @@ static int reserve(gf_recorder *rec)
 static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *request,
                                void **out, gf_error *err)
 {
+  if (!atomic_load_explicit(&rec->enabled, memory_order_acquire))
+    return gf_call(rec->inner, op, request, out, err);
   pthread_mutex_lock(&rec->lock);
-  int enabled = rec->enabled, room = enabled && reserve(rec) == 0;
+  int room = reserve(rec) == 0;
   if (room)
     rec->reserved++;
   pthread_mutex_unlock(&rec->lock);
-  if (!enabled)
-    return gf_call(rec->inner, op, request, out, err);
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
@@ -115,7 +116,7 @@ gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
   vtable.destroy = recorder_destroy;
   rec->parent = vtable;
   rec->inner = inner;
-  rec->enabled = 1;
+  atomic_init(&rec->enabled, 1);
   pthread_mutex_init(&rec->lock, NULL);
   return rec;
 }
@@ -134,9 +135,7 @@ gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->parent : 
 
 void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
 {
-  pthread_mutex_lock(&rec->lock);
-  rec->enabled = enabled != 0;
-  pthread_mutex_unlock(&rec->lock);
+  atomic_store(&rec->enabled, enabled != 0);
 }
 
 size_t gf_calls_count(gf_recorder *rec)
