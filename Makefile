@@ -6,6 +6,7 @@
 #   make memcheck   the suites under valgrind memcheck
 #   make run        gluefake serve on 127.0.0.1:4566 with fixtures/demo.json
 #   make demo       the in-process tour of the API
+#   make bench      performance figures (BENCH_ARGS="--quick" for a short run)
 #   make install PREFIX=/usr/local
 #
 # Each target first checks the Debian packages it needs (tools/deps.sh).
@@ -33,7 +34,7 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 HEADERS  := $(wildcard include/*.h include/gluefake/*.h include/gluefake/sys/*.h)
 
-.PHONY: all deps deps-test test asan memcheck run demo install clean fixture
+.PHONY: all deps deps-test test asan memcheck run demo install clean fixture bench
 
 all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
 
@@ -98,6 +99,13 @@ memcheck:
 
 $(BUILD)/demo: examples/demo.c $(BUILD)/libgluefake.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+
+# Performance figures against the design's targets (median of runs).
+$(BUILD)/bench: bench/bench.c $(BUILD)/libgluefake.a
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+bench: all $(BUILD)/bench
+	@tools/deps.sh bench
+	$(BUILD)/bench $(BENCH_ARGS)
 
 # A large fixture for load tests: make fixture N=10000
 N ?= 10000

@@ -3,7 +3,7 @@
 # installed: installs the missing ones with apt-get when run as root,
 # otherwise prints the exact command to run and fails.
 #   build: compiling the library     test: make test
-#   check: sanitizers, valgrind, coverage
+#   check: sanitizers, valgrind, coverage     bench: make bench
 set -e
 pkgs=""
 for group in "$@"; do
@@ -11,6 +11,7 @@ for group in "$@"; do
     build) pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev" ;;
     test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libcmocka-dev curl python3-boto3 awscli nodejs" ;;
     check) pkgs="$pkgs clang libclang-rt-14-dev valgrind gcovr" ;;
+    bench) pkgs="$pkgs wrk" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac
 done

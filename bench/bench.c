@@ -1,0 +1,448 @@
+/*
+ * bench.c - `make bench`: the figures of the design's performance targets,
+ * each the median of several runs, printed as one table.
+ *
+ *   bench [--runs N] [--quick] [--no-http]
+ *
+ * HTTP figures come from wrk (Debian's package) against an in-process
+ * server; without wrk they are reported as skipped.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gluefake.h"
+#include "gluefake/sys/alloc.h"
+
+static int runs = 5;
+static int quick = 0;
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+  qsort(v, (size_t)n, sizeof *v, compare_doubles);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+typedef struct row {
+  const char *figure;
+  double value;
+  const char *unit;
+  const char *target; /* "" when the design sets none */
+  int met;            /* 1 met, 0 missed, -1 no target */
+} row;
+
+static row rows[64];
+static int row_count;
+
+static void report(const char *figure, double value, const char *unit, const char *target,
+                   int met)
+{
+  rows[row_count++] = (row){figure, value, unit, target, met};
+  fprintf(stderr, "  %-58s %12.3f %s\n", figure, value, unit);
+}
+
+/* ---- a store of N configurations ------------------------------------------- */
+
+static const gf_s3_encryption kms_entry = {
+    GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000"};
+static const gf_encryption_configuration kms_config = {&kms_entry, 1, NULL, NULL};
+
+static char **make_names(const char *prefix, size_t n)
+{
+  char **names = malloc(n * sizeof *names);
+  for (size_t i = 0; i < n; i++) {
+    names[i] = malloc(32);
+    snprintf(names[i], 32, "%s-%07zu", prefix, i);
+  }
+  return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+/* A fake holding the configurations `names`, with logging off and no fault
+ * rules unless `decorated`. */
+static gf_fake *store_of(char **names, size_t n, int decorated)
+{
+  gf_fake *fake = gf_fake_new(NULL, NULL);
+  gf_fake_set_clock(fake, 1700000000, 0.001, NULL);
+  gf_recorder_set_enabled(gf_fake_calls(fake), 0);
+  for (size_t i = 0; i < n; i++) {
+    gf_create_security_configuration_request req = {names[i], &kms_config};
+    gf_create_security_configuration(gf_fake_backend(fake), &req, NULL, NULL);
+  }
+  if (decorated) {
+    /* A rule the measured calls go through without firing, and the log on. */
+    gf_faults_set(gf_fake_faults(fake), "DeleteResourcePolicy=InternalService", NULL);
+    gf_recorder_set_enabled(gf_fake_calls(fake), 1);
+  }
+  return fake;
+}
+
+static size_t resident_bytes(void)
+{
+  long pages = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+      resident = 0;
+    fclose(f);
+  }
+  return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* ---- typed calls ------------------------------------------------------------ */
+
+enum { CREATE, GET, DELETE, PUT_POLICY, GET_POLICY, PUT_SETTINGS, GET_SETTINGS, KINDS };
+static const char *const kind_names[KINDS] = {
+    "CreateSecurityConfiguration", "GetSecurityConfiguration", "DeleteSecurityConfiguration",
+    "PutResourcePolicy", "GetResourcePolicy", "PutDataCatalogEncryptionSettings",
+    "GetDataCatalogEncryptionSettings"};
+
+/* ns per call of each kind on a store of `store_size`, median of runs. */
+static void typed_calls(size_t store_size, int decorated, double out[KINDS])
+{
+  const size_t calls = quick ? 20000 : 100000;
+  char **names = make_names("cfg", store_size);
+  char **fresh = make_names("new", calls);
+  double samples[KINDS][16];
+  gf_fake *fake = store_of(names, store_size, decorated);
+  gf_backend *glue = gf_fake_backend(fake);
+  static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  static const gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
+  const char *policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+  for (int r = 0; r < runs; r++) {
+    double t0 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_create_security_configuration_request req = {fresh[i], &kms_config};
+      gf_create_security_configuration(glue, &req, NULL, NULL);
+    }
+    double t1 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_get_security_configuration_request req = {names[(i * 7919) % store_size]};
+      gf_get_security_configuration_response *resp = NULL;
+      gf_get_security_configuration(glue, &req, &resp, NULL);
+      gf_get_security_configuration_response_free(resp);
+    }
+    double t2 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_delete_security_configuration_request req = {fresh[i]};
+      gf_delete_security_configuration(glue, &req, NULL, NULL);
+    }
+    double t3 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_put_resource_policy_request req = {policy, NULL, NULL, NULL, NULL};
+      gf_put_resource_policy(glue, &req, NULL, NULL);
+    }
+    double t4 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_get_resource_policy_response *resp = NULL;
+      gf_get_resource_policy(glue, NULL, &resp, NULL);
+      gf_get_resource_policy_response_free(resp);
+    }
+    double t5 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_put_data_catalog_encryption_settings_request req = {NULL, &settings};
+      gf_put_data_catalog_encryption_settings(glue, &req, NULL, NULL);
+    }
+    double t6 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_get_data_catalog_encryption_settings_response *resp = NULL;
+      gf_get_data_catalog_encryption_settings(glue, NULL, &resp, NULL);
+      gf_get_data_catalog_encryption_settings_response_free(resp);
+    }
+    double t7 = now();
+    double t[] = {t0, t1, t2, t3, t4, t5, t6, t7};
+    for (int k = 0; k < KINDS; k++)
+      samples[k][r] = (t[k + 1] - t[k]) / (double)calls * 1e9;
+    gf_calls_clear(gf_fake_calls(fake));
+  }
+  for (int k = 0; k < KINDS; k++)
+    out[k] = median(samples[k], runs);
+  gf_fake_free(fake);
+  free_names(names, store_size);
+  free_names(fresh, calls);
+}
+
+/* ---- listing ------------------------------------------------------------------- */
+
+static double page_through(size_t n)
+{
+  char **names = make_names("cfg", n);
+  gf_fake *fake = store_of(names, n, 0);
+  double samples[16];
+  for (int r = 0; r < runs; r++) {
+    double t0 = now();
+    char *token = NULL;
+    size_t seen = 0;
+    do {
+      gf_get_security_configurations_request req = {true, 100, token};
+      gf_get_security_configurations_response *resp = NULL;
+      gf_get_security_configurations(gf_fake_backend(fake), &req, &resp, NULL);
+      seen += resp->security_configurations_count;
+      free(token);
+      token = resp->next_token ? strdup(resp->next_token) : NULL;
+      gf_get_security_configurations_response_free(resp);
+    } while (token);
+    samples[r] = now() - t0;
+    if (seen != n)
+      fprintf(stderr, "bench: listed %zu of %zu\n", seen, n);
+  }
+  gf_fake_free(fake);
+  free_names(names, n);
+  return median(samples, runs);
+}
+
+/* ---- JSON dispatch ------------------------------------------------------------- */
+
+static double json_dispatch(int decorated)
+{
+  const size_t calls = quick ? 20000 : 100000;
+  char **names = make_names("cfg", 1000);
+  gf_fake *fake = store_of(names, 1000, decorated);
+  const char *body = "{\"Name\":\"cfg-0000123\"}";
+  double samples[16];
+  for (int r = 0; r < runs; r++) {
+    double t0 = now();
+    for (size_t i = 0; i < calls; i++) {
+      gf_json_reply reply;
+      gf_json_dispatch(gf_fake_backend(fake), "GetSecurityConfiguration", body, strlen(body),
+                       &reply);
+      gf_json_reply_clear(&reply);
+    }
+    samples[r] = (now() - t0) / (double)calls * 1e6;
+    gf_calls_clear(gf_fake_calls(fake));
+  }
+  gf_fake_free(fake);
+  free_names(names, 1000);
+  return median(samples, runs);
+}
+
+/* ---- fixtures and fakes ------------------------------------------------------------- */
+
+static char *fixture_text(size_t n, size_t *len)
+{
+  size_t cap = 200 + n * 220;
+  char *text = malloc(cap);
+  size_t at = (size_t)snprintf(text, cap, "{\"security_configurations\":[");
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(text + at, cap - at,
+                           "%s{\"Name\":\"cfg-%07zu\",\"CreatedTimeStamp\":%zu,"
+                           "\"EncryptionConfiguration\":{\"S3Encryption\":[{\"S3EncryptionMode\":"
+                           "\"SSE-KMS\",\"KmsKeyArn\":\"%s\"}]}}",
+                           i ? "," : "", i, 1600000000 + i, kms_entry.kms_key_arn);
+  at += (size_t)snprintf(text + at, cap - at, "]}");
+  *len = at;
+  return text;
+}
+
+static double fixture_load(size_t n)
+{
+  size_t len;
+  char *text = fixture_text(n, &len);
+  double samples[16];
+  for (int r = 0; r < runs; r++) {
+    gf_fake *fake = gf_fake_new(NULL, NULL);
+    double t0 = now();
+    gf_error err = GF_ERROR_INIT;
+    if (gf_fake_load(fake, text, len, "bench", &err) != GF_OK)
+      fprintf(stderr, "bench: %s\n", gf_error_message(&err));
+    samples[r] = (now() - t0) * 1e3;
+    gf_error_clear(&err);
+    gf_fake_free(fake);
+  }
+  free(text);
+  return median(samples, runs);
+}
+
+static double new_fake(void)
+{
+  double samples[16];
+  for (int r = 0; r < runs; r++) {
+    const int n = 1000;
+    double t0 = now();
+    for (int i = 0; i < n; i++) {
+      gf_fake *fake = gf_fake_new(NULL, NULL);
+      gf_get_resource_policy(gf_fake_backend(fake), NULL, NULL, NULL); /* its first call */
+      gf_fake_free(fake);
+    }
+    samples[r] = (now() - t0) / n * 1e6;
+  }
+  return median(samples, runs);
+}
+
+static double bytes_per_configuration(void)
+{
+  const size_t n = 100000;
+  char **names = make_names("cfg", n);
+  size_t before = resident_bytes();
+  gf_fake *fake = store_of(names, n, 0);
+  size_t after = resident_bytes();
+  gf_fake_free(fake);
+  free_names(names, n);
+  return (double)(after - before) / (double)n;
+}
+
+/* ---- HTTP with wrk ------------------------------------------------------------------ */
+
+static int http(double *rps, double *p50_us, double *p99_us)
+{
+  if (system("command -v wrk >/dev/null 2>&1") != 0)
+    return -1;
+  char **names = make_names("cfg", 1000);
+  gf_fake *fake = store_of(names, 1000, 0);
+  gf_error err = GF_ERROR_INIT;
+  gf_server *server = gf_server_start(fake, "127.0.0.1", 0, &err);
+  if (!server) {
+    fprintf(stderr, "bench: %s\n", gf_error_message(&err));
+    gf_error_clear(&err);
+    gf_fake_free(fake);
+    free_names(names, 1000);
+    return -1;
+  }
+  char script[] = "/tmp/gluefake-bench-XXXXXX";
+  int fd = mkstemp(script);
+  FILE *lua = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (lua) {
+    fputs("wrk.method = \"POST\"\n"
+          "wrk.headers[\"X-Amz-Target\"] = \"AWSGlue.GetSecurityConfiguration\"\n"
+          "wrk.headers[\"Content-Type\"] = \"application/x-amz-json-1.1\"\n"
+          "wrk.body = '{\"Name\":\"cfg-0000123\"}'\n",
+          lua);
+    fclose(lua);
+  }
+  double r[16], p50[16], p99[16];
+  int done = 0;
+  for (int i = 0; lua && i < runs; i++) {
+    char command[512];
+    snprintf(command, sizeof command,
+             "wrk -t2 -c16 -d%ds --latency -s %s http://127.0.0.1:%u/ 2>&1", quick ? 2 : 5,
+             script, gf_server_port(server));
+    FILE *out = popen(command, "r");
+    char line[256];
+    double req = 0, l50 = 0, l99 = 0;
+    while (out && fgets(line, sizeof line, out)) {
+      char unit[8] = "";
+      double v;
+      if (sscanf(line, " Requests/sec: %lf", &v) == 1)
+        req = v;
+      else if (sscanf(line, " 50%% %lf%7s", &v, unit) == 2)
+        l50 = v * (unit[0] == 'm' ? 1000 : unit[0] == 's' ? 1e6 : 1);
+      else if (sscanf(line, " 99%% %lf%7s", &v, unit) == 2)
+        l99 = v * (unit[0] == 'm' ? 1000 : unit[0] == 's' ? 1e6 : 1);
+    }
+    if (out)
+      pclose(out);
+    if (req > 0) {
+      r[done] = req, p50[done] = l50, p99[done] = l99;
+      done++;
+    }
+  }
+  unlink(script);
+  gf_server_stop(server);
+  gf_fake_free(fake);
+  free_names(names, 1000);
+  if (!done)
+    return -1;
+  *rps = median(r, done);
+  *p50_us = median(p50, done);
+  *p99_us = median(p99, done);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  int with_http = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+      runs = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--quick") == 0)
+      quick = 1;
+    else if (strcmp(argv[i], "--no-http") == 0)
+      with_http = 0;
+    else {
+      fprintf(stderr, "usage: bench [--runs N] [--quick] [--no-http]\n");
+      return 2;
+    }
+  }
+  if (runs < 1 || runs > 15)
+    runs = 5;
+  unsetenv("GLUEFAKE_FAULTS");
+  fprintf(stderr, "gluefake bench: median of %d runs%s\n", runs, quick ? " (quick)" : "");
+
+  double bpc = bytes_per_configuration();
+  char label[128];
+  const size_t store = quick ? 20000 : 100000;
+  double bare[KINDS], decorated[KINDS];
+  typed_calls(store, 0, bare);
+  typed_calls(store, 1, decorated);
+  for (int k = 0; k < KINDS; k++) {
+    snprintf(label, sizeof label, "%s (store of %zu)", kind_names[k], store);
+    char *copy = strdup(label);
+    int targeted = k <= DELETE;
+    report(copy, bare[k], "ns/call", targeted ? "<= 500" : "", targeted ? bare[k] <= 500 : -1);
+  }
+  double t10k = page_through(10000), t100k = page_through(quick ? 50000 : 100000);
+  double per_item = t100k / (quick ? 50000 : 100000) * 1e9;
+  report("paging 10,000 configurations, MaxResults=100", t10k * 1e3, "ms", "", -1);
+  report(quick ? "paging 50,000 configurations, MaxResults=100"
+               : "paging 100,000 configurations, MaxResults=100",
+         t100k * 1e3, "ms", "", -1);
+  report("  per listed item", per_item, "ns", "<= 1000", per_item <= 1000);
+  double ratio = t100k / t10k;
+  report(quick ? "  ratio 50k/10k" : "  ratio 100k/10k", ratio, "x", quick ? "<= 6" : "<= 12",
+         ratio <= (quick ? 6 : 12));
+  double json = json_dispatch(0);
+  report("JSON dispatch of GetSecurityConfiguration", json, "us", "<= 5", json <= 5);
+  double rps, p50, p99;
+  if (with_http && http(&rps, &p50, &p99) == 0) {
+    report("HTTP GetSecurityConfiguration (wrk -t2 -c16, keep-alive)", rps, "req/s",
+           ">= 35000", rps >= 35000);
+    report("  latency p50", p50, "us", "", -1);
+    report("  latency p99", p99, "us", "", -1);
+  } else {
+    report("HTTP (skipped: no wrk, or --no-http)", 0, "", "", -1);
+  }
+  double load = fixture_load(10000);
+  report("fixture load, 10,000 configurations", load, "ms", "<= 20", load <= 20);
+  report("resident bytes per configuration (one SSE-KMS S3 entry)", bpc, "bytes", "<= 500",
+         bpc <= 500);
+  double fresh = new_fake();
+  report("new fake ready for its first call", fresh, "us", "<= 1000", fresh <= 1000);
+  for (int k = 0; k < KINDS; k++) {
+    snprintf(label, sizeof label, "%s + recorder + injector", kind_names[k]);
+    report(strdup(label), decorated[k], "ns/call", "", -1);
+  }
+  double json_decorated = json_dispatch(1);
+  report("JSON dispatch + recorder + injector", json_decorated, "us", "", -1);
+
+  printf("| figure | measured | target | |\n|---|---:|---:|---|\n");
+  int missed = 0;
+  for (int i = 0; i < row_count; i++) {
+    const row *r = &rows[i];
+    printf("| %s | %.*f %s | %s | %s |\n", r->figure, r->value >= 100 ? 0 : r->value >= 10 ? 1 : 2,
+           r->value, r->unit, r->target, r->met == 1 ? "met" : r->met == 0 ? "MISSED" : "");
+    missed += r->met == 0;
+  }
+  return missed ? 1 : 0;
+}
