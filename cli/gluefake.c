@@ -204,7 +204,7 @@ static int serve(int argc, char **argv)
 {
   const char *host = "127.0.0.1", *fixture = NULL, *faults = NULL, *account_id = NULL;
   unsigned long port = 4566;
-  for (int i = 0; i < argc; i++) {
+  for (int i = 0; i < argc; i += 2) {
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (!value || argv[i][0] != '-')
       return die("serve: unexpected argument '%s'%s", argv[i],
@@ -226,7 +226,6 @@ static int serve(int argc, char **argv)
     } else {
       return die("serve: unknown option '%s'%s", argv[i], "");
     }
-    i++;
   }
 
   /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the

@@ -11,8 +11,6 @@
 #include "gluefake/sys/backend.h"
 #include "shapes.h"
 
-/* Largest integer a double holds exactly; beyond it "integer" is a guess. */
-#define MAX_EXACT_INT 9007199254740992.0
 
 static const char *json_type_name(const cJSON *item)
 {
@@ -34,7 +32,7 @@ static gf_status wrong_type(gf_error *err, const gf_path *at, const char *expect
 {
   char path[512];
   gf_path_wire(at, path, sizeof path);
-  return gf_error_set(err, GF_SERIALIZATION, "%s must be %s, not %s", path, expected,
+  return gf_error_set(err, GF_SERIALIZATION, "%s: must be %s, not %s", path, expected,
                       json_type_name(item));
 }
 
@@ -45,13 +43,21 @@ static gf_status no_memory(gf_error *err, const gf_path *at)
   return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory decoding %s", path);
 }
 
+/* Where decoding reports a missing required boolean: AWS's message in
+ * `err`, or, for callers that word errors themselves (fixtures), `sink`. */
+typedef struct decoder {
+  gf_error *err;
+  gf_violations *sink;
+} decoder;
+
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
-                               const gf_path *at, gf_error *err);
+                               const gf_path *at, const decoder *d);
 static cJSON *encode_object(const gf_shape *shape, const void *obj);
 
 static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
-                               const gf_path *at, gf_error *err)
+                               const gf_path *at, const decoder *d)
 {
+  gf_error *err = d->err;
   void *slot = GF_MEMBER_PTR(out, m->offset);
   switch (m->kind) {
   case GF_KIND_STRING:
@@ -66,10 +72,13 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
     *(bool *)slot = cJSON_IsTrue(item);
     return GF_OK;
   case GF_KIND_INT:
+    /* An integer a C int64_t holds; 2^63 is how INT64_MAX prints as a
+     * double, so what the encoder writes always reads back. */
     if (!cJSON_IsNumber(item) || floor(item->valuedouble) != item->valuedouble ||
-        fabs(item->valuedouble) > MAX_EXACT_INT)
+        item->valuedouble > 9223372036854775808.0 || item->valuedouble < -9223372036854775808.0)
       return wrong_type(err, at, "an integer", item);
-    *(int64_t *)slot = (int64_t)item->valuedouble;
+    *(int64_t *)slot = item->valuedouble >= 9223372036854775807.0 ? INT64_MAX
+                                                                  : (int64_t)item->valuedouble;
     *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
     return GF_OK;
   case GF_KIND_TIMESTAMP:
@@ -85,7 +94,7 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
     if (!inner)
       return no_memory(err, at);
     *(void **)slot = inner;
-    return decode_object(m->shape, item, inner, at, err);
+    return decode_object(m->shape, item, inner, at, d);
   }
   case GF_KIND_LIST: {
     if (!cJSON_IsArray(item))
@@ -105,7 +114,7 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
       void *target = items + (*stored)++ * m->shape->size;
       if (!cJSON_IsObject(element))
         return wrong_type(err, &element_at, "an object", element);
-      gf_status status = decode_object(m->shape, element, target, &element_at, err);
+      gf_status status = decode_object(m->shape, element, target, &element_at, d);
       if (status != GF_OK)
         return status;
     }
@@ -116,7 +125,7 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
 }
 
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
-                               const gf_path *parent, gf_error *err)
+                               const gf_path *parent, const decoder *d)
 {
   for (size_t i = 0; i < shape->member_count; i++) {
     const gf_member *m = &shape->members[i];
@@ -128,12 +137,12 @@ static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *o
         gf_violations v;
         v.count = 0;
         v.out_of_memory = 0;
-        gf_violation_add(&v, &at, 1, "Member must not be null");
-        return gf_violations_to_error(&v, err);
+        gf_violation_add(d->sink ? d->sink : &v, &at, 1, "Member must not be null");
+        return d->sink ? GF_INVALID_INPUT : gf_violations_to_error(&v, d->err);
       }
       continue;
     }
-    gf_status status = decode_member(m, item, out, &at, err);
+    gf_status status = decode_member(m, item, out, &at, d);
     if (status != GF_OK)
       return status;
   }
@@ -152,7 +161,8 @@ static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out
   if (!obj)
     return no_memory(err, &root);
   const gf_path top = GF_PATH_ROOT("");
-  gf_status status = decode_object(shape, json, obj, &top, err);
+  const decoder d = {err, NULL};
+  gf_status status = decode_object(shape, json, obj, &top, &d);
   if (status != GF_OK) {
     gf_shape_free(shape, obj);
     return status;
@@ -167,14 +177,15 @@ cJSON *gf_shape_encode(const gf_shape *shape, const void *obj)
 }
 
 gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
-                               const char *wire_prefix, gf_error *err)
+                               const char *wire_prefix, gf_violations *sink, gf_error *err)
 {
   memset(out, 0, shape->size);
   const gf_path root = GF_PATH_ROOT(*wire_prefix ? wire_prefix : shape->name);
   if (!cJSON_IsObject(json))
     return wrong_type(err, &root, "an object", json);
   const gf_path top = GF_PATH_ROOT(wire_prefix);
-  gf_status status = decode_object(shape, json, out, &top, err);
+  const decoder d = {err, sink};
+  gf_status status = decode_object(shape, json, out, &top, &d);
   if (status != GF_OK)
     gf_shape_free_members(shape, out);
   return status;
@@ -341,6 +352,8 @@ gf_status gf_json_parse_document(const char *json, size_t len, const char *sourc
   if (!root || end != json + len) {
     cJSON_Delete(root);
     size_t offset = json && end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+    /* Where cJSON stopped: the offending byte, one past it when a member
+     * name was expected, or the last byte when the text ends too early. */
     size_t line = 1, column = 1;
     for (size_t i = 0; i < offset; i++) {
       if (json[i] == '\n') {

@@ -493,7 +493,7 @@ GF_OPERATIONS(GF_X_FRONT_DEF)
 
 static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
-gf_fake *gf_fake_new(const char *account_id, gf_error *err)
+gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err)
 {
   if (account_id && !gf_store_valid_account_id(account_id)) {
     gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
@@ -522,6 +522,14 @@ gf_fake *gf_fake_new(const char *account_id, gf_error *err)
     gf_fake_free(fake);
     return NULL;
   }
+  return fake;
+}
+
+gf_fake *gf_fake_new(const char *account_id, gf_error *err)
+{
+  gf_fake *fake = gf_fake_new_isolated(account_id, err);
+  if (!fake)
+    return NULL;
   /* Lets an existing test binary run under faults without recompiling; a
    * spec that does not parse must not be ignored. */
   const char *spec = getenv("GLUEFAKE_FAULTS");

@@ -119,10 +119,13 @@ void gf_path_format(char *out, size_t size, const char *fmt, ...)
 /* The codec's walks (codec.c), for fixtures and transcripts: a new cJSON
  * object for `obj` (NULL when out of memory), and the members of `json`
  * into `out` (zeroed first; on failure nothing is left to free), with
- * member paths in messages prefixed by `wire_prefix`. */
+ * member paths in messages prefixed by `wire_prefix`.  A missing required
+ * boolean goes to `sink` when given (GF_INVALID_INPUT, `err` untouched),
+ * else into `err` in AWS's words. */
 cJSON *gf_shape_encode(const gf_shape *shape, const void *obj);
+typedef struct gf_violations gf_violations;
 gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
-                               const char *wire_prefix, gf_error *err);
+                               const char *wire_prefix, gf_violations *sink, gf_error *err);
 
 /* Parses a whole document (fixtures, transcripts): GF_OK and a new tree,
  * GF_INVALID_INPUT "SOURCE:LINE:COL: JSON syntax error", or
@@ -142,11 +145,11 @@ typedef struct gf_violation {
   int is_null;         /* "Value null at ..." */
 } gf_violation;
 
-typedef struct gf_violations {
+struct gf_violations {
   int out_of_memory; /* a check could not run: the error is InternalService */
   size_t count;      /* all found, possibly more than stored */
   gf_violation items[GF_MAX_VIOLATIONS];
-} gf_violations;
+};
 
 /* Checks every constraint of `shape` on `obj`, adding what is broken to
  * `v` (which the caller zeroes).  Returns the number of violations. */

@@ -95,6 +95,10 @@ void gf_store_free_config(config_entry *entry);
 void gf_store_free_catalog(catalog_entry *entry);
 void gf_store_free_policy(policy_entry *entry);
 
+/* gf_fake_new() without GLUEFAKE_FAULTS: for the tools whose runs must not
+ * depend on the environment (sweeps, transcript verification). */
+gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err);
+
 /* Runs `fn` on the fake's store under its lock (fixture.c). */
 void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx);
 

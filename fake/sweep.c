@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "gluefake/sweep.h"
 #include "gluefake/sys/backend.h"
+#include "store.h"
 
 #define DEFAULT_MAX_CALLS 10000
 
@@ -13,11 +14,11 @@
 static gf_status run_once(const gf_sweep_scenario *scenario, const gf_sweep_options *options,
                           size_t n, int *survived, int *fired, gf_operation *op, gf_error *err)
 {
-  gf_fake *fake = gf_fake_new(NULL, err);
+  /* The sweep's rule alone, whatever GLUEFAKE_FAULTS says. */
+  gf_fake *fake = gf_fake_new_isolated(NULL, err);
   if (!fake)
     return err ? err->status : GF_INTERNAL_SERVICE;
   gf_faults *faults = gf_fake_faults(fake);
-  gf_faults_clear(faults); /* the sweep's rule alone, whatever GLUEFAKE_FAULTS says */
   gf_status status = GF_OK;
   if (scenario->setup && scenario->setup(fake, scenario->ctx) != 0) {
     status = gf_error_set(err, GF_INTERNAL_SERVICE, "sweep: the scenario's setup failed");

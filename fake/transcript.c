@@ -14,6 +14,7 @@
 #include "gluefake/sys/backend.h"
 #include "gluefake/transcript.h"
 #include "shapes.h"
+#include "store.h"
 
 /* ---- writing --------------------------------------------------------------- */
 
@@ -79,10 +80,13 @@ char *gf_calls_transcript(gf_recorder *recorder)
 
 /* ---- reading ----------------------------------------------------------------- */
 
+/* A recorded call, its request and response normalized through the codec
+ * (decoded and encoded again), so that members the C types do not carry -
+ * from a newer SDK, or botocore's ResponseMetadata - are not compared. */
 typedef struct entry {
   gf_operation op;
-  const cJSON *request;  /* in the parsed tree */
-  const cJSON *response; /* NULL for an error */
+  cJSON *request;  /* owned */
+  cJSON *response; /* owned; NULL for an error */
   gf_error error;
 } entry;
 
@@ -94,8 +98,11 @@ typedef struct transcript {
 
 static void transcript_clear(transcript *t)
 {
-  for (size_t i = 0; i < t->count; i++)
+  for (size_t i = 0; t->entries && i < t->count; i++) {
     gf_error_clear(&t->entries[i].error);
+    cJSON_Delete(t->entries[i].request);
+    cJSON_Delete(t->entries[i].response);
+  }
   gf_free(t->entries);
   cJSON_Delete(t->root);
   memset(t, 0, sizeof *t);
@@ -147,25 +154,30 @@ static gf_status transcript_load(const char *json, size_t len, const char *sourc
     size_t i = t->count++;
     entry *e = &t->entries[i];
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(item, "operation");
-    e->request = cJSON_GetObjectItemCaseSensitive(item, "request");
-    e->response = cJSON_GetObjectItemCaseSensitive(item, "response");
+    const cJSON *request = cJSON_GetObjectItemCaseSensitive(item, "request");
+    const cJSON *response = cJSON_GetObjectItemCaseSensitive(item, "response");
     const cJSON *error = cJSON_GetObjectItemCaseSensitive(item, "error");
     void *decoded = NULL;
     if (!cJSON_IsObject(item))
       status = bad_entry(err, source, i, "", "must be an object");
     else if (!cJSON_IsString(op) || gf_operation_from_name(op->valuestring, &e->op) != 0)
       status = bad_entry(err, source, i, "operation", "must be one of the nine operation names");
-    else if (!cJSON_IsObject(e->request))
+    else if (!cJSON_IsObject(request))
       status = bad_entry(err, source, i, "request", "must be an object");
-    else if (gf_request_from_json(e->op, e->request, &decoded, err) != GF_OK)
+    else if (gf_request_from_json(e->op, request, &decoded, err) != GF_OK)
       status = bad_entry(err, source, i, "request", "%s", gf_error_message(err));
-    else if (!e->response == !error)
+    else if (!response == !error)
       status = bad_entry(err, source, i, "", "must have exactly one of \"response\" and \"error\"");
+    else if (!(e->request = gf_request_to_json(e->op, decoded)))
+      status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", source);
     gf_request_free(e->op, decoded);
     decoded = NULL;
-    if (status == GF_OK && e->response &&
-        gf_response_from_json(e->op, e->response, &decoded, err) != GF_OK)
-      status = bad_entry(err, source, i, "response", "%s", gf_error_message(err));
+    if (status == GF_OK && response) {
+      if (gf_response_from_json(e->op, response, &decoded, err) != GF_OK)
+        status = bad_entry(err, source, i, "response", "%s", gf_error_message(err));
+      else if (!(e->response = gf_response_to_json(e->op, decoded)))
+        status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", source);
+    }
     gf_response_free(e->op, decoded);
     if (status == GF_OK && error &&
         (gf_error_from_json(error, &e->error) != 0 || e->error.status >= GF_SERIALIZATION))
@@ -529,12 +541,12 @@ gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
   gf_status status = transcript_load(json, len, source, &t, err);
   if (status != GF_OK)
     return status;
-  gf_fake *fake = gf_fake_new(NULL, err);
+  /* The fixture's faults only, not the environment's. */
+  gf_fake *fake = gf_fake_new_isolated(NULL, err);
   if (!fake) {
     transcript_clear(&t);
     return err ? err->status : GF_INTERNAL_SERVICE;
   }
-  gf_faults_clear(gf_fake_faults(fake)); /* the fixture's faults only, not the environment's */
   gf_recorder_set_enabled(gf_fake_calls(fake), 0);
   if (options->fixture)
     status = gf_fake_load(fake, options->fixture, options->fixture_len,

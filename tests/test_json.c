@@ -686,7 +686,7 @@ static void test_backend_response_is_encoded(void **state)
   expect_ok(&sb.parent, "GetResourcePolicy", "{}", canned);
   /* A request the scripted backend ignores still has to decode. */
   expect_error(&sb.parent, "GetResourcePolicy", "{\"ResourceArn\":7}", GF_SERIALIZATION,
-               "ResourceArn must be a string, not a number");
+               "ResourceArn: must be a string, not a number");
   assert_int_equal(sb.calls, 1);
 }
 
@@ -738,70 +738,70 @@ static void test_serialization_wrong_member_types(void **state)
     const char *op, *body, *message;
   } cases[] = {
       {"CreateSecurityConfiguration", "{\"Name\":1,\"EncryptionConfiguration\":{}}",
-       "Name must be a string, not a number"},
+       "Name: must be a string, not a number"},
       {"CreateSecurityConfiguration", "{\"Name\":[\"a\"],\"EncryptionConfiguration\":{}}",
-       "Name must be a string, not an array"},
+       "Name: must be a string, not an array"},
       {"CreateSecurityConfiguration", "{\"Name\":\"a\",\"EncryptionConfiguration\":\"s\"}",
-       "EncryptionConfiguration must be an object, not a string"},
+       "EncryptionConfiguration: must be an object, not a string"},
       {"CreateSecurityConfiguration", "{\"Name\":\"a\",\"EncryptionConfiguration\":[]}",
-       "EncryptionConfiguration must be an object, not an array"},
+       "EncryptionConfiguration: must be an object, not an array"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":{}}}",
-       "EncryptionConfiguration.S3Encryption must be an array, not an object"},
+       "EncryptionConfiguration.S3Encryption: must be an array, not an object"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[\"SSE-S3\"]}}",
-       "EncryptionConfiguration.S3Encryption[0] must be an object, not a string"},
+       "EncryptionConfiguration.S3Encryption[0]: must be an object, not a string"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[{},{},[]]}}",
-       "EncryptionConfiguration.S3Encryption[2] must be an object, not an array"},
+       "EncryptionConfiguration.S3Encryption[2]: must be an object, not an array"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"S3Encryption\":[{"
        "\"S3EncryptionMode\":true}]}}",
-       "EncryptionConfiguration.S3Encryption[0].S3EncryptionMode must be a string, not a "
+       "EncryptionConfiguration.S3Encryption[0].S3EncryptionMode: must be a string, not a "
        "boolean"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"CloudWatchEncryption\":{"
        "\"KmsKeyArn\":{}}}}",
-       "EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn must be a string, not an "
+       "EncryptionConfiguration.CloudWatchEncryption.KmsKeyArn: must be a string, not an "
        "object"},
       {"CreateSecurityConfiguration",
        "{\"Name\":\"a\",\"EncryptionConfiguration\":{\"JobBookmarksEncryption\":false}}",
-       "EncryptionConfiguration.JobBookmarksEncryption must be an object, not a boolean"},
+       "EncryptionConfiguration.JobBookmarksEncryption: must be an object, not a boolean"},
       {"GetSecurityConfigurations", "{\"MaxResults\":\"10\"}",
-       "MaxResults must be an integer, not a string"},
+       "MaxResults: must be an integer, not a string"},
       {"GetSecurityConfigurations", "{\"MaxResults\":1.5}",
-       "MaxResults must be an integer, not a number"},
+       "MaxResults: must be an integer, not a number"},
       {"GetSecurityConfigurations", "{\"MaxResults\":1e300}",
-       "MaxResults must be an integer, not a number"},
+       "MaxResults: must be an integer, not a number"},
       {"GetSecurityConfigurations", "{\"MaxResults\":[10]}",
-       "MaxResults must be an integer, not an array"},
+       "MaxResults: must be an integer, not an array"},
       {"GetSecurityConfigurations", "{\"MaxResults\":true}",
-       "MaxResults must be an integer, not a boolean"},
+       "MaxResults: must be an integer, not a boolean"},
       {"GetSecurityConfigurations", "{\"NextToken\":5}",
-       "NextToken must be a string, not a number"},
+       "NextToken: must be a string, not a number"},
       {"PutDataCatalogEncryptionSettings",
        "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
        "\"ReturnConnectionPasswordEncrypted\":\"true\"}}}",
        "DataCatalogEncryptionSettings.ConnectionPasswordEncryption."
-       "ReturnConnectionPasswordEncrypted must be a boolean, not a string"},
+       "ReturnConnectionPasswordEncrypted: must be a boolean, not a string"},
       {"PutDataCatalogEncryptionSettings",
        "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
        "\"ReturnConnectionPasswordEncrypted\":1}}}",
        "DataCatalogEncryptionSettings.ConnectionPasswordEncryption."
-       "ReturnConnectionPasswordEncrypted must be a boolean, not a number"},
+       "ReturnConnectionPasswordEncrypted: must be a boolean, not a number"},
       {"PutDataCatalogEncryptionSettings", "{\"DataCatalogEncryptionSettings\":\"x\"}",
-       "DataCatalogEncryptionSettings must be an object, not a string"},
+       "DataCatalogEncryptionSettings: must be an object, not a string"},
       {"PutDataCatalogEncryptionSettings",
        "{\"CatalogId\":123456789012,\"DataCatalogEncryptionSettings\":{}}",
-       "CatalogId must be a string, not a number"},
+       "CatalogId: must be a string, not a number"},
       {"GetDataCatalogEncryptionSettings", "{\"CatalogId\":{}}",
-       "CatalogId must be a string, not an object"},
-      {"PutResourcePolicy", "{\"PolicyInJson\":{}}", "PolicyInJson must be a string, not an object"},
+       "CatalogId: must be a string, not an object"},
+      {"PutResourcePolicy", "{\"PolicyInJson\":{}}", "PolicyInJson: must be a string, not an object"},
       {"PutResourcePolicy", "{\"PolicyInJson\":\"{}\",\"EnableHybrid\":true}",
-       "EnableHybrid must be a string, not a boolean"},
+       "EnableHybrid: must be a string, not a boolean"},
       {"DeleteResourcePolicy", "{\"PolicyHashCondition\":[]}",
-       "PolicyHashCondition must be a string, not an array"},
-      {"DeleteSecurityConfiguration", "{\"Name\":false}", "Name must be a string, not a boolean"},
+       "PolicyHashCondition: must be a string, not an array"},
+      {"DeleteSecurityConfiguration", "{\"Name\":false}", "Name: must be a string, not a boolean"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     expect_error(b, cases[i].op, cases[i].body, GF_SERIALIZATION, cases[i].message);
@@ -1216,7 +1216,7 @@ static void test_codec_edges(void **state)
   assert_int_equal(gf_response_from_json(GF_OP_GET_RESOURCE_POLICY, bad, &out, &err),
                    GF_SERIALIZATION);
   assert_null(out);
-  assert_string_equal(err.message, "CreateTime must be a number of epoch seconds, not a string");
+  assert_string_equal(err.message, "CreateTime: must be a number of epoch seconds, not a string");
   cJSON_Delete(bad);
   bad = cJSON_Parse("{\"SecurityConfigurations\":[{\"Name\":\"a\"},{\"EncryptionConfiguration\":"
                     "{\"S3Encryption\":[{\"KmsKeyArn\":null},{\"KmsKeyArn\":1}]}}]}");
@@ -1224,7 +1224,7 @@ static void test_codec_edges(void **state)
                    GF_SERIALIZATION);
   assert_null(out);
   assert_string_equal(err.message, "SecurityConfigurations[1].EncryptionConfiguration."
-                                   "S3Encryption[1].KmsKeyArn must be a string, not a number");
+                                   "S3Encryption[1].KmsKeyArn: must be a string, not a number");
   cJSON_Delete(bad);
 
   /* A missing required boolean is InvalidInput at the codec level too. */

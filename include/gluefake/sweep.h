@@ -54,9 +54,10 @@ typedef struct gf_sweep_report {
  * Runs the sweep: for n = 1, 2, ...: a new fake, setup(), the rule
  * "*=<n-1>*off->1*<error>" (applied(<error>) if asked), run(), then check()
  * without faults, until a run makes fewer than n calls.  Fills *report
- * (free with gf_sweep_report_clear()).  Returns GF_OK when the sweep ran
+ * (free with gf_sweep_report_clear()).  The fakes ignore GLUEFAKE_FAULTS:
+ * the sweep's rule is the only one.  Returns GF_OK when the sweep ran
  * (whatever it found), or the error that stopped it (setup failing, out of
- * memory, a GLUEFAKE_FAULTS that does not parse).
+ * memory).
  */
 gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *options,
                    gf_sweep_report *report, gf_error *err);

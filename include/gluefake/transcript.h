@@ -33,8 +33,9 @@ typedef struct gf_replay gf_replay;
 
 /*
  * A backend that serves the transcript `json` in order: each call must be
- * the next recorded call - same operation, same request - and gets the
- * recorded response or error.  A call that differs, or that runs past the
+ * the next recorded call - same operation, same request (compared member by
+ * member as the C types carry them) - and gets the recorded response or
+ * error.  A call that differs, or that runs past the
  * end, gets GF_INTERNAL_SERVICE with a message naming the call's index, the
  * operation and the first differing field, and the replay remembers it
  * (gf_replay_finish).  Returns NULL with `err` (naming `source`, the entry
@@ -53,10 +54,10 @@ gf_backend *gf_replay_backend(gf_replay *replay);
 size_t gf_replay_remaining(gf_replay *replay);
 
 /* GF_OK when every call matched and every recorded call was consumed;
- * otherwise GF_INTERNAL_SERVICE with the first problem in `err` ("call 3
- * (GetSecurityConfiguration): request differs at Name: recorded \"a\", got
- * \"b\"", or "2 recorded calls were not made, the first: call 5
- * (DeleteSecurityConfiguration)"). */
+ * otherwise GF_INTERNAL_SERVICE with the first problem in `err` ("replay:
+ * transcript[3] (GetSecurityConfiguration): request differs at Name:
+ * recorded \"a\", got \"b\"", or "replay: 2 recorded calls were not made,
+ * the first: transcript[5] (DeleteSecurityConfiguration)"). */
 gf_status gf_replay_finish(gf_replay *replay, gf_error *err);
 
 /* ---- verify ---------------------------------------------------------------- */
@@ -81,13 +82,16 @@ typedef struct gf_verify_options {
 typedef struct gf_verify_report {
   size_t calls;      /* calls re-run */
   size_t mismatches; /* outcomes that differed */
-  char *text;        /* owned: one line per mismatch, "call N (Op): field: recorded X, got Y" */
+  char *text;        /* owned: one line per mismatch, "transcript[N] (Op): response
+                        differs at FIELD: recorded X, got Y", "... recorded success, got
+                        <Error>: <message>", "... recorded <Error>, got success" */
 } gf_verify_report;
 
 /*
  * Re-runs every request of the transcript `json` on a fresh fake (loaded
- * from options->fixture, its faults included) and compares each outcome
- * with the recorded one.  NextTokens and PolicyHashes that differ are
+ * from options->fixture, its faults included; GLUEFAKE_FAULTS is ignored)
+ * and compares each outcome with the recorded one, member by member as the
+ * C types carry them (members the API does not define are not compared).  NextTokens and PolicyHashes that differ are
  * mapped, so that a later request quoting a recorded value is sent the
  * fake's own.  Returns GF_OK when the transcript and fixture could be read
  * (whatever the comparison found: see report->mismatches), else the error.

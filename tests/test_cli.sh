@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# test_cli.sh - the gluefake command line: `gluefake check` and `gluefake replay`.
+#
+#   bash tests/test_cli.sh build/gluefake      (from the repository root; make test does)
+#
+# Exits non-zero on the first failure, saying what failed.
+set -u
+
+GLUEFAKE=${1:?usage: bash tests/test_cli.sh PATH-TO-gluefake}
+case $GLUEFAKE in /*) ;; *) GLUEFAKE=$PWD/$GLUEFAKE ;; esac
+[ -x "$GLUEFAKE" ] || { echo "test_cli.sh: $GLUEFAKE is not an executable" >&2; exit 1; }
+[ -d fixtures ] || { echo "test_cli.sh: run from the repository root (no fixtures/ here)" >&2; exit 1; }
+unset GLUEFAKE_FAULTS
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gluefake-cli.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+CHECKS=0
+fail() {
+  echo "FAIL: $*" >&2
+  echo "  command: gluefake ${LAST_ARGS[*]:-}" >&2
+  echo "  exit status: ${RC:-?}" >&2
+  echo "  stdout: $(cat "$TMP/out" 2>/dev/null)" >&2
+  echo "  stderr: $(cat "$TMP/err" 2>/dev/null)" >&2
+  exit 1
+}
+ok() { CHECKS=$((CHECKS + 1)); }
+
+# run ARGS... : runs gluefake, leaving $RC, $TMP/out and $TMP/err.
+run() {
+  LAST_ARGS=("$@")
+  "$GLUEFAKE" "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+}
+lines() { awk 'END { print NR }' "$1"; }
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "${2:-}: expected exit status $1"; ok; }
+expect_out_has() { grep -qF -- "$1" "$TMP/out" || fail "${2:-}: stdout lacks '$1'"; ok; }
+expect_err_has() { grep -qF -- "$1" "$TMP/err" || fail "${2:-}: stderr lacks '$1'"; ok; }
+expect_err_one_line() {
+  [ "$(lines "$TMP/err")" -eq 1 ] || fail "${1:-}: expected exactly one line on stderr"
+  [ ! -s "$TMP/out" ] || fail "${1:-}: expected nothing on stdout"
+  ok
+}
+
+# ---- gluefake check ---------------------------------------------------------
+
+n=0
+for f in fixtures/*.json; do
+  n=$((n + 1))
+  run check "$f"
+  expect_rc 0 "check $f"
+  [ "$(lines "$TMP/out")" -eq 1 ] || fail "check $f: expected one summary line"
+  line=$(cat "$TMP/out")
+  case $line in "$f"*) ;; *) fail "check $f: the summary does not start with the file name" ;; esac
+  case $line in *ok*) ;; *) fail "check $f: the summary does not say ok" ;; esac
+  [ ! -s "$TMP/err" ] || fail "check $f: unexpected stderr"
+  ok
+done
+[ "$n" -ge 5 ] || fail "expected at least 5 fixtures in fixtures/, found $n"
+
+# The DESIGN example, all keys.
+cat >"$TMP/design.json" <<'EOF'
+{
+  "account_id": "123456789012",
+  "clock": {"now": 1700000000, "step": 1},
+  "limits": {"security_configurations": 250},
+  "security_configurations": [
+    {"Name": "etl-kms", "CreatedTimeStamp": 1690000000,
+     "EncryptionConfiguration": {"S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/abc"}]}}
+  ],
+  "data_catalog_encryption_settings": {
+    "123456789012": {"EncryptionAtRest": {"CatalogEncryptionMode": "SSE-KMS", "SseAwsKmsKeyId": "alias/glue"},
+                     "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": true, "AwsKmsKeyId": "alias/pw"}}
+  },
+  "resource_policies": {"arn:aws:glue:us-east-1:123456789012:catalog":
+    {"PolicyInJson": "{\"Version\":\"2012-10-17\",\"Statement\":[]}", "CreateTime": 1690000000, "UpdateTime": 1690000500}},
+  "faults": "CreateSecurityConfiguration=2*off->1*OperationTimeout"
+}
+EOF
+run check "$TMP/design.json"
+expect_rc 0 "check of the DESIGN example"
+[ "$(lines "$TMP/out")" -eq 1 ] || fail "DESIGN example: expected one summary line"
+expect_out_has "$TMP/design.json" "DESIGN example"
+expect_out_has "ok" "DESIGN example"
+
+# A bad fixture: exit 2, one line naming file, JSON path and rule.
+cat >"$TMP/bad-arn.json" <<'EOF'
+{"security_configurations": [
+  {"Name": "a", "EncryptionConfiguration": {}},
+  {"Name": "b", "EncryptionConfiguration": {"S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": "alias/nope"}]}}
+]}
+EOF
+run check "$TMP/bad-arn.json"
+expect_rc 2 "bad KmsKeyArn"
+expect_err_one_line "bad KmsKeyArn"
+expect_err_has "$TMP/bad-arn.json: security_configurations[1].EncryptionConfiguration.S3Encryption[0].KmsKeyArn: Member must satisfy regular expression pattern: arn:aws:kms:.*" "bad KmsKeyArn"
+
+printf '{"account_id": "12345"}\n' >"$TMP/bad-account.json"
+run check "$TMP/bad-account.json"
+expect_rc 2 "bad account id"
+expect_err_one_line "bad account id"
+expect_err_has "$TMP/bad-account.json: account_id: " "bad account id"
+
+printf '{"security_configuration": []}\n' >"$TMP/typo.json"
+run check "$TMP/typo.json"
+expect_rc 2 "unknown top-level key"
+expect_err_one_line "unknown top-level key"
+expect_err_has "$TMP/typo.json: security_configuration: " "unknown top-level key"
+
+printf '{"faults": "CreateSecurityConfiguration=2*offf"}\n' >"$TMP/bad-faults.json"
+run check "$TMP/bad-faults.json"
+expect_rc 2 "bad fault spec"
+expect_err_one_line "bad fault spec"
+expect_err_has "$TMP/bad-faults.json: faults: " "bad fault spec"
+expect_err_has "column" "bad fault spec"
+
+printf '{"limits": {"security_configurations": 1}, "security_configurations": [{"Name": "a", "EncryptionConfiguration": {}}, {"Name": "b", "EncryptionConfiguration": {}}]}\n' >"$TMP/over.json"
+# More configurations than the limit is a state the API can reach (a limit
+# lowered later), so it checks out: creates then fail.
+run check "$TMP/over.json"
+expect_rc 0 "more configurations than the limit"
+
+# JSON syntax: FILE:LINE:COL.
+printf '{\n  "account_id": "123456789012",\n  "clock": nope\n}\n' >"$TMP/syntax.json"
+run check "$TMP/syntax.json"
+expect_rc 2 "syntax error"
+expect_err_one_line "syntax error"
+expect_err_has "$TMP/syntax.json:3:12: JSON syntax error" "syntax error"
+
+: >"$TMP/empty-file.json"
+run check "$TMP/empty-file.json"
+expect_rc 2 "empty file"
+expect_err_one_line "empty file"
+expect_err_has "$TMP/empty-file.json:1:1: JSON syntax error" "empty file"
+
+# A missing file.
+run check "$TMP/no-such.json"
+expect_rc 2 "missing fixture"
+expect_err_one_line "missing fixture"
+expect_err_has "$TMP/no-such.json" "missing fixture"
+
+# Usage errors.
+run
+expect_rc 2 "no argument"
+expect_err_has "usage" "no argument"
+run frobnicate
+expect_rc 2 "unknown verb"
+expect_err_has "usage" "unknown verb"
+run check
+expect_rc 2 "check without FIXTURE"
+[ -s "$TMP/err" ] || fail "check without FIXTURE: nothing on stderr"
+run check fixtures/empty.json fixtures/empty.json
+expect_rc 2 "check with two fixtures"
+[ -s "$TMP/err" ] || fail "check with two fixtures: nothing on stderr"
+
+# ---- gluefake replay ----------------------------------------------------------
+
+printf '{"clock": {"now": 1700000000, "step": 1}}\n' >"$TMP/clock.json"
+
+# Recorded on a fake with that clock: two creates, a get of a missing name,
+# a listing, a delete.
+cat >"$TMP/t.json" <<'EOF'
+{"transcript": [
+  {"operation": "CreateSecurityConfiguration",
+   "request": {"Name": "a", "EncryptionConfiguration": {}},
+   "response": {"Name": "a", "CreatedTimestamp": 1700000000}},
+  {"operation": "CreateSecurityConfiguration",
+   "request": {"Name": "b", "EncryptionConfiguration": {"S3Encryption": [{"S3EncryptionMode": "SSE-S3"}]}},
+   "response": {"Name": "b", "CreatedTimestamp": 1700000001}},
+  {"operation": "GetSecurityConfiguration",
+   "request": {"Name": "missing"},
+   "error": {"__type": "EntityNotFoundException", "Message": "Security configuration missing not found."}},
+  {"operation": "GetSecurityConfigurations",
+   "request": {"MaxResults": 10},
+   "response": {"SecurityConfigurations": [
+     {"Name": "a", "CreatedTimeStamp": 1700000000, "EncryptionConfiguration": {}},
+     {"Name": "b", "CreatedTimeStamp": 1700000001, "EncryptionConfiguration": {"S3Encryption": [{"S3EncryptionMode": "SSE-S3"}]}}]}},
+  {"operation": "DeleteSecurityConfiguration",
+   "request": {"Name": "a"},
+   "response": {}}
+]}
+EOF
+
+run replay "$TMP/t.json" --fixture "$TMP/clock.json"
+expect_rc 0 "replay with the recording's clock"
+expect_out_has "all 5 outcomes match" "replay with the recording's clock"
+
+# An edited recorded value: exit 1 naming index, operation and field.
+sed 's/"CreatedTimestamp": 1700000001/"CreatedTimestamp": 1700000009/' "$TMP/t.json" >"$TMP/edited.json"
+cmp -s "$TMP/t.json" "$TMP/edited.json" && fail "sed did not edit the transcript"
+run replay "$TMP/edited.json" --fixture "$TMP/clock.json"
+expect_rc 1 "edited CreatedTimestamp"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[1]'*CreateSecurityConfiguration*CreatedTimestamp*) ok ;;
+  *) fail "edited CreatedTimestamp: the first mismatch line should name transcript[1], CreateSecurityConfiguration and CreatedTimestamp: '$first'" ;;
+esac
+
+# --ignore of that field.
+run replay "$TMP/edited.json" --fixture "$TMP/clock.json" --ignore CreatedTimestamp
+expect_rc 0 "--ignore CreatedTimestamp"
+expect_out_has "all 5 outcomes match" "--ignore CreatedTimestamp"
+run replay "$TMP/edited.json" --fixture "$TMP/clock.json" --ignore PolicyHash,CreatedTimestamp
+expect_rc 0 "--ignore with a list"
+
+# Two edits: the first is named first.
+sed -e 's/"CreatedTimeStamp": 1700000001/"CreatedTimeStamp": 1700000001.5/' \
+    -e 's/"Name": "a", "CreatedTimestamp": 1700000000/"Name": "a", "CreatedTimestamp": 1700000000.5/' \
+    "$TMP/t.json" >"$TMP/two-edits.json"
+run replay "$TMP/two-edits.json" --fixture "$TMP/clock.json"
+expect_rc 1 "two edits"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[0]'*CreateSecurityConfiguration*CreatedTimestamp*) ok ;;
+  *) fail "two edits: the first mismatch should be transcript[0]: '$first'" ;;
+esac
+
+# A recorded error type edited.
+sed 's/EntityNotFoundException/AlreadyExistsException/' "$TMP/t.json" >"$TMP/error-edited.json"
+run replay "$TMP/error-edited.json" --fixture "$TMP/clock.json"
+expect_rc 1 "edited error type"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[2]'*GetSecurityConfiguration*) ok ;;
+  *) fail "edited error type: the first mismatch should be transcript[2] (GetSecurityConfiguration): '$first'" ;;
+esac
+
+# A listed member edited.
+sed 's/{"S3EncryptionMode": "SSE-S3"}]}}]}}/{"S3EncryptionMode": "SSE-KMS"}]}}]}}/' "$TMP/t.json" >"$TMP/list-edited.json"
+cmp -s "$TMP/t.json" "$TMP/list-edited.json" && fail "sed did not edit the listing"
+run replay "$TMP/list-edited.json" --fixture "$TMP/clock.json"
+expect_rc 1 "edited listing"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[3]'*GetSecurityConfigurations*S3EncryptionMode*) ok ;;
+  *) fail "edited listing: the first mismatch should be transcript[3] at S3EncryptionMode: '$first'" ;;
+esac
+
+# Without the fixture's clock, timestamps differ (real time) ...
+run replay "$TMP/t.json"
+expect_rc 1 "no fixture clock"
+grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1 | grep -q 'CreatedTime' ||
+  fail "no fixture clock: the first mismatch should be a timestamp"
+ok
+# ... and --ignore-volatile ignores them.
+run replay "$TMP/t.json" --ignore-volatile
+expect_rc 0 "--ignore-volatile"
+expect_out_has "all 5 outcomes match" "--ignore-volatile"
+# --ignore-volatile does not hide a real difference.
+sed 's/"Name": "b", "CreatedTimestamp"/"Name": "c", "CreatedTimestamp"/' "$TMP/t.json" >"$TMP/name-edited.json"
+run replay "$TMP/name-edited.json" --ignore-volatile
+expect_rc 1 "--ignore-volatile with a changed Name"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[1]'*CreateSecurityConfiguration*Name*) ok ;;
+  *) fail "--ignore-volatile with a changed Name: '$first'" ;;
+esac
+
+# The fixture's faults are part of the fresh fake.
+printf '{"clock": {"now": 1700000000, "step": 1}, "faults": "GetSecurityConfigurations=1*InternalService"}\n' >"$TMP/faulty.json"
+run replay "$TMP/t.json" --fixture "$TMP/faulty.json"
+expect_rc 1 "fixture with faults"
+first=$(grep -h 'transcript\[' "$TMP/out" "$TMP/err" | head -n 1)
+case $first in
+  *'transcript[3]'*GetSecurityConfigurations*InternalService*) ok ;;
+  *) fail "fixture with faults: the first mismatch should be transcript[3]'s InternalService: '$first'" ;;
+esac
+
+# Unreadable input: exit 2.
+run replay "$TMP/no-such-transcript.json"
+expect_rc 2 "missing transcript"
+expect_err_has "$TMP/no-such-transcript.json" "missing transcript"
+mkdir "$TMP/a-directory.json"
+run replay "$TMP/a-directory.json"
+expect_rc 2 "a directory as the transcript"
+run replay "$TMP/t.json" --fixture "$TMP/no-such-fixture.json"
+expect_rc 2 "missing fixture for replay"
+expect_err_has "$TMP/no-such-fixture.json" "missing fixture for replay"
+run replay "$TMP/t.json" --fixture "$TMP/bad-arn.json"
+expect_rc 2 "bad fixture for replay"
+expect_err_has "security_configurations[1].EncryptionConfiguration.S3Encryption[0].KmsKeyArn" "bad fixture for replay"
+run replay
+expect_rc 2 "replay without a transcript"
+
+# Malformed transcripts: exit 2 naming transcript[i] and what is wrong.
+printf '{"transcript": [\n  {"operation": "GetSecurityConfiguration", "request": {"Name": "a"}, "error": {"__type": "EntityNotFoundException", "Message": "x"}},\n  {"operation": "GetSecurityConfigurationz", "request": {}, "response": {}}\n]}\n' >"$TMP/bad-op.json"
+run replay "$TMP/bad-op.json"
+expect_rc 2 "unknown operation in a transcript"
+expect_err_one_line "unknown operation in a transcript"
+expect_err_has "$TMP/bad-op.json: transcript[1].operation" "unknown operation in a transcript"
+
+printf '{"transcript": [{"operation": "DeleteSecurityConfiguration", "request": {"Name": "a"}, "response": {}, "error": {"__type": "EntityNotFoundException", "Message": "x"}}]}\n' >"$TMP/both.json"
+run replay "$TMP/both.json"
+expect_rc 2 "response and error"
+expect_err_has "transcript[0]" "response and error"
+expect_err_has "response" "response and error"
+
+printf '{"transcript": [{"operation": "DeleteSecurityConfiguration", "request": {"Name": "a"}}]}\n' >"$TMP/neither.json"
+run replay "$TMP/neither.json"
+expect_rc 2 "neither response nor error"
+expect_err_has "transcript[0]" "neither response nor error"
+
+printf '{"transcript": [{"operation": "GetSecurityConfiguration", "request": {"Name": 5}, "response": {}}]}\n' >"$TMP/bad-request.json"
+run replay "$TMP/bad-request.json"
+expect_rc 2 "request of the wrong type"
+expect_err_has "transcript[0].request" "request of the wrong type"
+expect_err_has "Name" "request of the wrong type"
+
+printf '{"transcript": [{"operation": "GetSecurityConfiguration", "request": {"Name": "a"}, "error": {"__type": "NoSuchException", "Message": "x"}}]}\n' >"$TMP/bad-error.json"
+run replay "$TMP/bad-error.json"
+expect_rc 2 "unknown error type"
+expect_err_has "transcript[0].error" "unknown error type"
+
+printf '{"calls": []}\n' >"$TMP/not-a-transcript.json"
+run replay "$TMP/not-a-transcript.json"
+expect_rc 2 "not a transcript"
+expect_err_has "$TMP/not-a-transcript.json" "not a transcript"
+
+printf '{"transcript": [\n  {"operation": "GetSecurityConfiguration",,}\n]}\n' >"$TMP/syntax-transcript.json"
+run replay "$TMP/syntax-transcript.json"
+expect_rc 2 "transcript with a syntax error"
+expect_err_has "$TMP/syntax-transcript.json:2:" "transcript with a syntax error"
+
+# An empty transcript matches trivially.
+printf '{"transcript": []}\n' >"$TMP/empty-transcript.json"
+run replay "$TMP/empty-transcript.json"
+expect_rc 0 "empty transcript"
+expect_out_has "all 0 outcomes match" "empty transcript"
+
+echo "test_cli.sh: all $CHECKS checks passed"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# test_clients.sh GLUEFAKE - end-to-end: `GLUEFAKE serve` on a free loopback
+# port, driven by real AWS clients:
+#   tests/clients/aws_cli_test.sh    Debian's AWS CLI (/usr/bin/aws)
+#   tests/clients/boto3_test.py      Debian's boto3 (/usr/bin/python3)
+#   tests/clients/js/glue_test.mjs   @aws-sdk/client-glue on node (npm installs it once)
+# Run by `make test` from the repository root as `bash tests/test_clients.sh build/gluefake`.
+# Stops at the first failure, saying which suite failed and why.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+clients=$root/tests/clients
+gluefake=${1:-build/gluefake}
+case $gluefake in /*) ;; *) gluefake=$PWD/$gluefake ;; esac
+
+fail() {
+  echo "test_clients: FAIL: $*" >&2
+  exit 1
+}
+
+[ -x "$gluefake" ] || fail "no gluefake binary at $gluefake (usage: bash tests/test_clients.sh build/gluefake)"
+
+# ---- prerequisites: the packages `tools/deps.sh test` installs ----
+need() { # need PATH-or-command HINT
+  command -v "$1" >/dev/null 2>&1 || fail "$1 not found: $2 (tools/deps.sh test installs it)"
+}
+need /usr/bin/python3 "install Debian's python3"
+need /usr/bin/aws "install Debian's awscli"
+need curl "install curl"
+need node "install Debian's nodejs"
+need npm "install Debian's npm"
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || fail "/usr/bin/python3 cannot import boto3: install Debian's python3-boto3"
+
+# ---- a clean AWS environment: fake credentials, no developer's ~/.aws ----
+tmp=$(mktemp -d)
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=$tmp/aws-config AWS_SHARED_CREDENTIALS_FILE=$tmp/aws-credentials
+: >"$AWS_CONFIG_FILE"
+: >"$AWS_SHARED_CREDENTIALS_FILE"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ENDPOINT_URL \
+  AWS_ENDPOINT_URL_GLUE AWS_MAX_ATTEMPTS AWS_RETRY_MODE AWS_CA_BUNDLE 2>/dev/null || true
+# package.json pins @aws-sdk/client-glue to a release that supports Debian's
+# node 20 (later ones want node >= 22 and say so on every run).
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+# Loopback traffic never goes through a proxy.
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+# ---- the server, stopped by its PID on every way out ----
+server_pid=""
+stop_server() { # prints nothing; returns the server's exit status
+  local status=0
+  if [ -n "$server_pid" ]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" || status=$?
+    server_pid=""
+  fi
+  return "$status"
+}
+cleanup() {
+  stop_server || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- the JavaScript SDK, installed once into tests/clients/js/node_modules ----
+if [ ! -f "$clients/js/node_modules/@aws-sdk/client-glue/package.json" ]; then
+  echo "== npm install (tests/clients/js: @aws-sdk/client-glue, once)"
+  if ! (cd "$clients/js" &&
+    timeout 300 npm install --no-audit --no-fund --omit-lockfile-registry-resolved \
+      --fetch-retries=1 --loglevel=error) >"$tmp/npm.log" 2>&1; then
+    sed 's/^/  npm: /' "$tmp/npm.log" | tail -20 >&2
+    fail "npm install of @aws-sdk/client-glue in tests/clients/js failed: is npm installed and the npm registry reachable?"
+  fi
+fi
+
+echo "== gluefake serve --port 0"
+"$gluefake" serve --host 127.0.0.1 --port 0 >"$tmp/server.out" 2>"$tmp/server.err" &
+server_pid=$!
+line=""
+for _ in $(seq 100); do # 10 s at most
+  line=$(head -n 1 "$tmp/server.out")
+  [ -n "$line" ] && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    status=0
+    wait "$server_pid" || status=$?
+    server_pid=""
+    fail "gluefake serve exited ($status) before listening: $(cat "$tmp/server.err")"
+  fi
+  sleep 0.1
+done
+[ -n "$line" ] || fail "gluefake serve printed no 'listening on' line within 10 s: $(cat "$tmp/server.err")"
+[[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] ||
+  fail "gluefake serve's first line should be 'listening on http://127.0.0.1:PORT', was: '$line'"
+port=${BASH_REMATCH[1]}
+[ "$port" -gt 0 ] || fail "gluefake serve --port 0 reported port $port"
+export GLUE_ENDPOINT=http://127.0.0.1:$port
+echo "$line"
+
+reset() {
+  curl -sS --max-time 10 --fail-with-body -X POST "$GLUE_ENDPOINT/_gluefake/reset" >"$tmp/reset" ||
+    fail "POST /_gluefake/reset failed: $(cat "$tmp/reset")"
+}
+
+# run_suite NAME COMMAND...: one client suite, with a time limit.
+suites=0
+run_suite() {
+  local name=$1 status=0
+  shift
+  reset
+  echo "== $name"
+  timeout 180 "$@" || status=$?
+  [ "$status" -eq 0 ] || {
+    [ "$status" -eq 124 ] && fail "$name: timed out after 180 s"
+    fail "$name: failed (exit status $status); see its output above"
+  }
+  suites=$((suites + 1))
+}
+
+run_suite "AWS CLI (tests/clients/aws_cli_test.sh)" bash "$clients/aws_cli_test.sh"
+run_suite "boto3 (tests/clients/boto3_test.py)" /usr/bin/python3 "$clients/boto3_test.py"
+run_suite "AWS SDK for JavaScript v3 (tests/clients/js/glue_test.mjs)" \
+  node --test-reporter=spec "$clients/js/glue_test.mjs"
+reset
+
+echo "== stopping gluefake serve (SIGTERM)"
+status=0
+stop_server || status=$?
+[ "$status" -eq 0 ] || fail "gluefake serve exited with status $status after SIGTERM (expected 0): $(cat "$tmp/server.err")"
+[ "$(wc -l <"$tmp/server.out")" -eq 1 ] ||
+  fail "gluefake serve should print exactly one line on stdout, printed: $(cat "$tmp/server.out")"
+echo "test_clients: $suites client suites passed (AWS CLI, boto3, AWS SDK for JavaScript v3)"
