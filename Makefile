@@ -4,6 +4,9 @@
 #   make test       every cmocka suite and the README example
 #   make asan       the suites under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 #   make memcheck   the suites under valgrind memcheck
+#   make tsan       the C suites under ThreadSanitizer
+#   make coverage   line and branch coverage of fake/ (gcovr)
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make run        gluefake serve on 127.0.0.1:4566 with fixtures/demo.json
 #   make demo       the in-process tour of the API
 #   make bench      performance figures (BENCH_ARGS="--quick" for a short run)
@@ -34,7 +37,7 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 HEADERS  := $(wildcard include/*.h include/gluefake/*.h include/gluefake/sys/*.h)
 
-.PHONY: all deps deps-test test asan memcheck run demo install clean fixture bench
+.PHONY: all deps deps-test test asan memcheck run demo install clean fixture bench tsan c-tests coverage fuzz fuzz-regressions
 
 all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
 
@@ -99,6 +102,50 @@ memcheck:
 
 $(BUILD)/demo: examples/demo.c $(BUILD)/libgluefake.a
 	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+
+# ThreadSanitizer over every C suite (the concurrency tests among them).
+tsan:
+	@tools/deps.sh test check
+	$(MAKE) BUILD=build/tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" c-tests
+
+# The C suites alone (what tsan runs; `test` adds the shell suites).
+c-tests: deps-test $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; echo "C suites passed"
+
+# Line and branch coverage of fake/ by the C suites (gcovr).
+coverage:
+	@tools/deps.sh test check
+	rm -rf build/coverage
+	$(MAKE) BUILD=build/coverage OPT="-O0 -g --coverage" c-tests
+	gcovr -r . --filter fake/ --object-directory build/coverage/obj --txt-metric branch \
+	  --print-summary --txt build/coverage/coverage.txt build/coverage/obj
+	@tail -n 4 build/coverage/coverage.txt
+
+# libFuzzer targets (fuzz/fuzz_*.c), each run FUZZ_SECONDS from its seed
+# corpus in fuzz/corpus/<name>/; new inputs go to build/fuzz/corpus/<name>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_LIB_SRC := $(filter-out fake/server.c,$(LIB_SRC))
+FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Ifake $(PKG_CFLAGS) \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HEADERS) $(wildcard fake/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $< $(FUZZ_LIB_SRC) -o $@ $(PKG_LIBS) -lm -pthread
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@tools/deps.sh test check
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/corpus/$$t fuzz/corpus/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY|crash-" || true; \
+	  for f in crash-* leak-* timeout-* oom-*; do [ -e "$$f" ] && { echo "finding: $$f"; exit 1; }; done; \
+	done; echo "fuzzing found nothing"
+# Every input kept in fuzz/regressions/<target>/ (crashes once found, now
+# fixed) must run clean: part of make test.
+fuzz-regressions: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  if [ -d fuzz/regressions/$$t ] && [ -n "$$(ls fuzz/regressions/$$t)" ]; then \
+	    build/fuzz/$$t -runs=1 fuzz/regressions/$$t/* >/dev/null 2>&1 || { echo "regression: $$t"; exit 1; }; fi; \
+	done; echo "fuzz regressions pass"
 
 # Performance figures against the design's targets (median of runs).
 $(BUILD)/bench: bench/bench.c $(BUILD)/libgluefake.a

@@ -163,12 +163,13 @@ static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out
   const gf_path top = GF_PATH_ROOT("");
   const decoder d = {err, NULL};
   gf_status status = decode_object(shape, json, obj, &top, &d);
-  if (status != GF_OK) {
-    gf_shape_free(shape, obj);
-    return status;
-  }
-  *out = obj;
-  return GF_OK;
+  /* What gluefake hands out is packed: one allocation, one free. */
+  void *packed = status == GF_OK ? gf_shape_pack(shape, obj) : NULL;
+  gf_shape_free(shape, obj);
+  if (status == GF_OK && !packed)
+    status = no_memory(err, &root);
+  *out = packed;
+  return status;
 }
 
 cJSON *gf_shape_encode(const gf_shape *shape, const void *obj)
@@ -284,8 +285,8 @@ gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **respo
 
 void gf_request_free(gf_operation op, void *request)
 {
-  if (valid_op(op))
-    gf_shape_free(gf_request_shapes[op], request);
+  (void)op;
+  gf_free(request); /* packed by gf_request_from_json */
 }
 
 cJSON *gf_error_to_json(const gf_error *err)

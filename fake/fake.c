@@ -64,7 +64,7 @@ static gf_status fake_get_data_catalog_encryption_settings(
   if (gf_validate_request(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, req, err))
     return err->status;
 
-  gf_get_data_catalog_encryption_settings_response *resp = gf_calloc(1, sizeof *resp);
+  gf_get_data_catalog_encryption_settings_response *resp;
   pthread_mutex_lock(&fake->lock);
   const char *catalog_id = req->catalog_id ? req->catalog_id : fake->st.account_id;
   catalog_entry *entry;
@@ -75,15 +75,12 @@ static gf_status fake_get_data_catalog_encryption_settings(
     view.encryption_at_rest = entry->settings.encryption_at_rest;
   if (entry && entry->settings.connection_password_encryption)
     view.connection_password_encryption = entry->settings.connection_password_encryption;
-  if (resp)
-    resp->data_catalog_encryption_settings =
-        gf_shape_dup(&gf_shape_data_catalog_encryption_settings, &view);
+  gf_get_data_catalog_encryption_settings_response answer = {&view};
+  resp = gf_response_copy(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &answer);
   pthread_mutex_unlock(&fake->lock);
 
-  if (!resp || !resp->data_catalog_encryption_settings) {
-    gf_get_data_catalog_encryption_settings_response_free(resp);
+  if (!resp)
     return out_of_memory(err, "GetDataCatalogEncryptionSettings");
-  }
   *out = resp;
   return GF_OK;
 }
@@ -147,13 +144,12 @@ static gf_status fake_put_resource_policy(gf_backend *self,
 
   char computed[GF_HASH_SIZE];
   gf_policy_hash(req->policy_in_json, computed);
-  gf_put_resource_policy_response *resp = gf_calloc(1, sizeof *resp);
+  gf_put_resource_policy_response answer = {computed};
+  gf_put_resource_policy_response *resp = gf_response_copy(GF_OP_PUT_RESOURCE_POLICY, &answer);
   policy_entry *fresh = gf_calloc(1, sizeof *fresh);
   char *document = gf_strdup(req->policy_in_json);
   char *hash = gf_strdup(computed);
-  if (resp)
-    resp->policy_hash = gf_strdup(computed);
-  if (!resp || !resp->policy_hash || !fresh || !document || !hash) {
+  if (!resp || !fresh || !document || !hash) {
     gf_put_resource_policy_response_free(resp);
     gf_free(fresh);
     gf_free(document);
@@ -249,7 +245,7 @@ static gf_status fake_get_resource_policy(gf_backend *self,
   } else {
     gf_get_resource_policy_response view = {entry->document, entry->hash, true,
                                             entry->create_time, true, entry->update_time};
-    resp = gf_shape_dup(gf_response_shapes[GF_OP_GET_RESOURCE_POLICY], &view);
+    resp = gf_response_copy(GF_OP_GET_RESOURCE_POLICY, &view);
     if (!resp)
       status = out_of_memory(err, "GetResourcePolicy");
   }
@@ -307,12 +303,12 @@ static gf_status fake_create_security_configuration(
   if (gf_validate_request(GF_OP_CREATE_SECURITY_CONFIGURATION, req, err))
     return err->status;
 
-  gf_create_security_configuration_response *resp = gf_calloc(1, sizeof *resp);
+  gf_create_security_configuration_response answer = {req->name, false, 0};
+  gf_create_security_configuration_response *resp =
+      gf_response_copy(GF_OP_CREATE_SECURITY_CONFIGURATION, &answer);
   config_entry *fresh = gf_calloc(1, sizeof *fresh);
   gf_security_configuration given = {req->name, false, 0, req->encryption_configuration};
-  if (resp)
-    resp->name = gf_strdup(req->name);
-  if (!resp || !resp->name || !fresh ||
+  if (!resp || !fresh ||
       gf_shape_copy(&gf_shape_security_configuration, &fresh->config, &given) != 0) {
     gf_create_security_configuration_response_free(resp);
     gf_free(fresh);
@@ -392,26 +388,21 @@ static gf_status fake_get_security_configuration(
   gf_fake *fake = fake_of(self);
   if (gf_validate_request(GF_OP_GET_SECURITY_CONFIGURATION, req, err))
     return err->status;
-  gf_get_security_configuration_response *resp = gf_calloc(1, sizeof *resp);
-  if (!resp)
-    return out_of_memory(err, "GetSecurityConfiguration");
-
+  gf_get_security_configuration_response *resp = NULL;
   pthread_mutex_lock(&fake->lock);
   config_entry *entry;
   HASH_FIND_STR(fake->st.configs, req->name, entry);
-  if (entry)
-    resp->security_configuration = gf_shape_dup(&gf_shape_security_configuration, &entry->config);
+  if (entry) {
+    gf_get_security_configuration_response answer = {&entry->config};
+    resp = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATION, &answer);
+  }
   pthread_mutex_unlock(&fake->lock);
 
-  if (!entry) {
-    gf_free(resp);
+  if (!entry)
     return gf_error_set(err, GF_ENTITY_NOT_FOUND, "Security configuration '%s' not found",
                         req->name);
-  }
-  if (!resp->security_configuration) {
-    gf_free(resp);
+  if (!resp)
     return out_of_memory(err, "GetSecurityConfiguration");
-  }
   *out = resp;
   return GF_OK;
 }
@@ -424,57 +415,44 @@ static gf_status fake_get_security_configurations(
   if (gf_validate_request(GF_OP_GET_SECURITY_CONFIGURATIONS, req, err))
     return err->status;
   size_t page = req->has_max_results ? (size_t)req->max_results : DEFAULT_PAGE_SIZE;
-  gf_get_security_configurations_response *resp = gf_calloc(1, sizeof *resp);
-  if (!resp)
+  /* The page is gathered as shallow copies of the stored configurations,
+   * then packed into the response while the lock is held. */
+  gf_security_configuration *items = gf_calloc(page, sizeof *items);
+  if (!items)
     return out_of_memory(err, "GetSecurityConfigurations");
 
+  gf_get_security_configurations_response *resp = NULL;
   gf_status status = GF_OK;
   pthread_mutex_lock(&fake->lock);
   uint64_t cursor = 0;
-  size_t at = 0;
-  if (req->next_token) {
-    if (gf_store_token_decode(&fake->st, req->next_token, &cursor) != 0) {
-      status = gf_error_set(err, GF_INVALID_INPUT,
-                            "Invalid NextToken: it was not issued by this fake, or the fake "
-                            "was reset since");
-      goto unlock;
+  size_t at = 0, n = 0;
+  if (req->next_token && gf_store_token_decode(&fake->st, req->next_token, &cursor) != 0) {
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "Invalid NextToken: it was not issued by this fake for this state");
+  } else {
+    if (req->next_token)
+      at = gf_store_order_after(&fake->st, cursor);
+    for (; at < fake->st.order_len && n < page; at++) {
+      const config_entry *entry = fake->st.order[at].entry;
+      if (entry) {
+        items[n++] = entry->config;
+        cursor = entry->seq;
+      }
     }
-    at = gf_store_order_after(&fake->st, cursor);
-  }
-  size_t live = HASH_COUNT(fake->st.configs);
-  size_t room = page < live ? page : live;
-  gf_security_configuration *items = gf_calloc(room ? room : 1, sizeof *items);
-  resp->security_configurations = items;
-  if (!items) {
-    status = out_of_memory(err, "GetSecurityConfigurations");
-    goto unlock;
-  }
-  size_t n = 0;
-  for (; at < fake->st.order_len && n < page; at++) {
-    config_entry *entry = fake->st.order[at].entry;
-    if (!entry)
-      continue;
-    if (gf_shape_copy(&gf_shape_security_configuration, &items[n], &entry->config) != 0) {
-      status = out_of_memory(err, "GetSecurityConfigurations");
-      break;
-    }
-    resp->security_configurations_count = ++n;
-    cursor = entry->seq;
-  }
-  while (at < fake->st.order_len && !fake->st.order[at].entry)
-    at++;
-  if (status == GF_OK && at < fake->st.order_len) {
-    char token[23];
-    gf_store_token_encode(&fake->st, cursor, token);
-    if (!(resp->next_token = gf_strdup(token)))
+    while (at < fake->st.order_len && !fake->st.order[at].entry)
+      at++;
+    char token[GF_HASH_SIZE];
+    if (at < fake->st.order_len) /* more follow */
+      gf_store_token_encode(&fake->st, cursor, token);
+    gf_get_security_configurations_response answer = {items, n,
+                                                      at < fake->st.order_len ? token : NULL};
+    if (!(resp = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATIONS, &answer)))
       status = out_of_memory(err, "GetSecurityConfigurations");
   }
-unlock:
   pthread_mutex_unlock(&fake->lock);
-  if (status != GF_OK) {
-    gf_get_security_configurations_response_free(resp);
+  gf_free(items);
+  if (status != GF_OK)
     return status;
-  }
   *out = resp;
   return GF_OK;
 }

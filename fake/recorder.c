@@ -32,8 +32,8 @@ struct gf_recorder {
 
 static void record_clear(record *r)
 {
-  gf_shape_free(gf_request_shapes[r->op], r->request);
-  gf_shape_free(gf_response_shapes[r->op], r->response);
+  gf_free(r->request); /* both packed */
+  gf_free(r->response);
   gf_free(r->message);
 }
 
@@ -65,7 +65,7 @@ static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *re
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
-  record r = {op, room ? gf_shape_dup(gf_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
+  record r = {op, room ? gf_shape_pack(gf_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
   if (!r.request) {
     pthread_mutex_lock(&rec->lock);
     rec->reserved -= room;
@@ -75,7 +75,7 @@ static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *re
   }
   r.status = gf_call(rec->inner, op, request, out, err);
   if (r.status == GF_OK)
-    r.response = gf_shape_dup(gf_response_shapes[op], *out); /* NULL if out of memory */
+    r.response = gf_shape_pack(gf_response_shapes[op], *out); /* NULL if out of memory */
   else
     r.message = gf_strdup(gf_error_message(err)); /* NULL if out of memory */
 

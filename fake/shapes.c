@@ -357,18 +357,99 @@ void *gf_shape_dup(const gf_shape *shape, const void *src)
   return copy;
 }
 
+/* ---- packed copies: one allocation for an object and all it points to ---- */
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Adds up the room `obj`'s pointees take: objects (8-aligned) and strings. */
+static void measure(const gf_shape *shape, const void *obj, size_t *objects, size_t *strings)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    if (m->kind != GF_KIND_STRING && m->kind != GF_KIND_STRUCT && m->kind != GF_KIND_LIST)
+      continue;
+    const void *p = *(const void *const *)GF_MEMBER_CPTR(obj, m->offset);
+    if (!p)
+      continue;
+    if (m->kind == GF_KIND_STRING) {
+      *strings += strlen(p) + 1;
+    } else if (m->kind == GF_KIND_STRUCT) {
+      *objects += align8(m->shape->size);
+      measure(m->shape, p, objects, strings);
+    } else {
+      size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
+      *objects += align8((count ? count : 1) * m->shape->size);
+      for (size_t j = 0; j < count; j++)
+        measure(m->shape, (const char *)p + j * m->shape->size, objects, strings);
+    }
+  }
+}
+
+/* Copies `src` into `dst`, its pointees taken from the two cursors. */
+static void place(const gf_shape *shape, void *dst, const void *src, char **objects,
+                  char **strings)
+{
+  memcpy(dst, src, shape->size);
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    if (m->kind != GF_KIND_STRING && m->kind != GF_KIND_STRUCT && m->kind != GF_KIND_LIST)
+      continue;
+    const void *p = *(const void *const *)GF_MEMBER_CPTR(src, m->offset);
+    void **to = GF_MEMBER_PTR(dst, m->offset);
+    if (!p)
+      continue;
+    if (m->kind == GF_KIND_STRING) {
+      size_t n = strlen(p) + 1;
+      memcpy(*strings, p, n);
+      *to = *strings;
+      *strings += n;
+    } else if (m->kind == GF_KIND_STRUCT) {
+      *to = *objects;
+      *objects += align8(m->shape->size);
+      place(m->shape, *to, p, objects, strings);
+    } else {
+      size_t count = *(const size_t *)GF_MEMBER_CPTR(src, m->aux_offset);
+      size_t bytes = (count ? count : 1) * m->shape->size;
+      char *items = *objects;
+      *objects += align8(bytes);
+      memset(items, 0, bytes);
+      for (size_t j = 0; j < count; j++)
+        place(m->shape, items + j * m->shape->size, (const char *)p + j * m->shape->size, objects,
+              strings);
+      *to = items;
+    }
+  }
+}
+
+void *gf_shape_pack(const gf_shape *shape, const void *src)
+{
+  size_t objects = align8(shape->size), strings = 0;
+  measure(shape, src, &objects, &strings);
+  char *block = gf_malloc(objects + strings);
+  if (block) {
+    char *o = block + align8(shape->size), *s = block + objects;
+    place(shape, block, src, &o, &s);
+  }
+  return block;
+}
+
 /* ---- response free functions of the public API ------------------------- */
 
+/* Every response gluefake hands out is packed: one allocation. */
 #define GF_X_FREE_DEF(Wire, snake, UPPER)                                                  \
-  void gf_##snake##_response_free(gf_##snake##_response *response)                         \
-  {                                                                                        \
-    gf_shape_free(gf_response_shapes[GF_OP_##UPPER], response);                           \
-  }
+  void gf_##snake##_response_free(gf_##snake##_response *response) { gf_free(response); }
 GF_OPERATIONS(GF_X_FREE_DEF)
 #undef GF_X_FREE_DEF
 
 void gf_response_free(gf_operation op, void *response)
 {
-  if ((unsigned)op < GF_OPERATION_COUNT)
-    gf_shape_free(gf_response_shapes[op], response);
+  (void)op;
+  gf_free(response);
+}
+
+void *gf_response_copy(gf_operation op, const void *response)
+{
+  if ((unsigned)op >= GF_OPERATION_COUNT || !response)
+    return NULL;
+  return gf_shape_pack(gf_response_shapes[op], response);
 }

@@ -52,6 +52,10 @@ static int utf8_scan(const char *s, size_t len, int *single_line, int *has_line_
   *single_line = 1;
   *has_line_break = 0;
   for (size_t i = 0; i < len;) {
+    if (p[i] >= 0x20 && p[i] < 0x7F) { /* printable ASCII, the common case */
+      i++;
+      continue;
+    }
     unsigned long cp;
     size_t n = utf8_decode(p + i, len - i, &cp);
     if (n == 0)

@@ -16,8 +16,10 @@
  *
  * Ownership: a request is owned by whoever built it (usually the caller, on
  * the stack); an operation never keeps a pointer into it.  A response is
- * allocated by the backend and owned by the caller, who frees it, and every
- * pointer inside it, with the response's own gf_..._response_free().
+ * allocated by the backend and owned by the caller, who frees it with the
+ * response's own gf_..._response_free().  It is one allocation: everything
+ * it points to lives inside it, so nothing in it may be freed or kept apart
+ * from it.
  */
 #ifndef GLUEFAKE_TYPES_H
 #define GLUEFAKE_TYPES_H

@@ -18,6 +18,8 @@
  *    absent request arrives as an all-absent one).
  *  - On success: set *out to a new response the caller will free with the
  *    operation's gf_<op>_response_free(), leave `err` alone, return GF_OK.
+ *    A response is ONE allocation: build it anywhere (on the stack, pointing
+ *    at your own data) and hand out gf_response_copy(op, &it).
  *  - On failure: leave *out NULL, call gf_error_set() and return the same
  *    status.  Nothing the request points to may be kept after returning.
  *  - A slot may be NULL: calling it is GF_INTERNAL_SERVICE, not a crash.
@@ -59,6 +61,10 @@ gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* A copy of `response` (a gf_<op>_response, borrowed) in the one block that
+ * gf_<op>_response_free() frees.  NULL when out of memory. */
+void *gf_response_copy(gf_operation op, const void *response);
 
 /* Sets `err` to a copy of `src` (status and message). */
 gf_status gf_error_copy(gf_error *err, const gf_error *src);
