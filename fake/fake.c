@@ -309,7 +309,7 @@ static gf_status fake_create_security_configuration(
   config_entry *fresh = gf_calloc(1, sizeof *fresh);
   gf_security_configuration given = {req->name, false, 0, req->encryption_configuration};
   if (!resp || !fresh ||
-      gf_shape_copy(&gf_shape_security_configuration, &fresh->config, &given) != 0) {
+      !(fresh->config = gf_shape_pack(&gf_shape_security_configuration, &given))) {
     gf_create_security_configuration_response_free(resp);
     gf_free(fresh);
     return out_of_memory(err, "CreateSecurityConfiguration");
@@ -330,8 +330,8 @@ static gf_status fake_create_security_configuration(
                           fake->st.config_limit);
   } else {
     double now = fake->st.fixed_clock ? fake->st.clock_now : gf_store_clock_read(&fake->st);
-    fresh->config.has_created_time_stamp = true;
-    fresh->config.created_time_stamp = now;
+    fresh->config->has_created_time_stamp = true;
+    fresh->config->created_time_stamp = now;
     if (gf_store_add_config(&fake->st, fresh) == 0) {
       if (fake->st.fixed_clock)
         gf_store_clock_read(&fake->st); /* a fixed clock advances only for a real create */
@@ -393,7 +393,7 @@ static gf_status fake_get_security_configuration(
   config_entry *entry;
   HASH_FIND_STR(fake->st.configs, req->name, entry);
   if (entry) {
-    gf_get_security_configuration_response answer = {&entry->config};
+    gf_get_security_configuration_response answer = {entry->config};
     resp = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATION, &answer);
   }
   pthread_mutex_unlock(&fake->lock);
@@ -435,7 +435,7 @@ static gf_status fake_get_security_configurations(
     for (; at < fake->st.order_len && n < page; at++) {
       const config_entry *entry = fake->st.order[at].entry;
       if (entry) {
-        items[n++] = entry->config;
+        items[n++] = *entry->config;
         cursor = entry->seq;
       }
     }

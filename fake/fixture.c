@@ -158,43 +158,44 @@ static gf_status load_configs(loader *l, const cJSON *list)
   {
     char path[64];
     snprintf(path, sizeof path, "security_configurations[%zu]", index++);
-    config_entry *entry = gf_calloc(1, sizeof *entry);
-    if (!entry)
-      return out_of_memory(l);
-    gf_status status = decode(l, &gf_shape_security_configuration, item, &entry->config, path);
-    if (status != GF_OK) {
-      gf_free(entry);
+    gf_security_configuration config;
+    gf_status status = decode(l, &gf_shape_security_configuration, item, &config, path);
+    if (status != GF_OK)
       return status;
-    }
     /* The rules of CreateSecurityConfiguration: Name and
      * EncryptionConfiguration required and valid. */
-    gf_create_security_configuration_request as_create = {
-        entry->config.name, entry->config.encryption_configuration};
+    gf_create_security_configuration_request as_create = {config.name,
+                                                          config.encryption_configuration};
     gf_violations v;
     v.count = 0;
     v.out_of_memory = 0;
-    config_entry *twin = NULL;
+    config_entry *twin = NULL, *entry = NULL;
     if (gf_shape_validate(gf_request_shapes[GF_OP_CREATE_SECURITY_CONFIGURATION], &as_create,
                           &v) ||
         v.out_of_memory) {
       status = fail_violations(l, &v, path, NULL);
     } else {
-      HASH_FIND_STR(l->st.configs, entry->config.name, twin);
+      HASH_FIND_STR(l->st.configs, config.name, twin);
       if (twin) {
         char rule[400];
         gf_path_format(rule, sizeof rule, "duplicate name '%s' (security_configurations[%llu])",
-                       entry->config.name, (unsigned long long)twin->seq);
+                       config.name, (unsigned long long)twin->seq);
         char where[80];
         snprintf(where, sizeof where, "%s.Name", path);
         status = fail(l, where, rule);
       }
     }
-    if (status == GF_OK && !entry->config.has_created_time_stamp) {
-      entry->config.has_created_time_stamp = true;
-      entry->config.created_time_stamp = gf_store_clock_read(&l->st);
+    if (status == GF_OK && !config.has_created_time_stamp) {
+      config.has_created_time_stamp = true;
+      config.created_time_stamp = gf_store_clock_read(&l->st);
     }
-    if (status == GF_OK && gf_store_add_config(&l->st, entry) != 0)
+    /* Stored packed, as the API stores them. */
+    if (status == GF_OK &&
+        (!(entry = gf_calloc(1, sizeof *entry)) ||
+         !(entry->config = gf_shape_pack(&gf_shape_security_configuration, &config)) ||
+         gf_store_add_config(&l->st, entry) != 0))
       status = out_of_memory(l);
+    gf_shape_free_members(&gf_shape_security_configuration, &config);
     if (status != GF_OK) {
       gf_store_free_config(entry);
       return status;
@@ -488,7 +489,7 @@ static void dump_store(gf_store *st, void *ctx)
   for (size_t i = 0; configs && i < st->order_len; i++) {
     if (!st->order[i].entry)
       continue;
-    cJSON *config = gf_shape_encode(&gf_shape_security_configuration, &st->order[i].entry->config);
+    cJSON *config = gf_shape_encode(&gf_shape_security_configuration, st->order[i].entry->config);
     if (!config || !cJSON_AddItemToArray(configs, config)) {
       cJSON_Delete(config);
       d->failed = 1;

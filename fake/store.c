@@ -153,7 +153,7 @@ int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cu
 void gf_store_free_config(config_entry *e)
 {
   if (e) {
-    gf_shape_free_members(&gf_shape_security_configuration, &e->config);
+    gf_free(e->config);
     gf_free(e);
   }
 }
@@ -246,7 +246,7 @@ static int reserve(gf_store *store)
 
 int gf_store_add_config(gf_store *store, config_entry *entry)
 {
-  const char *key = entry->config.name;
+  const char *key = entry->config->name;
   HASH_ADD_KEYPTR(hh, store->configs, key, strlen(key), entry);
   if (!entry->hh.tbl)
     return -1;

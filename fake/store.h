@@ -16,7 +16,7 @@
 #include <uthash.h>
 
 typedef struct config_entry {
-  gf_security_configuration config; /* owned deep copy; config.name is the key */
+  gf_security_configuration *config; /* owned, packed (one allocation); its name is the key */
   uint64_t seq;                      /* creation order, never reused in a store */
   UT_hash_handle hh;
 } config_entry;
