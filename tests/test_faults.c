@@ -1625,18 +1625,10 @@ static gf_status cb_create(gf_backend *self, const gf_create_security_configurat
 {
   counting_backend *cb = (counting_backend *)self;
   cb->creates++;
-  gf_create_security_configuration_response *r = calloc(1, sizeof *r);
-  char *name = strdup(req->name ? req->name : "?");
-  if (!r || !name) {
-    free(r);
-    free(name);
-    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory");
-  }
-  r->name = name;
-  r->has_created_timestamp = true;
-  r->created_timestamp = 42;
-  *out = r;
-  return GF_OK;
+  /* A response is one allocation: built on the stack, handed out copied. */
+  gf_create_security_configuration_response r = {req->name ? req->name : "?", true, 42};
+  *out = gf_response_copy(GF_OP_CREATE_SECURITY_CONFIGURATION, &r);
+  return *out ? GF_OK : gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory");
 }
 
 static gf_status cb_delete(gf_backend *self, const gf_delete_security_configuration_request *req,
