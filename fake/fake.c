@@ -30,7 +30,7 @@
  * operations.
  */
 struct gf_fake {
-  gf_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
+  gf_generic_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
   gf_backend store_slots;
   gf_faults *faults;
   gf_recorder *recorder;
@@ -459,15 +459,12 @@ static gf_status fake_get_security_configurations(
 
 /* ---- life cycle and settings --------------------------------------------- */
 
-/* The front slots: everything goes through the recorder. */
-#define GF_X_FRONT_DEF(Wire, snake, UPPER)                                                 \
-  static gf_status front_##snake(gf_backend *self, const gf_##snake##_request *request,    \
-                                 gf_##snake##_response **out, gf_error *err)               \
-  {                                                                                        \
-    return gf_##snake(gf_recorder_backend(((gf_fake *)self)->recorder), request, out, err);\
-  }
-GF_OPERATIONS(GF_X_FRONT_DEF)
-#undef GF_X_FRONT_DEF
+/* The front: everything goes through the recorder. */
+static gf_status front_call(gf_generic_backend *self, gf_operation op, const void *request,
+                            void **out, gf_error *err)
+{
+  return gf_call(gf_recorder_backend(((gf_fake *)self)->recorder), op, request, out, err);
+}
 
 static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
@@ -482,14 +479,11 @@ gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
     return NULL;
   }
-  gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
-  front.snake = front_##snake;                                                             \
-  store_slots.snake = fake_##snake;
+  gf_backend store_slots = GF_BACKEND_INIT;
+#define GF_X_SLOT_INIT(Wire, snake, UPPER) store_slots.snake = fake_##snake;
   GF_OPERATIONS(GF_X_SLOT_INIT)
 #undef GF_X_SLOT_INIT
-  front.destroy = front_destroy;
-  fake->front = front;
+  gf_generic_backend_init(&fake->front, front_call, front_destroy);
   fake->store_slots = store_slots; /* no destroy: freed with its fake */
   pthread_mutex_init(&fake->lock, NULL);
   snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
@@ -533,7 +527,7 @@ void gf_fake_free(gf_fake *fake)
   gf_free(fake);
 }
 
-gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front : NULL; }
+gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front.parent : NULL; }
 
 gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
 

@@ -52,7 +52,7 @@ typedef struct fault_spec {
 } fault_spec;
 
 struct gf_faults {
-  gf_backend parent;
+  gf_generic_backend base; /* first */
   gf_backend *inner;
   pthread_mutex_t lock;
   fault_spec spec;
@@ -580,9 +580,10 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
   }
 }
 
-static gf_status faults_call(gf_faults *faults, gf_operation op, const void *request,
+static gf_status faults_call(gf_generic_backend *self, gf_operation op, const void *request,
                              void **out, gf_error *err)
 {
+  gf_faults *faults = (gf_faults *)self;
   decision d = {ACT_OFF, GF_OK, 0, NULL};
   if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
     pthread_mutex_lock(&faults->lock);
@@ -619,18 +620,6 @@ static gf_status faults_call(gf_faults *faults, gf_operation op, const void *req
   return gf_call(faults->inner, op, request, out, err);
 }
 
-#define GF_X_SLOT_DEF(Wire, snake, UPPER)                                                  \
-  static gf_status faults_##snake(gf_backend *self, const gf_##snake##_request *request,   \
-                                  gf_##snake##_response **out, gf_error *err)              \
-  {                                                                                        \
-    void *response = NULL;                                                                 \
-    gf_status status = faults_call((gf_faults *)self, GF_OP_##UPPER, request, &response, err); \
-    *out = response;                                                                       \
-    return status;                                                                         \
-  }
-GF_OPERATIONS(GF_X_SLOT_DEF)
-#undef GF_X_SLOT_DEF
-
 static void faults_destroy(gf_backend *self) { gf_faults_free((gf_faults *)self); }
 
 gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
@@ -640,12 +629,7 @@ gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fault injector");
     return NULL;
   }
-  gf_backend vtable = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER) vtable.snake = faults_##snake;
-  GF_OPERATIONS(GF_X_SLOT_INIT)
-#undef GF_X_SLOT_INIT
-  vtable.destroy = faults_destroy;
-  faults->parent = vtable;
+  gf_generic_backend_init(&faults->base, faults_call, faults_destroy);
   faults->inner = inner;
   atomic_init(&faults->has_rules, 0);
   pthread_mutex_init(&faults->lock, NULL);
@@ -661,7 +645,7 @@ void gf_faults_free(gf_faults *faults)
   gf_free(faults);
 }
 
-gf_backend *gf_faults_backend(gf_faults *faults) { return faults ? &faults->parent : NULL; }
+gf_backend *gf_faults_backend(gf_faults *faults) { return faults ? &faults->base.parent : NULL; }
 
 gf_status gf_faults_check(const char *spec, gf_error *err)
 {

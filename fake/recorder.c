@@ -20,7 +20,7 @@ typedef struct record {
 } record;
 
 struct gf_recorder {
-  gf_backend parent;
+  gf_generic_backend base; /* first */
   gf_backend *inner;
   pthread_mutex_t lock;
   atomic_int enabled; /* read without the lock: logging off costs nothing */
@@ -52,9 +52,10 @@ static int reserve(gf_recorder *rec)
   return 0;
 }
 
-static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *request,
+static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const void *request,
                                void **out, gf_error *err)
 {
+  gf_recorder *rec = (gf_recorder *)self;
   if (!atomic_load_explicit(&rec->enabled, memory_order_acquire))
     return gf_call(rec->inner, op, request, out, err);
   pthread_mutex_lock(&rec->lock);
@@ -87,19 +88,6 @@ static gf_status recorder_call(gf_recorder *rec, gf_operation op, const void *re
   return r.status;
 }
 
-#define GF_X_SLOT_DEF(Wire, snake, UPPER)                                                  \
-  static gf_status recorder_##snake(gf_backend *self, const gf_##snake##_request *request, \
-                                    gf_##snake##_response **out, gf_error *err)            \
-  {                                                                                        \
-    void *response = NULL;                                                                 \
-    gf_status status =                                                                     \
-        recorder_call((gf_recorder *)self, GF_OP_##UPPER, request, &response, err);        \
-    *out = response;                                                                       \
-    return status;                                                                         \
-  }
-GF_OPERATIONS(GF_X_SLOT_DEF)
-#undef GF_X_SLOT_DEF
-
 static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *)self); }
 
 gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
@@ -109,12 +97,7 @@ gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a recorder");
     return NULL;
   }
-  gf_backend vtable = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER) vtable.snake = recorder_##snake;
-  GF_OPERATIONS(GF_X_SLOT_INIT)
-#undef GF_X_SLOT_INIT
-  vtable.destroy = recorder_destroy;
-  rec->parent = vtable;
+  gf_generic_backend_init(&rec->base, recorder_call, recorder_destroy);
   rec->inner = inner;
   atomic_init(&rec->enabled, 1);
   pthread_mutex_init(&rec->lock, NULL);
@@ -131,7 +114,7 @@ void gf_recorder_free(gf_recorder *rec)
   gf_free(rec);
 }
 
-gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->parent : NULL; }
+gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->base.parent : NULL; }
 
 void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
 {

@@ -276,7 +276,7 @@ static int json_diff(const char *path, const cJSON *a, const cJSON *b, const ign
 /* ---- the replay backend ----------------------------------------------------------- */
 
 struct gf_replay {
-  gf_backend parent;
+  gf_generic_backend base; /* first */
   pthread_mutex_t lock;
   transcript t;
   size_t next;
@@ -303,9 +303,10 @@ static gf_status mismatch(gf_replay *r, gf_error *err, const char *fmt, ...)
   return gf_error_set(err, GF_INTERNAL_SERVICE, "replay: %s", message);
 }
 
-static gf_status replay_call(gf_replay *r, gf_operation op, const void *request, void **out,
-                             gf_error *err)
+static gf_status replay_call(gf_generic_backend *self, gf_operation op, const void *request,
+                             void **out, gf_error *err)
 {
+  gf_replay *r = (gf_replay *)self;
   cJSON *actual = gf_request_to_json(op, request);
   if (!actual)
     return gf_error_set(err, GF_INTERNAL_SERVICE, "replay: out of memory");
@@ -332,18 +333,6 @@ static gf_status replay_call(gf_replay *r, gf_operation op, const void *request,
   return status;
 }
 
-#define GF_X_SLOT_DEF(Wire, snake, UPPER)                                                  \
-  static gf_status replay_##snake(gf_backend *self, const gf_##snake##_request *request,   \
-                                  gf_##snake##_response **out, gf_error *err)              \
-  {                                                                                        \
-    void *response = NULL;                                                                 \
-    gf_status status = replay_call((gf_replay *)self, GF_OP_##UPPER, request, &response, err); \
-    *out = response;                                                                       \
-    return status;                                                                         \
-  }
-GF_OPERATIONS(GF_X_SLOT_DEF)
-#undef GF_X_SLOT_DEF
-
 static void replay_destroy(gf_backend *self) { gf_replay_free((gf_replay *)self); }
 
 gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_error *err)
@@ -357,12 +346,7 @@ gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_er
     gf_free(r);
     return NULL;
   }
-  gf_backend vtable = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER) vtable.snake = replay_##snake;
-  GF_OPERATIONS(GF_X_SLOT_INIT)
-#undef GF_X_SLOT_INIT
-  vtable.destroy = replay_destroy;
-  r->parent = vtable;
+  gf_generic_backend_init(&r->base, replay_call, replay_destroy);
   pthread_mutex_init(&r->lock, NULL);
   return r;
 }
@@ -377,7 +361,7 @@ void gf_replay_free(gf_replay *r)
   gf_free(r);
 }
 
-gf_backend *gf_replay_backend(gf_replay *r) { return r ? &r->parent : NULL; }
+gf_backend *gf_replay_backend(gf_replay *r) { return r ? &r->base.parent : NULL; }
 
 size_t gf_replay_remaining(gf_replay *r)
 {

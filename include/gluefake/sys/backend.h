@@ -49,6 +49,26 @@ struct gf_backend {
   void (*destroy)(gf_backend *self);
 };
 
+/*
+ * A backend that handles every operation in one function (decorators such
+ * as a fault injector or a recorder, a replay...): embed gf_generic_backend
+ * as the first member, call gf_generic_backend_init(), and `call` receives
+ * each operation with its request and response as `void *` (the operation's
+ * gf_<op>_request / gf_<op>_response), under the same contract as a slot.
+ */
+typedef struct gf_generic_backend gf_generic_backend;
+typedef gf_status (*gf_generic_call_fn)(gf_generic_backend *self, gf_operation op,
+                                        const void *request, void **out, gf_error *err);
+struct gf_generic_backend {
+  gf_backend parent;
+  gf_generic_call_fn call;
+};
+
+/* Fills every slot of `backend` with one that calls `call`; `destroy` (may
+ * be NULL) becomes the destroy slot. */
+void gf_generic_backend_init(gf_generic_backend *backend, gf_generic_call_fn call,
+                             void (*destroy)(gf_backend *self));
+
 /* Every slot NULL; fill in those you implement. */
 #define GF_BACKEND_INIT {GF_BACKEND_VERSION, GF_OPERATIONS(GF_X_NULL_SLOT_) NULL}
 #define GF_X_NULL_SLOT_(Wire, snake, UPPER) NULL,
