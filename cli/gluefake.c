@@ -133,25 +133,25 @@ static int replay(int argc, char **argv)
 {
   static const char *const volatile_members[] = {GF_VERIFY_VOLATILE};
   const char *transcript_path = NULL, *fixture_path = NULL;
-  const char *ignore[64];
+  /* Names to ignore: each --ignore NAME[,NAME...] is split in place in its
+   * own argv string, so the names live as long as argv. */
+  const char **ignore = calloc((size_t)argc * 2 + sizeof volatile_members / sizeof *volatile_members,
+                               sizeof *ignore);
   size_t ignore_count = 0;
-  char *ignore_text = NULL;
-  int compare_messages = 0, status = EXIT_USAGE;
+  int compare_messages = 0, add_volatile = 0, status = EXIT_USAGE;
   char *transcript = NULL, *fixture = NULL;
   size_t transcript_len = 0, fixture_len = 0;
+  if (!ignore)
+    return die("out of memory%s%s", "", "");
 
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--fixture") == 0 && i + 1 < argc) {
       fixture_path = argv[++i];
     } else if (strcmp(argv[i], "--ignore") == 0 && i + 1 < argc) {
-      free(ignore_text);
-      ignore_text = strdup(argv[++i]);
-      for (char *name = strtok(ignore_text, ","); name && ignore_count < 48;
-           name = strtok(NULL, ","))
+      for (char *name = strtok(argv[++i], ","); name; name = strtok(NULL, ","))
         ignore[ignore_count++] = name;
     } else if (strcmp(argv[i], "--ignore-volatile") == 0) {
-      for (size_t k = 0; k < sizeof volatile_members / sizeof *volatile_members; k++)
-        ignore[ignore_count++] = volatile_members[k];
+      add_volatile = 1;
     } else if (strcmp(argv[i], "--compare-messages") == 0) {
       compare_messages = 1;
     } else if (argv[i][0] == '-' || transcript_path) {
@@ -161,6 +161,8 @@ static int replay(int argc, char **argv)
       transcript_path = argv[i];
     }
   }
+  for (size_t k = 0; add_volatile && k < sizeof volatile_members / sizeof *volatile_members; k++)
+    ignore[ignore_count++] = volatile_members[k];
   if (!transcript_path) {
     status = die("replay needs a TRANSCRIPT%s%s", "", "");
     goto done;
@@ -193,7 +195,7 @@ static int replay(int argc, char **argv)
   }
   gf_verify_report_clear(&report);
 done:
-  free(ignore_text);
+  free(ignore);
   free(transcript);
   free(fixture);
   return status;

@@ -82,8 +82,8 @@ static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
     *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
     return GF_OK;
   case GF_KIND_TIMESTAMP:
-    if (!cJSON_IsNumber(item))
-      return wrong_type(err, at, "a number of epoch seconds", item);
+    if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble))
+      return wrong_type(err, at, "a finite number of epoch seconds", item);
     *(double *)slot = item->valuedouble;
     *(bool *)GF_MEMBER_PTR(out, m->aux_offset) = true;
     return GF_OK;

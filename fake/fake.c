@@ -581,9 +581,9 @@ void gf_fake_account_id(gf_fake *fake, char buf[13])
 
 gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *err)
 {
-  if (!isfinite(now) || !isfinite(step) || now < 0)
+  if (!isfinite(now) || !isfinite(step) || now < 0 || step < 0)
     return gf_error_set(err, GF_INVALID_INPUT,
-                        "clock: now must be a finite number >= 0 and step finite");
+                        "clock: now and step must be finite numbers >= 0");
   pthread_mutex_lock(&fake->lock);
   fake->st.fixed_clock = 1;
   fake->st.clock_now = now;

@@ -454,8 +454,8 @@ static void append(text_buf *b, const char *fmt, ...)
  * reads back as `x`, a percentage in (0, 100]. */
 static void append_number(text_buf *b, double x)
 {
-  char tmp[64];
-  for (int decimals = 0; decimals <= 40; decimals++) {
+  char tmp[400];
+  for (int decimals = 0; decimals <= 340; decimals++) {
     snprintf(tmp, sizeof tmp, "%.*f", decimals, x);
     if (strtod(tmp, NULL) == x)
       break;

@@ -122,8 +122,8 @@ static gf_status load_clock(loader *l, const cJSON *clock)
   const cJSON *step_item = cJSON_GetObjectItemCaseSensitive(clock, "step");
   if (read_number(cJSON_GetObjectItemCaseSensitive(clock, "now"), &now) != 0 || now < 0)
     return fail(l, "clock.now", "must be a number of seconds since the epoch, >= 0");
-  if (step_item && read_number(step_item, &step) != 0)
-    return fail(l, "clock.step", "must be a number of seconds");
+  if (step_item && (read_number(step_item, &step) != 0 || step < 0))
+    return fail(l, "clock.step", "must be a number of seconds, >= 0");
   l->st.fixed_clock = 1;
   l->st.clock_now = now;
   l->st.clock_step = step;

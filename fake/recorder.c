@@ -173,6 +173,18 @@ int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record 
   return found;
 }
 
+void gf_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
+                          void *ctx)
+{
+  pthread_mutex_lock(&rec->lock);
+  gf_call_record r;
+  for (size_t i = 0; i < rec->len; i++) {
+    fill(&rec->log[i], &r);
+    fn(&r, ctx);
+  }
+  pthread_mutex_unlock(&rec->lock);
+}
+
 void gf_calls_clear(gf_recorder *rec)
 {
   pthread_mutex_lock(&rec->lock);

@@ -99,6 +99,12 @@ void gf_store_free_policy(policy_entry *entry);
  * depend on the environment (sweeps, transcript verification). */
 gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err);
 
+/* Runs `fn` on every record of the call log, in order, under the log's
+ * lock: a consistent snapshot that a concurrent clear cannot free from under
+ * it, and that calls made meanwhile do not extend (transcript.c). */
+void gf_recorder_with_log(gf_recorder *recorder,
+                          void (*fn)(const gf_call_record *record, void *ctx), void *ctx);
+
 /* Runs `fn` on the fake's store under its lock (fixture.c). */
 void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx);
 

@@ -59,21 +59,31 @@ static char *print_owned(const cJSON *json)
   return out;
 }
 
+typedef struct writer {
+  cJSON *list;
+  int ok;
+} writer;
+
+static void write_record(const gf_call_record *r, void *ctx)
+{
+  writer *w = ctx;
+  cJSON *entry = w->ok ? record_to_json(r) : NULL;
+  if (!entry || !cJSON_AddItemToArray(w->list, entry)) {
+    cJSON_Delete(entry);
+    w->ok = 0;
+  }
+}
+
 char *gf_calls_transcript(gf_recorder *recorder)
 {
   cJSON *root = cJSON_CreateObject();
-  cJSON *list = cJSON_CreateArray();
-  int ok = root && list && cJSON_AddItemToObject(root, "transcript", list);
-  if (!ok)
-    cJSON_Delete(list);
-  gf_call_record r;
-  for (size_t i = 0; ok && gf_calls_get(recorder, i, &r) == 0; i++) {
-    cJSON *entry = record_to_json(&r);
-    ok = entry && cJSON_AddItemToArray(list, entry);
-    if (!ok)
-      cJSON_Delete(entry);
-  }
-  char *text = ok ? print_owned(root) : NULL;
+  writer w = {cJSON_CreateArray(), 1};
+  w.ok = root && w.list && cJSON_AddItemToObject(root, "transcript", w.list);
+  if (!w.ok)
+    cJSON_Delete(w.list);
+  else
+    gf_recorder_with_log(recorder, write_record, &w);
+  char *text = w.ok ? print_owned(root) : NULL;
   cJSON_Delete(root);
   return text;
 }

@@ -322,6 +322,31 @@ run replay "$TMP/syntax-transcript.json"
 expect_rc 2 "transcript with a syntax error"
 expect_err_has "$TMP/syntax-transcript.json:2:" "transcript with a syntax error"
 
+# --ignore given several times adds up; repeated flags are harmless.
+run replay "$TMP/t.json" --ignore CreatedTimestamp --ignore CreatedTimeStamp,UpdateTime
+expect_rc 0 "two --ignore options"
+run replay "$TMP/t.json" --ignore-volatile --ignore-volatile --ignore-volatile --ignore-volatile \
+  --ignore-volatile --ignore-volatile --ignore-volatile --ignore-volatile --ignore-volatile \
+  --ignore-volatile --ignore-volatile --ignore-volatile
+expect_rc 0 "repeated --ignore-volatile"
+run replay "$TMP/t.json" --bogus
+expect_rc 2 "replay with an unknown option"
+run replay "$TMP/t.json" "$TMP/t.json"
+expect_rc 2 "replay with two transcripts"
+
+# serve: bad arguments, a bad fixture, a bad fault spec, a bad
+# GLUEFAKE_FAULTS: exit 2 and one line on stderr naming the problem.
+for args in "--port 70000" "--port x" "--bogus 1" "--port" "--host not-an-ip --port 0" \
+  "--account-id 12 --port 0" "--fixture $TMP/nope.json --port 0" "--faults Nope=1 --port 0"; do
+  # shellcheck disable=SC2086
+  run serve $args
+  expect_rc 2 "serve $args"
+  expect_err_one_line "serve $args"
+done
+GLUEFAKE_FAULTS='*=Bogus' run serve --port 0
+expect_rc 2 "serve with a bad GLUEFAKE_FAULTS"
+expect_err_has "GLUEFAKE_FAULTS" "serve with a bad GLUEFAKE_FAULTS"
+
 # An empty transcript matches trivially.
 printf '{"transcript": []}\n' >"$TMP/empty-transcript.json"
 run replay "$TMP/empty-transcript.json"

@@ -1216,7 +1216,7 @@ static void test_codec_edges(void **state)
   assert_int_equal(gf_response_from_json(GF_OP_GET_RESOURCE_POLICY, bad, &out, &err),
                    GF_SERIALIZATION);
   assert_null(out);
-  assert_string_equal(err.message, "CreateTime: must be a number of epoch seconds, not a string");
+  assert_string_equal(err.message, "CreateTime: must be a finite number of epoch seconds, not a string");
   cJSON_Delete(bad);
   bad = cJSON_Parse("{\"SecurityConfigurations\":[{\"Name\":\"a\"},{\"EncryptionConfiguration\":"
                     "{\"S3Encryption\":[{\"KmsKeyArn\":null},{\"KmsKeyArn\":1}]}}]}");

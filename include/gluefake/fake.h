@@ -66,8 +66,8 @@ void gf_fake_account_id(gf_fake *fake, char buf[13]);
 
 /* Fixes the clock: the next timestamp taken is `now`, and every reading
  * adds `step` (seconds, may be 0) for the one after.  Both must be finite
- * and now >= 0 (else GF_INVALID_INPUT), so that every timestamp a test sees
- * is known in advance. */
+ * and >= 0 (else GF_INVALID_INPUT), so that every timestamp a test sees is
+ * known in advance and the clock never runs backwards. */
 gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *err);
 
 /* Goes back to real time (the default). */

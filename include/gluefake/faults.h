@@ -68,7 +68,8 @@ void gf_faults_clear(gf_faults *faults);
 
 /* How many calls the rule for `target` ("CreateSecurityConfiguration",
  * "CreateSecurityConfiguration[Name=prod]", "*") has seen, and how many it
- * acted on (failed, applied-then-failed, or delayed).  Returns 0, or -1
+ * acted on (failed, delayed, or applied() - counted even when the inner
+ * call then failed by itself and the caller saw that error instead).  Returns 0, or -1
  * when there is no such rule.  Either out pointer may be NULL. */
 int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size_t *fired);
 
