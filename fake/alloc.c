@@ -71,4 +71,22 @@ char *gf_strndup(const char *s, size_t len)
   return copy;
 }
 
+int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
+{
+  if (need <= *cap)
+    return 0;
+  size_t grown_cap = *cap ? *cap : first;
+  while (grown_cap < need)
+    grown_cap *= 2;
+  if (size && grown_cap > SIZE_MAX / size)
+    return -1;
+  void **slot = array;
+  void *grown = gf_realloc(*slot, grown_cap * size);
+  if (!grown)
+    return -1;
+  *slot = grown;
+  *cap = grown_cap;
+  return 0;
+}
+
 char *gf_strdup(const char *s) { return gf_strndup(s, strlen(s)); }

@@ -17,6 +17,11 @@ void gf_free(void *ptr);
 char *gf_strdup(const char *s);
 char *gf_strndup(const char *s, size_t len);
 
+/* Makes `*array` (of `size`-byte elements, `*cap` of them) hold at least
+ * `need`, doubling from `first`.  0, or -1 when out of memory (nothing
+ * changed).  `array` is the address of the array pointer. */
+int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first);
+
 /* How many allocations have failed on this thread so far: compare before
  * and after a call that returns NULL both for bad input and for lack of
  * memory.  (cJSON counts only under gf_set_allocator(), when its hooks are

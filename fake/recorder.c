@@ -41,15 +41,7 @@ static void record_clear(record *r)
  * took effect is never left out of the log.  The caller holds the lock. */
 static int reserve(gf_recorder *rec)
 {
-  if (rec->len + rec->reserved < rec->cap)
-    return 0;
-  size_t cap = rec->cap ? rec->cap * 2 : 64;
-  record *grown = gf_realloc(rec->log, cap * sizeof *grown);
-  if (!grown)
-    return -1;
-  rec->log = grown;
-  rec->cap = cap;
-  return 0;
+  return gf_grow(&rec->log, &rec->cap, rec->len + rec->reserved + 1, sizeof *rec->log, 64);
 }
 
 static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const void *request,

@@ -233,27 +233,14 @@ static void order_compact(gf_store *store)
   store->tombstones = 0;
 }
 
-/* Makes room for one more configuration in the order. */
-static int reserve(gf_store *store)
-{
-  if (store->order_len < store->order_cap)
-    return 0;
-  size_t cap = store->order_cap ? store->order_cap * 2 : 16;
-  order_slot *grown = gf_realloc(store->order, cap * sizeof *grown);
-  if (!grown)
-    return -1;
-  store->order = grown;
-  store->order_cap = cap;
-  return 0;
-}
-
 int gf_store_add_config(gf_store *store, config_entry *entry)
 {
   const char *key = entry->config->name;
   HASH_ADD_KEYPTR(hh, store->configs, key, strlen(key), entry);
   if (!entry->hh.tbl)
     return -1;
-  if (reserve(store) != 0) {
+  if (gf_grow(&store->order, &store->order_cap, store->order_len + 1, sizeof *store->order,
+              16) != 0) {
     HASH_DEL(store->configs, entry);
     return -1;
   }

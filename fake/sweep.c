@@ -73,14 +73,9 @@ gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *op
       report->complete = 1;
       return GF_OK;
     }
-    if (report->count == cap) {
-      cap = cap ? cap * 2 : 16;
-      gf_sweep_point *grown = gf_realloc(report->points, cap * sizeof *grown);
-      if (!grown) {
-        gf_sweep_report_clear(report);
-        return gf_error_set(err, GF_INTERNAL_SERVICE, "sweep: out of memory");
-      }
-      report->points = grown;
+    if (gf_grow(&report->points, &cap, report->count + 1, sizeof *report->points, 16) != 0) {
+      gf_sweep_report_clear(report);
+      return gf_error_set(err, GF_INTERNAL_SERVICE, "sweep: out of memory");
     }
     report->points[report->count++] = (gf_sweep_point){n, op, survived};
     if (!survived)
