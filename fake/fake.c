@@ -306,10 +306,9 @@ static gf_status fake_create_security_configuration(
   gf_create_security_configuration_response answer = {req->name, false, 0};
   gf_create_security_configuration_response *resp =
       gf_response_copy(GF_OP_CREATE_SECURITY_CONFIGURATION, &answer);
-  config_entry *fresh = gf_calloc(1, sizeof *fresh);
   gf_security_configuration given = {req->name, false, 0, req->encryption_configuration};
-  if (!resp || !fresh ||
-      !(fresh->config = gf_shape_pack(&gf_shape_security_configuration, &given))) {
+  config_entry *fresh = gf_store_new_config(&given);
+  if (!resp || !fresh) {
     gf_create_security_configuration_response_free(resp);
     gf_free(fresh);
     return out_of_memory(err, "CreateSecurityConfiguration");
@@ -393,8 +392,13 @@ static gf_status fake_get_security_configuration(
   config_entry *entry;
   HASH_FIND_STR(fake->st.configs, req->name, entry);
   if (entry) {
-    gf_get_security_configuration_response answer = {entry->config};
-    resp = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATION, &answer);
+    /* The stored configuration is packed: copied as bytes, not walked. */
+    resp = gf_shape_repack_after(&gf_shape_security_configuration, entry->config,
+                                 entry->packed_size, sizeof *resp);
+    if (resp)
+      resp->security_configuration =
+          (const gf_security_configuration *)(void *)((char *)resp +
+                                                      GF_PACK_OFFSET(sizeof *resp));
   }
   pthread_mutex_unlock(&fake->lock);
 
@@ -459,11 +463,15 @@ static gf_status fake_get_security_configurations(
 
 /* ---- life cycle and settings --------------------------------------------- */
 
-/* The front: everything goes through the recorder. */
+/* The front: everything goes through the recorder, unless neither it nor
+ * the injector would do anything but pass the call on. */
 static gf_status front_call(gf_generic_backend *self, gf_operation op, const void *request,
                             void **out, gf_error *err)
 {
-  return gf_call(gf_recorder_backend(((gf_fake *)self)->recorder), op, request, out, err);
+  gf_fake *fake = (gf_fake *)self;
+  if (!gf_recorder_logging(fake->recorder) && !gf_faults_armed(fake->faults))
+    return gf_call(&fake->store_slots, op, request, out, err);
+  return gf_call(gf_recorder_backend(fake->recorder), op, request, out, err);
 }
 
 static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }

@@ -17,6 +17,7 @@
 #include "gluefake/sys/alloc.h"
 #include "gluefake/sys/backend.h"
 #include "shapes.h"
+#include "store.h"
 
 #define MAX_DELAY_MS 600000
 
@@ -634,6 +635,11 @@ gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
   atomic_init(&faults->has_rules, 0);
   pthread_mutex_init(&faults->lock, NULL);
   return faults;
+}
+
+int gf_faults_armed(gf_faults *faults)
+{
+  return atomic_load_explicit(&faults->has_rules, memory_order_acquire);
 }
 
 void gf_faults_free(gf_faults *faults)

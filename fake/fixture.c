@@ -191,9 +191,7 @@ static gf_status load_configs(loader *l, const cJSON *list)
     }
     /* Stored packed, as the API stores them. */
     if (status == GF_OK &&
-        (!(entry = gf_calloc(1, sizeof *entry)) ||
-         !(entry->config = gf_shape_pack(&gf_shape_security_configuration, &config)) ||
-         gf_store_add_config(&l->st, entry) != 0))
+        (!(entry = gf_store_new_config(&config)) || gf_store_add_config(&l->st, entry) != 0))
       status = out_of_memory(l);
     gf_shape_free_members(&gf_shape_security_configuration, &config);
     if (status != GF_OK) {

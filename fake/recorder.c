@@ -10,6 +10,7 @@
 #include "gluefake/calls.h"
 #include "gluefake/sys/backend.h"
 #include "shapes.h"
+#include "store.h"
 
 typedef struct record {
   gf_operation op;
@@ -107,6 +108,11 @@ void gf_recorder_free(gf_recorder *rec)
 }
 
 gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->base.parent : NULL; }
+
+int gf_recorder_logging(gf_recorder *rec)
+{
+  return atomic_load_explicit(&rec->enabled, memory_order_acquire);
+}
 
 void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
 {

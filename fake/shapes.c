@@ -359,7 +359,7 @@ void *gf_shape_dup(const gf_shape *shape, const void *src)
 
 /* ---- packed copies: one allocation for an object and all it points to ---- */
 
-static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+static size_t align8(size_t n) { return GF_PACK_OFFSET(n); }
 
 /* Adds up the room `obj`'s pointees take: objects (8-aligned) and strings. */
 static void measure(const gf_shape *shape, const void *obj, size_t *objects, size_t *strings)
@@ -421,14 +421,58 @@ static void place(const gf_shape *shape, void *dst, const void *src, char **obje
   }
 }
 
-void *gf_shape_pack(const gf_shape *shape, const void *src)
+void *gf_shape_pack_after(const gf_shape *shape, const void *src, size_t header,
+                          size_t *packed_size)
 {
   size_t objects = align8(shape->size), strings = 0;
   measure(shape, src, &objects, &strings);
-  char *block = gf_malloc(objects + strings);
+  char *block = gf_malloc(align8(header) + objects + strings);
   if (block) {
-    char *o = block + align8(shape->size), *s = block + objects;
-    place(shape, block, src, &o, &s);
+    memset(block, 0, align8(header));
+    char *obj = block + align8(header), *o = obj + align8(shape->size), *s = obj + objects;
+    place(shape, obj, src, &o, &s);
+    if (packed_size)
+      *packed_size = objects + strings;
+  }
+  return block;
+}
+
+void *gf_shape_pack(const gf_shape *shape, const void *src)
+{
+  return gf_shape_pack_after(shape, src, 0, NULL);
+}
+
+/* Points the pointers of `obj`, a byte copy of a packed object at `from`,
+ * at the same offsets of the copy at `to`. */
+static void relocate(const gf_shape *shape, void *obj, const char *from, char *to)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gf_member *m = &shape->members[i];
+    if (m->kind != GF_KIND_STRING && m->kind != GF_KIND_STRUCT && m->kind != GF_KIND_LIST)
+      continue;
+    char **p = GF_MEMBER_PTR(obj, m->offset);
+    if (!*p)
+      continue;
+    *p = to + (*p - from);
+    if (m->kind == GF_KIND_STRUCT) {
+      relocate(m->shape, *p, from, to);
+    } else if (m->kind == GF_KIND_LIST) {
+      size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
+      for (size_t j = 0; j < count; j++)
+        relocate(m->shape, *p + j * m->shape->size, from, to);
+    }
+  }
+}
+
+void *gf_shape_repack_after(const gf_shape *shape, const void *packed, size_t packed_size,
+                            size_t header)
+{
+  char *block = gf_malloc(align8(header) + packed_size);
+  if (block) {
+    memset(block, 0, align8(header));
+    char *obj = block + align8(header);
+    memcpy(obj, packed, packed_size);
+    relocate(shape, obj, packed, obj);
   }
   return block;
 }

@@ -86,6 +86,20 @@ void *gf_shape_dup(const gf_shape *shape, const void *src);
  * gluefake hands out is packed this way.  NULL when out of memory. */
 void *gf_shape_pack(const gf_shape *shape, const void *src);
 
+/* gf_shape_pack() behind `header` zeroed bytes (rounded up to 8) of the
+ * caller's: the object starts at block + GF_PACK_OFFSET(header).  Its own
+ * size goes to `*packed_size` when given.  NULL when out of memory. */
+void *gf_shape_pack_after(const gf_shape *shape, const void *src, size_t header,
+                          size_t *packed_size);
+
+/* A copy of `packed`, a packed object of `packed_size` bytes, behind
+ * `header` zeroed bytes as above: a byte copy whose pointers are moved,
+ * no walk of the strings.  NULL when out of memory. */
+void *gf_shape_repack_after(const gf_shape *shape, const void *packed, size_t packed_size,
+                            size_t header);
+
+#define GF_PACK_OFFSET(header) (((header) + 7) & ~(size_t)7)
+
 /* Typed access to a member's storage. */
 #define GF_MEMBER_PTR(obj, off) ((void *)((char *)(obj) + (off)))
 #define GF_MEMBER_CPTR(obj, off) ((const void *)((const char *)(obj) + (off)))

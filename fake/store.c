@@ -153,13 +153,19 @@ int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cu
 
 /* ---- entries ------------------------------------------------------------- */
 
-void gf_store_free_config(config_entry *e)
+config_entry *gf_store_new_config(const gf_security_configuration *config)
 {
+  size_t size;
+  config_entry *e = gf_shape_pack_after(&gf_shape_security_configuration, config,
+                                        sizeof *e, &size);
   if (e) {
-    gf_free(e->config);
-    gf_free(e);
+    e->config = (gf_security_configuration *)(void *)((char *)e + GF_PACK_OFFSET(sizeof *e));
+    e->packed_size = size;
   }
+  return e;
 }
+
+void gf_store_free_config(config_entry *e) { gf_free(e); }
 
 void gf_store_free_catalog(catalog_entry *e)
 {

@@ -11,14 +11,19 @@
 #include <stdint.h>
 
 #include "alloc.h"
+#include "gluefake/calls.h"
 #include "gluefake/fake.h"
+#include "gluefake/faults.h"
 #include "shapes.h"
 #include <uthash.h>
 
+/* One allocation: this header, then the configuration packed, so that a
+ * lookup touches one block and a Get copies it with one memcpy. */
 typedef struct config_entry {
-  gf_security_configuration *config; /* owned, packed (one allocation); its name is the key */
-  uint64_t seq;                      /* creation order, never reused in a store */
   UT_hash_handle hh;
+  gf_security_configuration *config; /* right behind the header; its name is the key */
+  size_t packed_size;                /* of the configuration */
+  uint64_t seq;                      /* creation order, never reused in a store */
 } config_entry;
 
 /* Position of a configuration in the listing order.  Deleted entries stay
@@ -91,6 +96,10 @@ int gf_store_add_config(gf_store *store, config_entry *entry);
 /* Removes `entry` from the store (the caller frees it). */
 void gf_store_remove_config(gf_store *store, config_entry *entry);
 
+/* A new entry holding a packed copy of `config`; NULL when out of memory.
+ * Free it with gf_store_free_config(). */
+config_entry *gf_store_new_config(const gf_security_configuration *config);
+
 void gf_store_free_config(config_entry *entry);
 void gf_store_free_catalog(catalog_entry *entry);
 void gf_store_free_policy(policy_entry *entry);
@@ -104,6 +113,12 @@ gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err);
  * it, and that calls made meanwhile do not extend (transcript.c). */
 void gf_recorder_with_log(gf_recorder *recorder,
                           void (*fn)(const gf_call_record *record, void *ctx), void *ctx);
+
+/* Whether the recorder logs calls, and whether the injector has rules: when
+ * neither, the fake's front calls its store directly (fake.c), since both
+ * layers would only pass the call through. */
+int gf_recorder_logging(gf_recorder *recorder);
+int gf_faults_armed(gf_faults *faults);
 
 /* Runs `fn` on the fake's store under its lock (fixture.c). */
 void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx);
