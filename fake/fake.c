@@ -30,7 +30,7 @@
  * operations.
  */
 struct gf_fake {
-  gf_generic_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
+  gf_backend front; /* first: the gf_backend * of gf_fake_backend() is the gf_fake * */
   gf_backend store_slots;
   gf_faults *faults;
   gf_recorder *recorder;
@@ -40,6 +40,12 @@ struct gf_fake {
 };
 
 #define DEFAULT_PAGE_SIZE 100
+
+#if defined(__GNUC__)
+#define GF_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define GF_PREFETCH(p) ((void)(p))
+#endif
 
 /* The fake whose store slot `self` is. */
 static gf_fake *fake_of(gf_backend *self)
@@ -316,8 +322,8 @@ static gf_status fake_create_security_configuration(
 
   gf_status status = GF_OK;
   pthread_mutex_lock(&fake->lock);
-  config_entry *existing;
-  HASH_FIND_STR(fake->st.configs, req->name, existing);
+  unsigned hashv;
+  config_entry *existing = gf_store_find_config(&fake->st, req->name, &hashv);
   if (existing) {
     status = gf_error_set(err, GF_ALREADY_EXISTS,
                           "Security configuration '%s' already exists", req->name);
@@ -331,7 +337,7 @@ static gf_status fake_create_security_configuration(
     double now = fake->st.fixed_clock ? fake->st.clock_now : gf_store_clock_read(&fake->st);
     fresh->config->has_created_time_stamp = true;
     fresh->config->created_time_stamp = now;
-    if (gf_store_add_config(&fake->st, fresh) == 0) {
+    if (gf_store_add_config(&fake->st, fresh, hashv) == 0) {
       if (fake->st.fixed_clock)
         gf_store_clock_read(&fake->st); /* a fixed clock advances only for a real create */
       resp->has_created_timestamp = true;
@@ -364,8 +370,7 @@ static gf_status fake_delete_security_configuration(
     return out_of_memory(err, "DeleteSecurityConfiguration");
 
   pthread_mutex_lock(&fake->lock);
-  config_entry *entry;
-  HASH_FIND_STR(fake->st.configs, req->name, entry);
+  config_entry *entry = gf_store_find_config(&fake->st, req->name, NULL);
   if (entry)
     gf_store_remove_config(&fake->st, entry);
   pthread_mutex_unlock(&fake->lock);
@@ -389,8 +394,7 @@ static gf_status fake_get_security_configuration(
     return err->status;
   gf_get_security_configuration_response *resp = NULL;
   pthread_mutex_lock(&fake->lock);
-  config_entry *entry;
-  HASH_FIND_STR(fake->st.configs, req->name, entry);
+  config_entry *entry = gf_store_find_config(&fake->st, req->name, NULL);
   if (entry) {
     /* The stored configuration is packed: copied as bytes, not walked. */
     resp = gf_shape_repack_after(&gf_shape_security_configuration, entry->config,
@@ -411,6 +415,54 @@ static gf_status fake_get_security_configuration(
   return GF_OK;
 }
 
+/* How many configurations ahead of the one being copied a listing fetches:
+ * the copy of one takes about as long as memory takes to deliver one, so
+ * a store larger than the cache pages nearly as fast per item as a small
+ * one. */
+#define LISTING_PREFETCH_DISTANCE 8
+
+static void prefetch_entry(const order_slot *slot)
+{
+  const char *block = (const char *)slot->entry;
+  for (size_t at = 0; at < sizeof *slot->entry + slot->packed_size; at += 64)
+    GF_PREFETCH(block + at);
+}
+
+/* The listing response in one block: the response, the array of
+ * configurations, each one's pointees (copied as bytes from its packed
+ * block, pointers moved) and the token.  NULL when out of memory. */
+static gf_get_security_configurations_response *
+pack_listing(const order_slot *const *picked, size_t n, const char *token)
+{
+  const size_t head = GF_PACK_OFFSET(sizeof(gf_security_configuration));
+  size_t total = GF_PACK_OFFSET(sizeof(gf_get_security_configurations_response)) +
+                 GF_PACK_OFFSET(n * sizeof(gf_security_configuration));
+  for (size_t i = 0; i < n; i++)
+    total += GF_PACK_OFFSET(picked[i]->packed_size - head);
+  size_t token_len = token ? strlen(token) + 1 : 0;
+  gf_get_security_configurations_response *resp = gf_malloc(total + token_len);
+  if (!resp)
+    return NULL;
+  gf_security_configuration *items =
+      (gf_security_configuration *)(void *)((char *)resp + GF_PACK_OFFSET(sizeof *resp));
+  char *tail = (char *)items + GF_PACK_OFFSET(n * sizeof *items);
+  for (size_t i = 0; i < n; i++) {
+    if (i + LISTING_PREFETCH_DISTANCE < n)
+      prefetch_entry(picked[i + LISTING_PREFETCH_DISTANCE]);
+    const gf_security_configuration *config = picked[i]->entry->config;
+    const char *from = (const char *)config + head;
+    size_t tail_len = picked[i]->packed_size - head;
+    items[i] = *config;
+    memcpy(tail, from, tail_len);
+    gf_shape_relocate(&gf_shape_security_configuration, &items[i], from, tail);
+    tail += GF_PACK_OFFSET(tail_len);
+  }
+  resp->security_configurations = items; /* an empty page lists [], not nothing */
+  resp->security_configurations_count = n;
+  resp->next_token = token ? memcpy(tail, token, token_len) : NULL;
+  return resp;
+}
+
 static gf_status fake_get_security_configurations(
     gf_backend *self, const gf_get_security_configurations_request *req,
     gf_get_security_configurations_response **out, gf_error *err)
@@ -419,10 +471,8 @@ static gf_status fake_get_security_configurations(
   if (gf_validate_request(GF_OP_GET_SECURITY_CONFIGURATIONS, req, err))
     return err->status;
   size_t page = req->has_max_results ? (size_t)req->max_results : DEFAULT_PAGE_SIZE;
-  /* The page is gathered as shallow copies of the stored configurations,
-   * then packed into the response while the lock is held. */
-  gf_security_configuration *items = gf_calloc(page, sizeof *items);
-  if (!items)
+  const order_slot **picked = gf_malloc(page * sizeof *picked);
+  if (!picked)
     return out_of_memory(err, "GetSecurityConfigurations");
 
   gf_get_security_configurations_response *resp = NULL;
@@ -437,10 +487,12 @@ static gf_status fake_get_security_configurations(
     if (req->next_token)
       at = gf_store_order_after(&fake->st, cursor);
     for (; at < fake->st.order_len && n < page; at++) {
-      const config_entry *entry = fake->st.order[at].entry;
-      if (entry) {
-        items[n++] = *entry->config;
-        cursor = entry->seq;
+      const order_slot *slot = &fake->st.order[at];
+      if (slot->entry) {
+        if (n < LISTING_PREFETCH_DISTANCE)
+          prefetch_entry(slot);
+        picked[n++] = slot;
+        cursor = slot->seq;
       }
     }
     while (at < fake->st.order_len && !fake->st.order[at].entry)
@@ -448,13 +500,11 @@ static gf_status fake_get_security_configurations(
     char token[GF_HASH_SIZE];
     if (at < fake->st.order_len) /* more follow */
       gf_store_token_encode(&fake->st, cursor, token);
-    gf_get_security_configurations_response answer = {items, n,
-                                                      at < fake->st.order_len ? token : NULL};
-    if (!(resp = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATIONS, &answer)))
+    if (!(resp = pack_listing(picked, n, at < fake->st.order_len ? token : NULL)))
       status = out_of_memory(err, "GetSecurityConfigurations");
   }
   pthread_mutex_unlock(&fake->lock);
-  gf_free(items);
+  gf_free(picked);
   if (status != GF_OK)
     return status;
   *out = resp;
@@ -463,16 +513,24 @@ static gf_status fake_get_security_configurations(
 
 /* ---- life cycle and settings --------------------------------------------- */
 
-/* The front: everything goes through the recorder, unless neither it nor
- * the injector would do anything but pass the call on. */
-static gf_status front_call(gf_generic_backend *self, gf_operation op, const void *request,
-                            void **out, gf_error *err)
-{
-  gf_fake *fake = (gf_fake *)self;
-  if (!gf_recorder_logging(fake->recorder) && !gf_faults_armed(fake->faults))
-    return gf_call(&fake->store_slots, op, request, out, err);
-  return gf_call(gf_recorder_backend(fake->recorder), op, request, out, err);
-}
+/* The front: every call goes through the recorder, unless neither it nor
+ * the injector would do anything but pass it on; then straight to the
+ * store's slot, as a plain call with nothing in between. */
+#define GF_X_FRONT_SLOT(Wire, snake, UPPER)                                                \
+  static gf_status front_##snake(gf_backend *self, const gf_##snake##_request *request,    \
+                                 gf_##snake##_response **out, gf_error *err)               \
+  {                                                                                        \
+    gf_fake *fake = (gf_fake *)self;                                                       \
+    if (!gf_recorder_logging(fake->recorder) && !gf_faults_armed(fake->faults))            \
+      return fake_##snake(&fake->store_slots, request, out, err);                          \
+    void *response = NULL;                                                                 \
+    gf_status status = gf_call(gf_recorder_backend(fake->recorder), GF_OP_##UPPER, request, \
+                               &response, err);                                            \
+    *out = response;                                                                       \
+    return status;                                                                         \
+  }
+GF_OPERATIONS(GF_X_FRONT_SLOT)
+#undef GF_X_FRONT_SLOT
 
 static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
@@ -487,11 +545,14 @@ gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err)
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
     return NULL;
   }
-  gf_backend store_slots = GF_BACKEND_INIT;
-#define GF_X_SLOT_INIT(Wire, snake, UPPER) store_slots.snake = fake_##snake;
+  gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
+#define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
+  front.snake = front_##snake;                                                             \
+  store_slots.snake = fake_##snake;
   GF_OPERATIONS(GF_X_SLOT_INIT)
 #undef GF_X_SLOT_INIT
-  gf_generic_backend_init(&fake->front, front_call, front_destroy);
+  front.destroy = front_destroy;
+  fake->front = front;
   fake->store_slots = store_slots; /* no destroy: freed with its fake */
   pthread_mutex_init(&fake->lock, NULL);
   snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
@@ -535,7 +596,7 @@ void gf_fake_free(gf_fake *fake)
   gf_free(fake);
 }
 
-gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front.parent : NULL; }
+gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front : NULL; }
 
 gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
 

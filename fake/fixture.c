@@ -170,12 +170,13 @@ static gf_status load_configs(loader *l, const cJSON *list)
     v.count = 0;
     v.out_of_memory = 0;
     config_entry *twin = NULL, *entry = NULL;
+    unsigned hashv = 0;
     if (gf_shape_validate(gf_request_shapes[GF_OP_CREATE_SECURITY_CONFIGURATION], &as_create,
                           &v) ||
         v.out_of_memory) {
       status = fail_violations(l, &v, path, NULL);
     } else {
-      HASH_FIND_STR(l->st.configs, config.name, twin);
+      twin = gf_store_find_config(&l->st, config.name, &hashv);
       if (twin) {
         char rule[400];
         gf_path_format(rule, sizeof rule, "duplicate name '%s' (security_configurations[%llu])",
@@ -191,7 +192,7 @@ static gf_status load_configs(loader *l, const cJSON *list)
     }
     /* Stored packed, as the API stores them. */
     if (status == GF_OK &&
-        (!(entry = gf_store_new_config(&config)) || gf_store_add_config(&l->st, entry) != 0))
+        (!(entry = gf_store_new_config(&config)) || gf_store_add_config(&l->st, entry, hashv) != 0))
       status = out_of_memory(l);
     gf_shape_free_members(&gf_shape_security_configuration, &config);
     if (status != GF_OK) {

@@ -442,9 +442,7 @@ void *gf_shape_pack(const gf_shape *shape, const void *src)
   return gf_shape_pack_after(shape, src, 0, NULL);
 }
 
-/* Points the pointers of `obj`, a byte copy of a packed object at `from`,
- * at the same offsets of the copy at `to`. */
-static void relocate(const gf_shape *shape, void *obj, const char *from, char *to)
+void gf_shape_relocate(const gf_shape *shape, void *obj, const char *from, char *to)
 {
   for (size_t i = 0; i < shape->member_count; i++) {
     const gf_member *m = &shape->members[i];
@@ -455,11 +453,11 @@ static void relocate(const gf_shape *shape, void *obj, const char *from, char *t
       continue;
     *p = to + (*p - from);
     if (m->kind == GF_KIND_STRUCT) {
-      relocate(m->shape, *p, from, to);
+      gf_shape_relocate(m->shape, *p, from, to);
     } else if (m->kind == GF_KIND_LIST) {
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
       for (size_t j = 0; j < count; j++)
-        relocate(m->shape, *p + j * m->shape->size, from, to);
+        gf_shape_relocate(m->shape, *p + j * m->shape->size, from, to);
     }
   }
 }
@@ -472,7 +470,7 @@ void *gf_shape_repack_after(const gf_shape *shape, const void *packed, size_t pa
     memset(block, 0, align8(header));
     char *obj = block + align8(header);
     memcpy(obj, packed, packed_size);
-    relocate(shape, obj, packed, obj);
+    gf_shape_relocate(shape, obj, packed, obj);
   }
   return block;
 }

@@ -98,6 +98,11 @@ void *gf_shape_pack_after(const gf_shape *shape, const void *src, size_t header,
 void *gf_shape_repack_after(const gf_shape *shape, const void *packed, size_t packed_size,
                             size_t header);
 
+/* Moves the pointers of `obj`, whose pointees were byte-copied from
+ * `from` to `to` with everything they point to, by the same offsets.
+ * `obj` itself may be anywhere. */
+void gf_shape_relocate(const gf_shape *shape, void *obj, const char *from, char *to);
+
 #define GF_PACK_OFFSET(header) (((header) + 7) & ~(size_t)7)
 
 /* Typed access to a member's storage. */

@@ -239,10 +239,22 @@ static void order_compact(gf_store *store)
   store->tombstones = 0;
 }
 
-int gf_store_add_config(gf_store *store, config_entry *entry)
+config_entry *gf_store_find_config(const gf_store *store, const char *name, unsigned *hashv)
+{
+  size_t len = strlen(name);
+  unsigned h;
+  config_entry *entry;
+  HASH_VALUE(name, len, h);
+  HASH_FIND_BYHASHVALUE(hh, store->configs, name, len, h, entry);
+  if (hashv)
+    *hashv = h;
+  return entry;
+}
+
+int gf_store_add_config(gf_store *store, config_entry *entry, unsigned hashv)
 {
   const char *key = entry->config->name;
-  HASH_ADD_KEYPTR(hh, store->configs, key, strlen(key), entry);
+  HASH_ADD_KEYPTR_BYHASHVALUE(hh, store->configs, key, strlen(key), hashv, entry);
   if (!entry->hh.tbl)
     return -1;
   if (gf_grow(&store->order, &store->order_cap, store->order_len + 1, sizeof *store->order,
@@ -253,6 +265,7 @@ int gf_store_add_config(gf_store *store, config_entry *entry)
   entry->seq = store->next_seq++;
   store->order[store->order_len].seq = entry->seq;
   store->order[store->order_len].entry = entry;
+  store->order[store->order_len].packed_size = entry->packed_size;
   store->order_len++;
   return 0;
 }

@@ -32,6 +32,7 @@ typedef struct config_entry {
 typedef struct order_slot {
   uint64_t seq;
   config_entry *entry;
+  size_t packed_size; /* the entry's, so that listing sizes a page from the order alone */
 } order_slot;
 
 typedef struct catalog_entry {
@@ -89,9 +90,14 @@ int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cu
 /* First position in the order whose seq is greater than `cursor`. */
 size_t gf_store_order_after(const gf_store *store, uint64_t cursor);
 
-/* Adds `entry` (its config filled, name unique) at the end of the listing
- * order.  0, or -1 when out of memory (the store is then unchanged). */
-int gf_store_add_config(gf_store *store, config_entry *entry);
+/* The configuration named `name`, or NULL.  Its hash goes to `*hashv`
+ * when given, for a gf_store_add_config() of that name to reuse. */
+config_entry *gf_store_find_config(const gf_store *store, const char *name, unsigned *hashv);
+
+/* Adds `entry` (its config filled, name unique, `hashv` its name's hash
+ * from gf_store_find_config()) at the end of the listing order.  0, or -1
+ * when out of memory (the store is then unchanged). */
+int gf_store_add_config(gf_store *store, config_entry *entry, unsigned hashv);
 
 /* Removes `entry` from the store (the caller frees it). */
 void gf_store_remove_config(gf_store *store, config_entry *entry);

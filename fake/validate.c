@@ -4,6 +4,7 @@
  */
 #include <cjson/cJSON.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,7 +53,19 @@ static int utf8_scan(const char *s, size_t len, int *single_line, int *has_line_
   *single_line = 1;
   *has_line_break = 0;
   for (size_t i = 0; i < len;) {
-    if (p[i] >= 0x20 && p[i] < 0x7F) { /* printable ASCII, the common case */
+    /* ASCII from U+0020 on, the common case, eight bytes at a time: a byte
+     * b below 0x80 has b + 0x60 >= 0x80 exactly when b >= 0x20, and no
+     * byte carries into the next. */
+    if (len - i >= 8) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      const uint64_t high = 0x8080808080808080ULL;
+      if (!(w & high) && ((w + 0x6060606060606060ULL) & high) == high) {
+        i += 8;
+        continue;
+      }
+    }
+    if (p[i] >= 0x20 && p[i] < 0x80) {
       i++;
       continue;
     }

@@ -524,6 +524,32 @@ static void test_name_invalid_utf8(void **state)
   free(long_bad);
 }
 
+/* The scan reads printable ASCII eight bytes at a time: a bad byte is
+ * found wherever it sits in or around such a word. */
+static void test_name_checked_at_every_position(void **state)
+{
+  fixture *f = *state;
+  for (size_t at = 0; at < 19; at++) {
+    char name[20];
+    memset(name, 'a', 19);
+    name[19] = '\0';
+    name[at] = '\n';
+    expect_name_rejected(f, name, SINGLE_LINE);
+    name[at] = '\x1F';
+    expect_name_rejected(f, name, SINGLE_LINE);
+    name[at] = '\x80';
+    expect_name_rejected(f, name, UTF8);
+    name[at] = '\xFF';
+    expect_name_rejected(f, name, UTF8);
+    name[at] = '\x7F'; /* DEL: >= U+0020, so single-line */
+    expect_name_accepted(f, name);
+    name[at] = '~';
+    expect_name_accepted(f, name);
+    name[at] = ' ';
+    expect_name_accepted(f, name);
+  }
+}
+
 /* ---- CatalogId, SseAwsKmsKeyId, AwsKmsKeyId, PolicyHashCondition --------- */
 
 static void expect_catalog_id_rejected(fixture *f, const char *catalog_id, const char *rule)
@@ -1184,6 +1210,7 @@ int main(void)
       T(test_name_length_counts_utf8_bytes),
       T(test_name_single_line_pattern),
       T(test_name_invalid_utf8),
+      T(test_name_checked_at_every_position),
       T(test_catalog_id_rules),
       T(test_kms_key_id_rules),
       T(test_policy_hash_condition_rules),
