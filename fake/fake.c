@@ -309,9 +309,14 @@ static gf_status fake_create_security_configuration(
   if (gf_validate_request(GF_OP_CREATE_SECURITY_CONFIGURATION, req, err))
     return err->status;
 
-  gf_create_security_configuration_response answer = {req->name, false, 0};
+  /* The response is the name and the time: packed by hand, as one block. */
+  size_t name_size = strlen(req->name) + 1;
   gf_create_security_configuration_response *resp =
-      gf_response_copy(GF_OP_CREATE_SECURITY_CONFIGURATION, &answer);
+      gf_malloc(GF_PACK_OFFSET(sizeof *resp) + name_size);
+  if (resp) {
+    memset(resp, 0, sizeof *resp);
+    resp->name = memcpy((char *)resp + GF_PACK_OFFSET(sizeof *resp), req->name, name_size);
+  }
   gf_security_configuration given = {req->name, false, 0, req->encryption_configuration};
   config_entry *fresh = gf_store_new_config(&given);
   if (!resp || !fresh) {
