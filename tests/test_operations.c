@@ -1581,6 +1581,11 @@ static void test_error_message_never_null(void **state)
   assert_string_equal(copy.message, "took 42 ms");
   assert_true(copy.message != err.message);
   gf_error_clear(&copy);
+  /* an error without a message copies as its status name */
+  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL};
+  assert_int_equal(gf_error_copy(&copy, &bare), GF_ENTITY_NOT_FOUND);
+  assert_string_equal(copy.message, "EntityNotFoundException");
+  gf_error_clear(&copy);
   gf_error_clear(&err);
   assert_string_equal(gf_error_message(&err), "OK");
   assert_int_equal(gf_error_set(NULL, GF_INTERNAL_SERVICE, "x"), GF_INTERNAL_SERVICE);
