@@ -630,6 +630,8 @@ static const bad_spec bad_specs[] = {
     {G "Bad", AFTER(G), "error name", NULL},
     {G LONG_NAME, AFTER(G), "error name", NULL},
     {G "50%2off", AFTER(G "50%2"), "'*' after a count", NULL},
+    {G "50%18446744073709551616*off", AFTER(G "50%"), "positive integer count", NULL},
+    {G "applied(5)", AFTER(G "applied("), "error name", NULL},
     {G "1" ZEROS_400 "%off", AFTER(G), "a number", NULL},
     /* items */
     {"GetSecurityConfiguration2=off", 1, "operation name", NULL},

@@ -1405,6 +1405,8 @@ static void test_errors_duplicate_keys_and_numbers(void **state)
            SRC ": clock.now: must be a number of seconds since the epoch, >= 0");
   n += BAD(f->fake, "clock.step infinite", "{\"clock\": {\"now\": 1, \"step\": 1e999}}",
            SRC ": clock.step: must be a number of seconds, >= 0");
+  /* JSON's whitespace after the root is fine */
+  load_ok(f->fake, "{\"account_id\": \"123456789012\"} \t\r\n");
   n += BAD(f->fake, "limit above 1e15", "{\"limits\": {\"security_configurations\": 1e16}}",
            SRC ": limits.security_configurations: must be an integer >= 0");
   n += BAD(f->fake, "CreatedTimeStamp infinite",
