@@ -265,6 +265,13 @@ static void test_calls_per_operation(void **state)
 
   assert_gf_called(f->calls, GF_OP_CREATE_SECURITY_CONFIGURATION, 4);
   assert_gf_nth_call_status(f->calls, GF_OP_CREATE_SECURITY_CONFIGURATION, 3, GF_ALREADY_EXISTS);
+
+  /* an operation out of range counts nothing and has no n-th call */
+  assert_int_equal(gf_calls_count_op(f->calls, GF_OPERATION_COUNT), 0);
+  assert_int_equal(gf_calls_count_op(f->calls, (gf_operation)-1), 0);
+  assert_int_not_equal(gf_calls_get_op(f->calls, GF_OPERATION_COUNT, 0, &r), 0);
+  /* and a NULL recorder has no backend */
+  assert_null(gf_recorder_backend(NULL));
 }
 
 /* gf_calls_clear empties the log and every count; later calls are logged
@@ -1309,6 +1316,43 @@ static void test_sweep_report_print(void **state)
   assert_non_null(strchr(summary, '3')); /* three points */
 }
 
+/* A scenario that turns the fake's log off: the failed call's operation is
+ * unknown ("?"); one point (singular), a run without faults that fails, and
+ * a sweep stopped by max_calls - the summary says each. */
+static int unlogged_create_run(gf_fake *fake, void *ctx)
+{
+  (void)ctx;
+  gf_recorder_set_enabled(gf_fake_calls(fake), 0);
+  create_config(gf_fake_backend(fake), "a", NULL);
+  create_config(gf_fake_backend(fake), "b", NULL);
+  return -1; /* never survives */
+}
+
+static void test_sweep_report_print_edges(void **state)
+{
+  fx *f = *state;
+  gf_sweep_scenario s = {NULL, unlogged_create_run, NULL, NULL};
+  gf_sweep_options o = {GF_INTERNAL_SERVICE, 0, 1};
+  assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
+  assert_int_equal(f->report.count, 1);
+  assert_int_equal(f->report.points[0].call, 1);
+  assert_int_equal(f->report.points[0].op, GF_OPERATION_COUNT);
+  assert_false(f->report.points[0].survived);
+  assert_false(f->report.complete);
+  assert_false(f->report.clean_run_survived);
+
+  FILE *out = tmpfile();
+  assert_non_null(out);
+  gf_sweep_report_print(&f->report, out);
+  rewind(out);
+  char text[512] = {0};
+  assert_true(fread(text, 1, sizeof text - 1, out) > 0);
+  fclose(out);
+  assert_string_equal(text, "call 1 ?: NOT SURVIVED\n"
+                            "1 injection point, 1 not survived; run without faults: NOT SURVIVED"
+                            " (stopped at max_calls)\n");
+}
+
 /* gf_sweep_report_clear zeroes the report; twice, and NULL, are fine. */
 static void test_sweep_report_clear_twice(void **state)
 {
@@ -1374,6 +1418,7 @@ int main(int argc, char **argv)
       T(test_sweep_invalid_options),
       T(test_sweep_setup_fails),
       T(test_sweep_report_print),
+      T(test_sweep_report_print_edges),
       T(test_sweep_report_clear_twice),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

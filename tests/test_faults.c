@@ -435,6 +435,9 @@ static void test_accept_pct_and_count(void **state)
                   "GetSecurityConfiguration=45%2*delay(0)");
   check_canonical(f->faults, "GetSecurityConfiguration=99.999%off",
                   "GetSecurityConfiguration=99.999%off");
+  /* a percentage may start with its point */
+  check_canonical(f->faults, "GetSecurityConfiguration=.25%off",
+                  "GetSecurityConfiguration=0.25%off");
 }
 
 /* A round percentage (10, 50, 100...) is spelled as it was written, and
@@ -528,6 +531,9 @@ static void test_accept_seed_items_and_spaces(void **state)
                   "* = off ; CreateSecurityConfiguration[Name = prod] = off  ",
                   "seed=7;CreateSecurityConfiguration=2*off->1*OperationTimeoutException;*=off;"
                   "CreateSecurityConfiguration[Name=prod]=off");
+  /* tabs are spaces too */
+  check_canonical(f->faults, "\tseed\t=\t7\t;\t*\t=\t2*off\t->\tInternalService\t",
+                  "seed=7;*=2*off->InternalServiceException");
 }
 
 static void test_accept_empty_and_null(void **state)
@@ -565,6 +571,13 @@ typedef struct bad_spec {
 #define AFTER(prefix) (sizeof(prefix))
 #define G "GetSecurityConfiguration="
 #define C "CreateSecurityConfiguration"
+
+/* 64 letters: longer than any name the grammar knows. */
+#define LONG_NAME "InternalServiceInternalServiceInternalServiceInternalServiceXxxx"
+/* 10^400 overflows a double (strtod sets ERANGE). */
+#define ZEROS_40 "0000000000000000000000000000000000000000"
+#define ZEROS_400                                                                           \
+  ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40 ZEROS_40
 
 static const bad_spec bad_specs[] = {
     /* targets */
@@ -614,7 +627,15 @@ static const bad_spec bad_specs[] = {
     {G "InternalService(oops", AFTER(G "InternalService(oops"), "')'", NULL},
     {G "off x", AFTER(G "off "), "';'", "end of the spec"},
     {G "InternalService(oops)x", AFTER(G "InternalService(oops)"), "';'", "end of the spec"},
+    {G "Bad", AFTER(G), "error name", NULL},
+    {G LONG_NAME, AFTER(G), "error name", NULL},
+    {G "50%2off", AFTER(G "50%2"), "'*' after a count", NULL},
+    {G "50%18446744073709551616*off", AFTER(G "50%"), "positive integer count", NULL},
+    {G "applied(5)", AFTER(G "applied("), "error name", NULL},
+    {G "1" ZEROS_400 "%off", AFTER(G), "a number", NULL},
     /* items */
+    {"GetSecurityConfiguration2=off", 1, "operation name", NULL},
+    {LONG_NAME "=off", 1, "operation name", NULL},
     {G "off;", AFTER(G "off;"), "rule", "seed="},
     {G "off;  ", AFTER(G "off;  "), "rule", "seed="},
     {G "off;;*=off", AFTER(G "off;"), "operation name", NULL},
@@ -1733,6 +1754,7 @@ static void test_injector_around_custom_backend(void **state)
   assert_gf_ok(create_cfg(&cb.parent, "z"), NULL); /* still usable */
   assert_int_equal(cb.creates, 4);
   gf_faults_free(NULL);
+  assert_null(gf_faults_backend(NULL));
 
   /* gf_backend_free on the injector's backend frees the injector (and its
    * rules), not the inner backend */

@@ -1374,6 +1374,82 @@ static void test_load_file(void **state)
   gf_error_clear(&err);
 }
 
+/* Keys that JSON lets appear twice in one object (cJSON keeps both): a
+ * catalog id or a resource ARN given twice is an error, never an overwrite;
+ * and the rules on numbers not covered above. */
+static void test_errors_duplicate_keys_and_numbers(void **state)
+{
+  fx *f = *state;
+  preset(f->fake);
+  int n = 0;
+  n += BAD(f->fake, "catalog id twice",
+           "{\"data_catalog_encryption_settings\": {\"111122223333\": {}, \"111122223333\": {}}}",
+           SRC ": data_catalog_encryption_settings.111122223333: duplicate catalog id");
+  n += BAD(f->fake, "resource ARN twice",
+           "{\"resource_policies\": {\"" DEFAULT_ARN "\": {\"PolicyInJson\": \"{}\"}, \"" DEFAULT_ARN
+           "\": {\"PolicyInJson\": \"[]\"}}}",
+           POL_PATH ": duplicate resource ARN");
+  /* Several problems in one configuration: the first, and how many more. */
+  n += BAD(f->fake, "two problems", CFG("{\"Name\": \"\"}"),
+           SRC ": security_configurations[0].Name: Member must have length greater than or "
+               "equal to 1 (and 1 more problem)");
+  n += BAD(f->fake, "three problems",
+           CFG("{\"Name\": \"\", \"EncryptionConfiguration\": {\"S3Encryption\": ["
+               "{\"S3EncryptionMode\": \"SSE-C\"}, {\"S3EncryptionMode\": \"x\"}]}}"),
+           SRC ": security_configurations[0].Name: Member must have length greater than or "
+               "equal to 1 (and 2 more problems)");
+  n += BAD(f->fake, "clock.step negative", "{\"clock\": {\"now\": 1, \"step\": -0.5}}",
+           SRC ": clock.step: must be a number of seconds, >= 0");
+  /* 1e999 parses as infinity: not a number of seconds. */
+  n += BAD(f->fake, "clock.now infinite", "{\"clock\": {\"now\": 1e999}}",
+           SRC ": clock.now: must be a number of seconds since the epoch, >= 0");
+  n += BAD(f->fake, "clock.step infinite", "{\"clock\": {\"now\": 1, \"step\": 1e999}}",
+           SRC ": clock.step: must be a number of seconds, >= 0");
+  /* JSON's whitespace after the root is fine */
+  load_ok(f->fake, "{\"account_id\": \"123456789012\"} \t\r\n");
+  n += BAD(f->fake, "limit above 1e15", "{\"limits\": {\"security_configurations\": 1e16}}",
+           SRC ": limits.security_configurations: must be an integer >= 0");
+  n += BAD(f->fake, "CreatedTimeStamp infinite",
+           CFG("{\"Name\": \"a\", \"CreatedTimeStamp\": 1e999, \"EncryptionConfiguration\": {}}"),
+           SRC ": security_configurations[0].CreatedTimeStamp: must be a finite number of epoch "
+               "seconds, not a number");
+  ASSERT_NO_PROBLEMS(n);
+}
+
+/* The paths that are not a readable file: NULL, a directory (fopen
+ * succeeds, reading fails), and a file larger than the first buffer. */
+static void test_load_file_edges(void **state)
+{
+  fx *f = *state;
+  preset(f->fake);
+  char *before = dump(f->fake);
+  gf_error err = GF_ERROR_INIT;
+
+  assert_int_equal(gf_fake_load_file(f->fake, NULL, &err), GF_INVALID_INPUT);
+  assert_true(starts_with(gf_error_message(&err), "(null): cannot open: "));
+
+  assert_int_equal(gf_fake_load_file(f->fake, "fixtures", &err), GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&err), "fixtures: cannot read: Is a directory");
+  char *after = dump(f->fake);
+  assert_string_equal(before, after);
+  gf_buffer_free(after);
+
+  /* 200,000 bytes: the read buffer (64 KiB first) doubles twice. */
+  char *pad = repeat(" ", 200000);
+  char *text = format("{\"account_id\": \"111122223333\",%s\"limits\": {}}", pad);
+  char *path = write_temp(text);
+  assert_int_equal(gf_fake_load_file(f->fake, path, &err), GF_OK);
+  char id[13];
+  gf_fake_account_id(f->fake, id);
+  assert_string_equal(id, "111122223333");
+  remove(path);
+  free(path);
+  free(text);
+  free(pad);
+  gf_buffer_free(before);
+  gf_error_clear(&err);
+}
+
 /* Calls fn(path) for every fixtures/NAME.json; returns how many. */
 static size_t each_fixture(void (*fn)(const char *path, void *ctx), void *ctx)
 {
@@ -2109,7 +2185,9 @@ int main(void)
       T(test_errors_catalog_missing_boolean),
       T(test_errors_faults),
       T(test_errors_without_err_and_source),
+      T(test_errors_duplicate_keys_and_numbers),
       T(test_load_file),
+      T(test_load_file_edges),
       T(test_every_fixture_loads),
       T(test_fixture_at_limit),
       T(test_fixture_kms_everywhere),

@@ -718,9 +718,16 @@ static void test_serialization_not_json(void **state)
 {
   gf_backend *b = backend_of(state);
   const char *bodies[] = {"{bad", "{", "}", "   ", "\n", "{} x", "{}{}", "{\"Name\":}",
-                          "{\"Name\":\"a\",}", "{'Name':'a'}", "[1", "\"unterminated"};
+                          "{\"Name\":\"a\",}", "{'Name':'a'}", "[1", "\"unterminated",
+                          /* an escape cut short by the end of the body */
+                          "{\"Name\":\"a\\", "{\"Name\":\"\\u00"};
   for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
     expect_error(b, "GetSecurityConfiguration", bodies[i], GF_SERIALIZATION, NULL);
+  /* JSON's four whitespace characters may follow the object */
+  gf_json_reply reply;
+  dispatch(b, "GetSecurityConfigurations", "{} \t\r\n", &reply);
+  assert_int_equal(reply.status, GF_OK);
+  gf_json_reply_clear(&reply);
 }
 
 static void test_serialization_not_object(void **state)
@@ -772,6 +779,8 @@ static void test_serialization_wrong_member_types(void **state)
       {"GetSecurityConfigurations", "{\"MaxResults\":1.5}",
        "MaxResults: must be an integer, not a number"},
       {"GetSecurityConfigurations", "{\"MaxResults\":1e300}",
+       "MaxResults: must be an integer, not a number"},
+      {"GetSecurityConfigurations", "{\"MaxResults\":-1e300}",
        "MaxResults: must be an integer, not a number"},
       {"GetSecurityConfigurations", "{\"MaxResults\":[10]}",
        "MaxResults: must be an integer, not an array"},

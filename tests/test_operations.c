@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1581,6 +1582,11 @@ static void test_error_message_never_null(void **state)
   assert_string_equal(copy.message, "took 42 ms");
   assert_true(copy.message != err.message);
   gf_error_clear(&copy);
+  /* an error without a message copies as its status name */
+  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL};
+  assert_int_equal(gf_error_copy(&copy, &bare), GF_ENTITY_NOT_FOUND);
+  assert_string_equal(copy.message, "EntityNotFoundException");
+  gf_error_clear(&copy);
   gf_error_clear(&err);
   assert_string_equal(gf_error_message(&err), "OK");
   assert_int_equal(gf_error_set(NULL, GF_INTERNAL_SERVICE, "x"), GF_INTERNAL_SERVICE);
@@ -1753,10 +1759,28 @@ static void test_clock_bad_values_rejected(void **state)
   assert_failed(gf_fake_set_clock(f->fake, INFINITY, 1, &err), err, GF_INVALID_INPUT);
   assert_failed(gf_fake_set_clock(f->fake, 1, NAN, &err), err, GF_INVALID_INPUT);
   assert_failed(gf_fake_set_clock(f->fake, 1, INFINITY, &err), err, GF_INVALID_INPUT);
+  assert_failed(gf_fake_set_clock(f->fake, 1, -1, &err), err, GF_INVALID_INPUT);
   assert_int_equal(gf_fake_set_clock(f->fake, NAN, 0, NULL), GF_INVALID_INPUT);
   /* The clock is still the fixture's. */
   assert_time(gf_fake_now(f->fake), T0);
   assert_time(gf_fake_now(f->fake), T0 + 1);
+}
+
+/* A clock whose next step would overflow a double stays at its value
+ * (never infinity: a dump must read back). */
+static void test_clock_saturates(void **state)
+{
+  fixture *f = *state;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_fake_set_clock(f->fake, DBL_MAX, DBL_MAX, &err), GF_OK);
+  gf_create_security_configuration_request req = {"late", &empty_config};
+  gf_create_security_configuration_response *out = NULL;
+  assert_int_equal(gf_create_security_configuration(f->b, &req, &out, &err), GF_OK);
+  assert_true(out->has_created_timestamp);
+  assert_true(out->created_timestamp == DBL_MAX);
+  gf_create_security_configuration_response_free(out);
+  assert_true(gf_fake_now(f->fake) == DBL_MAX);
+  assert_true(gf_fake_now(f->fake) == DBL_MAX);
 }
 
 static void test_real_clock(void **state)
@@ -1978,6 +2002,8 @@ int main(void)
       T(test_clock_step_zero),
       T(test_clock_fractional_and_now),
       T(test_clock_bad_values_rejected),
+
+      T(test_clock_saturates),
       T(test_real_clock),
       T(test_reset_empties_everything),
       T(test_determinism_two_fakes),

@@ -1952,6 +1952,7 @@ static void test_replay_backend_free(void **state)
                    GF_INTERNAL_SERVICE); /* a remembered problem is freed too */
   gf_backend_free(gf_replay_backend(r));
   gf_replay_free(NULL);
+  assert_null(gf_replay_backend(NULL));
 }
 
 /* Two threads calling one replay: every recorded call is served exactly

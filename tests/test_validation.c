@@ -840,6 +840,8 @@ static void test_kms_key_arn_pattern(void **state)
       "arn:aws:kms:us-east-1:123456789012:key/x\n",
       "arn:aws:kms:us-east-1:123\n456789012:key/x",
       "arn:aws:kms:\r",
+      "arn:aws:kms:us-east-1:123456789012:key/\xE2\x80\xA8x", /* U+2028 LINE SEPARATOR */
+      "arn:aws:kms:us-east-1:123456789012:key/\xE2\x80\xA9x", /* U+2029 PARAGRAPH SEPARATOR */
       " arn:aws:kms:",
       "xarn:aws:kms:",
       "arn:aws:s3:::bucket",
@@ -1164,6 +1166,31 @@ static void test_many_violations_all_listed(void **state)
   expect_rejected(f, status, &err, expected);
 }
 
+/* More violations than the message lists (32): the first 32, then
+ * "; and N more" - the count in front is the whole number. */
+static void test_more_violations_than_listed(void **state)
+{
+  fixture *f = *state;
+  gf_error err = GF_ERROR_INIT;
+  enum { N = 40, LISTED = 32 };
+  gf_s3_encryption s3[N];
+  for (size_t i = 0; i < N; i++) {
+    s3[i].s3_encryption_mode = "bad";
+    s3[i].kms_key_arn = NULL;
+  }
+  gf_encryption_configuration config = {s3, N, NULL, NULL};
+  char expected[16384];
+  int n = snprintf(expected, sizeof expected, "%d validation errors detected: ", N);
+  for (size_t i = 0; i < LISTED; i++)
+    n += snprintf(expected + n, sizeof expected - (size_t)n,
+                  "%sValue at 'encryptionConfiguration.s3Encryption.%zu.member.s3EncryptionMode'"
+                  " failed to satisfy constraint: " S3_MODES,
+                  i ? "; " : "", i + 1);
+  snprintf(expected + n, sizeof expected - (size_t)n, "; and %d more", N - LISTED);
+  gf_status status = do_create(f, "many", &config, &err);
+  expect_rejected(f, status, &err, expected);
+}
+
 /* ---- nothing a rejection leaves behind ----------------------------------- */
 
 static void test_rejections_leave_store_and_clock_alone(void **state)
@@ -1227,6 +1254,7 @@ int main(void)
       T(test_policy_in_json_length_and_syntax),
       T(test_several_violations_listed),
       T(test_many_violations_all_listed),
+      T(test_more_violations_than_listed),
       T(test_rejections_leave_store_and_clock_alone),
   };
 #undef T
