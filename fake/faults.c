@@ -84,24 +84,26 @@ static void spec_clear(fault_spec *spec)
 typedef struct parser {
   const char *text;
   size_t pos;
-  gf_error *err;
-  int failed;
+  gf_error *err; /* may be NULL */
+  gf_status failed; /* the first failure's; GF_OK while none */
 } parser;
 
 static gf_status parse_error(parser *p, size_t at, const char *expected)
 {
-  if (!p->failed)
+  if (!p->failed) {
     gf_error_set(p->err, GF_INVALID_INPUT, "fault spec: column %zu: expected %s", at + 1,
                  expected);
-  p->failed = 1;
+    p->failed = GF_INVALID_INPUT;
+  }
   return GF_INVALID_INPUT;
 }
 
 static gf_status parse_oom(parser *p)
 {
-  if (!p->failed)
+  if (!p->failed) {
     gf_error_set(p->err, GF_INTERNAL_SERVICE, "fault spec: out of memory");
-  p->failed = 1;
+    p->failed = GF_INTERNAL_SERVICE;
+  }
   return GF_INTERNAL_SERVICE;
 }
 
@@ -390,7 +392,7 @@ static gf_status parse_item(parser *p, fault_spec *spec)
  * left empty and `err` says why. */
 static gf_status spec_parse(const char *text, fault_spec *spec, gf_error *err)
 {
-  parser p = {text ? text : "", 0, err, 0};
+  parser p = {text ? text : "", 0, err, GF_OK};
   skip_spaces(&p);
   while (peek(&p) != '\0') {
     if (parse_item(&p, spec) != GF_OK)
@@ -408,7 +410,7 @@ static gf_status spec_parse(const char *text, fault_spec *spec, gf_error *err)
   }
   if (p.failed) {
     spec_clear(spec);
-    return err ? err->status : GF_INVALID_INPUT;
+    return p.failed;
   }
   return GF_OK;
 }

@@ -189,9 +189,6 @@ void gf_violation_add(gf_violations *v, const gf_path *path, int is_null, const 
  * GF_MAX_VIOLATIONS, then "; and N more".  Returns GF_INVALID_INPUT. */
 gf_status gf_violations_to_error(const gf_violations *v, gf_error *err);
 
-/* Whether `s` (`len` bytes) is UTF-8 matching the single-line pattern. */
-int gf_is_single_line(const char *s, size_t len);
-
 /* Validates a request of `op` (NULL request: all absent) in one call. */
 gf_status gf_validate_request(gf_operation op, const void *request, gf_error *err);
 

@@ -137,6 +137,17 @@ static gf_status bad_entry(gf_error *err, const char *source, size_t index, cons
                       *member ? "." : "", member, rule);
 }
 
+/* A recorded request or response that does not decode is a malformed
+ * transcript - unless decoding ran out of memory, which stays
+ * InternalServiceException. */
+static gf_status decode_failed(gf_error *err, const char *source, size_t index,
+                               const char *member, gf_status status)
+{
+  if (status == GF_INTERNAL_SERVICE)
+    return gf_error_set(err, status, "%s: %s", source, gf_error_message(err));
+  return bad_entry(err, source, index, member, "%s", gf_error_message(err));
+}
+
 /* Loads and checks a transcript: every entry a known operation, a request
  * the codec reads, and exactly one of a response it reads or an error. */
 static gf_status transcript_load(const char *json, size_t len, const char *source,
@@ -174,8 +185,8 @@ static gf_status transcript_load(const char *json, size_t len, const char *sourc
       status = bad_entry(err, source, i, "operation", "must be one of the nine operation names");
     else if (!cJSON_IsObject(request))
       status = bad_entry(err, source, i, "request", "must be an object");
-    else if (gf_request_from_json(e->op, request, &decoded, err) != GF_OK)
-      status = bad_entry(err, source, i, "request", "%s", gf_error_message(err));
+    else if ((status = gf_request_from_json(e->op, request, &decoded, err)) != GF_OK)
+      status = decode_failed(err, source, i, "request", status);
     else if (!response == !error)
       status = bad_entry(err, source, i, "", "must have exactly one of \"response\" and \"error\"");
     else if (!(e->request = gf_request_to_json(e->op, decoded)))
@@ -183,8 +194,8 @@ static gf_status transcript_load(const char *json, size_t len, const char *sourc
     gf_request_free(e->op, decoded);
     decoded = NULL;
     if (status == GF_OK && response) {
-      if (gf_response_from_json(e->op, response, &decoded, err) != GF_OK)
-        status = bad_entry(err, source, i, "response", "%s", gf_error_message(err));
+      if ((status = gf_response_from_json(e->op, response, &decoded, err)) != GF_OK)
+        status = decode_failed(err, source, i, "response", status);
       else if (!(e->response = gf_response_to_json(e->op, decoded)))
         status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", source);
     }

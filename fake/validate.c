@@ -83,12 +83,6 @@ static int utf8_scan(const char *s, size_t len, int *single_line, int *has_line_
   return 1;
 }
 
-int gf_is_single_line(const char *s, size_t len)
-{
-  int single_line, line_break;
-  return utf8_scan(s, len, &single_line, &line_break) && single_line;
-}
-
 void gf_path_format(char *out, size_t size, const char *fmt, ...)
 {
   va_list ap;

@@ -1081,10 +1081,6 @@ typedef struct tool_case {
   char *(*observe)(void *ctx);                           /* disarmed, strdup'd; may be NULL */
   void (*destroy)(void *ctx);                            /* disarmed */
   const char *const *oom; /* messages of a failure; a trailing '*' matches any rest */
-  /* Non-NULL: a known bug (see test_known_bug_*) lets a failure be
-   * InvalidInputException whose message, if any, says "out of memory";
-   * such runs are counted and printed, not problems. */
-  const char *known_bug;
 } tool_case;
 
 static int oom_message(const char *message, const char *const *oom)
@@ -1121,7 +1117,6 @@ static long sweep_tool(const tool_case *c)
   char *ref_after = c->observe ? c->observe(ctx) : NULL;
   c->destroy(ctx);
   assert_int_equal(A.live, live0);
-  long known = 0;
 
   for (int only_one = 0; only_one <= 1; only_one++) {
     for (long n = 1;; n++) {
@@ -1141,9 +1136,6 @@ static long sweep_tool(const tool_case *c)
           problem(&st, only_one, n, "result differs: %s, expected %s", out, ref_out);
         if (!same(after, ref_after))
           problem(&st, only_one, n, "succeeded but the state differs from a normal run");
-      } else if (c->known_bug && status == GF_INVALID_INPUT && injected &&
-                 (!err.message || strstr(err.message, "out of memory"))) {
-        known++;
       } else {
         if (status != GF_INTERNAL_SERVICE || err.status != status)
           problem(&st, only_one, n, "%s (err %s): %s", gf_status_name(status),
@@ -1171,8 +1163,6 @@ static long sweep_tool(const tool_case *c)
   }
   /* The sweep did reach the allocations of the call. */
   assert_true(st.failed_runs > 0);
-  if (known)
-    print_message("[%s] %ld run(s) hit the known bug: %s\n", c->name, known, c->known_bug);
   free(ref_out);
   free(ref_after);
   return finish(&st);
@@ -1252,7 +1242,7 @@ static void test_sweep_fixture_load(void **state)
 {
   (void)state;
   const tool_case c = {"fixture load", make_fake, run_load, observe_fake, destroy_fake,
-                       fixture_oom, NULL};
+                       fixture_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1281,7 +1271,7 @@ static void test_sweep_fixture_load_file(void **state)
   snprintf(faults, sizeof faults, "%s: faults: fault spec: out of memory", g_fixture_path);
   const char *const oom[] = {reading, loading, parsing, faults, "out of memory decoding *", NULL};
   const tool_case c = {"fixture load file", make_fake, run_load_file, observe_fake, destroy_fake,
-                       oom, NULL};
+                       oom};
   long problems = sweep_tool(&c);
   remove(g_fixture_path);
   assert_int_equal(problems, 0);
@@ -1299,7 +1289,7 @@ static void test_sweep_fixture_dump(void **state)
 {
   (void)state;
   const tool_case c = {"fixture dump", make_loaded_fake, run_dump, observe_fake, destroy_fake,
-                       dump_oom, NULL};
+                       dump_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1338,7 +1328,7 @@ static void test_sweep_calls_transcript(void **state)
 {
   (void)state;
   const tool_case c = {"calls transcript", make_logged_fake, run_transcript, NULL, destroy_fake,
-                       transcript_oom, NULL};
+                       transcript_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1354,8 +1344,6 @@ static char *logged_transcript(void)
 
 static void *make_transcript(void) { return logged_transcript(); }
 
-#define TRANSCRIPT_OOM_BUG                                                                  \
-  "transcript.c reports running out of memory decoding an entry as InvalidInputException"
 static void destroy_text(void *ctx) { free(ctx); }
 
 static gf_status run_replay(void *ctx, gf_error *err, char **out)
@@ -1383,14 +1371,13 @@ static const char *const replay_oom[] = {TOOL_SRC ": out of memory",
                                          "out of memory creating a replay",
                                          "replay: out of memory",
                                          "out of memory decoding *",
-                                         TOOL_SRC ": transcript[*",
+                                         TOOL_SRC ": out of memory decoding *",
                                          NULL};
 
 static void test_sweep_replay(void **state)
 {
   (void)state;
-  const tool_case c = {"replay", make_transcript, run_replay, NULL, destroy_text, replay_oom,
-                       TRANSCRIPT_OOM_BUG};
+  const tool_case c = {"replay", make_transcript, run_replay, NULL, destroy_text, replay_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1433,7 +1420,7 @@ static const char *const verify_oom[] = {TOOL_SRC ": out of memory",
                                          "v.json: out of memory parsing it",
                                          "verify: out of memory",
                                          "out of memory *",
-                                         TOOL_SRC ": transcript[*",
+                                         TOOL_SRC ": out of memory decoding *",
                                          NULL};
 
 static void test_sweep_transcript_verify(void **state)
@@ -1450,7 +1437,7 @@ static void test_sweep_transcript_verify(void **state)
   gf_verify_report_clear(&report);
   free(t);
   const tool_case c = {"transcript verify", make_transcript, run_verify, NULL, destroy_text,
-                       verify_oom, TRANSCRIPT_OOM_BUG};
+                       verify_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1507,9 +1494,9 @@ static void test_sweep_faults(void **state)
 {
   (void)state;
   const tool_case cases[] = {
-      {"faults set", make_faults, run_faults_set, observe_faults, destroy_faults, faults_oom, NULL},
-      {"faults add", make_faults, run_faults_add, observe_faults, destroy_faults, faults_oom, NULL},
-      {"faults spec", make_faults_with_spec, run_faults_spec, NULL, destroy_faults, faults_oom, NULL},
+      {"faults set", make_faults, run_faults_set, observe_faults, destroy_faults, faults_oom},
+      {"faults add", make_faults, run_faults_add, observe_faults, destroy_faults, faults_oom},
+      {"faults spec", make_faults_with_spec, run_faults_spec, NULL, destroy_faults, faults_oom},
   };
   long problems = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -1569,7 +1556,7 @@ static const char *const sweep_oom[] = {"sweep: out of memory",
 static void test_sweep_gf_sweep(void **state)
 {
   (void)state;
-  const tool_case c = {"gf_sweep", make_nothing, run_sweep, NULL, destroy_nothing, sweep_oom, NULL};
+  const tool_case c = {"gf_sweep", make_nothing, run_sweep, NULL, destroy_nothing, sweep_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
@@ -1592,28 +1579,17 @@ static void test_sweep_server_start(void **state)
 {
   (void)state;
   const tool_case c = {"server start", make_fake, run_server_start, observe_fake, destroy_fake,
-                       server_oom, NULL};
+                       server_oom};
   assert_int_equal(sweep_tool(&c), 0);
 }
 
-/* ---- known bugs in fake/ (run with GLUEFAKE_KNOWN_BUGS=1; skipped otherwise) --- */
+/* ---- out of memory is InternalService wherever it strikes ---------------- */
 
-static void skip_unless_known_bugs(void)
-{
-  const char *on = getenv("GLUEFAKE_KNOWN_BUGS");
-  if (!(on && *on == '1'))
-    skip();
-}
-
-/* transcript.c (transcript_load): running out of memory while decoding a
- * recorded request or response goes through bad_entry(), which makes it
- * InvalidInputException "SOURCE: transcript[N].request: out of memory
- * decoding ..." - a malformed transcript - instead of InternalServiceException
- * (fixture.c's decode() keeps InternalService apart). */
-static void test_known_bug_transcript_oom_is_invalid_input(void **state)
+/* Running out of memory while decoding a recorded request or response is
+ * InternalServiceException, not a malformed transcript (InvalidInput). */
+static void test_transcript_decode_oom_is_internal(void **state)
 {
   (void)state;
-  skip_unless_known_bugs();
   char *t = logged_transcript();
   long wrong = 0;
   for (long n = 1;; n++) {
@@ -1636,13 +1612,11 @@ static void test_known_bug_transcript_oom_is_invalid_input(void **state)
   assert_int_equal(wrong, 0);
 }
 
-/* faults.c (spec_parse): with a NULL err, a spec that fails to parse for
- * want of memory is reported as InvalidInputException, since the status is
- * read back from err ("return err ? err->status : GF_INVALID_INPUT"). */
-static void test_known_bug_faults_check_null_err_oom(void **state)
+/* A fault spec that cannot be parsed for want of memory is
+ * InternalServiceException even when the caller passes no gf_error. */
+static void test_faults_check_oom_without_err(void **state)
 {
   (void)state;
-  skip_unless_known_bugs();
   assert_int_equal(gf_faults_check("*=InternalService", NULL), GF_OK);
   arm(1, 0);
   gf_status status = gf_faults_check("*=InternalService", NULL);
@@ -1683,8 +1657,8 @@ int main(void)
       T(test_sweep_faults),
       T(test_sweep_gf_sweep),
       T(test_sweep_server_start),
-      T(test_known_bug_transcript_oom_is_invalid_input),
-      T(test_known_bug_faults_check_null_err_oom),
+      T(test_transcript_decode_oom_is_internal),
+      T(test_faults_check_oom_without_err),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);
