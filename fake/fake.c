@@ -77,10 +77,10 @@ static gf_status fake_get_data_catalog_encryption_settings(
   HASH_FIND_STR(fake->st.catalogs, catalog_id, entry);
   /* A catalog never set, or a member never put, reads as the default. */
   gf_data_catalog_encryption_settings view = {&default_at_rest, &default_password};
-  if (entry && entry->settings.encryption_at_rest)
-    view.encryption_at_rest = entry->settings.encryption_at_rest;
-  if (entry && entry->settings.connection_password_encryption)
-    view.connection_password_encryption = entry->settings.connection_password_encryption;
+  if (entry && entry->settings->encryption_at_rest)
+    view.encryption_at_rest = entry->settings->encryption_at_rest;
+  if (entry && entry->settings->connection_password_encryption)
+    view.connection_password_encryption = entry->settings->connection_password_encryption;
   gf_get_data_catalog_encryption_settings_response answer = {&view};
   resp = gf_response_copy(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, &answer);
   pthread_mutex_unlock(&fake->lock);
@@ -102,10 +102,10 @@ static gf_status fake_put_data_catalog_encryption_settings(
   gf_put_data_catalog_encryption_settings_response *resp = gf_calloc(1, sizeof *resp);
   catalog_entry *fresh = gf_calloc(1, sizeof *fresh);
   if (!resp || !fresh ||
-      gf_shape_copy(&gf_shape_data_catalog_encryption_settings, &fresh->settings,
-                    req->data_catalog_encryption_settings) != 0) {
+      !(fresh->settings = gf_shape_pack(&gf_shape_data_catalog_encryption_settings,
+                                        req->data_catalog_encryption_settings))) {
     gf_free(resp);
-    gf_free(fresh);
+    gf_store_free_catalog(fresh);
     return out_of_memory(err, "PutDataCatalogEncryptionSettings");
   }
 
@@ -116,7 +116,7 @@ static gf_status fake_put_data_catalog_encryption_settings(
   HASH_FIND_STR(fake->st.catalogs, catalog_id, entry);
   if (entry) {
     /* Swap the settings in; the old ones leave with `fresh`. */
-    gf_data_catalog_encryption_settings old = entry->settings;
+    gf_data_catalog_encryption_settings *old = entry->settings;
     entry->settings = fresh->settings;
     fresh->settings = old;
   } else if ((fresh->catalog_id = gf_strdup(catalog_id)) != NULL) {

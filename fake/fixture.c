@@ -215,17 +215,13 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
   {
     char path[400];
     gf_path_format(path, sizeof path, "data_catalog_encryption_settings.%s", item->string);
-    catalog_entry *entry = gf_calloc(1, sizeof *entry);
-    if (!entry)
-      return out_of_memory(l);
+    gf_data_catalog_encryption_settings settings;
     gf_status status =
-        decode(l, &gf_shape_data_catalog_encryption_settings, item, &entry->settings, path);
-    if (status != GF_OK) {
-      gf_free(entry);
+        decode(l, &gf_shape_data_catalog_encryption_settings, item, &settings, path);
+    if (status != GF_OK)
       return status;
-    }
     /* The rules of PutDataCatalogEncryptionSettings, the key as CatalogId. */
-    gf_put_data_catalog_encryption_settings_request as_put = {item->string, &entry->settings};
+    gf_put_data_catalog_encryption_settings_request as_put = {item->string, &settings};
     gf_violations v;
     v.count = 0;
     v.out_of_memory = 0;
@@ -241,8 +237,13 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
       if (twin)
         status = fail(l, path, "duplicate catalog id");
     }
-    if (status == GF_OK && !(entry->catalog_id = gf_strdup(item->string)))
+    /* Stored packed, as the API stores them. */
+    catalog_entry *entry = NULL;
+    if (status == GF_OK &&
+        (!(entry = gf_calloc(1, sizeof *entry)) || !(entry->catalog_id = gf_strdup(item->string)) ||
+         !(entry->settings = gf_shape_pack(&gf_shape_data_catalog_encryption_settings, &settings))))
       status = out_of_memory(l);
+    gf_shape_free_members(&gf_shape_data_catalog_encryption_settings, &settings);
     if (status == GF_OK) {
       HASH_ADD_KEYPTR(hh, l->st.catalogs, entry->catalog_id, strlen(entry->catalog_id), entry);
       if (!entry->hh.tbl)
@@ -502,7 +503,7 @@ static void dump_store(gf_store *st, void *ctx)
   SORTED_KEYS(st->catalogs, catalog_entry, sorted_catalogs, n);
   for (size_t i = 0; catalogs && sorted_catalogs && i < n; i++)
     add(d, catalogs, sorted_catalogs[i]->catalog_id,
-        gf_shape_encode(&gf_shape_data_catalog_encryption_settings, &sorted_catalogs[i]->settings));
+        gf_shape_encode(&gf_shape_data_catalog_encryption_settings, sorted_catalogs[i]->settings));
   d->failed |= !sorted_catalogs;
   gf_free(sorted_catalogs);
   add(d, root, "data_catalog_encryption_settings", catalogs);

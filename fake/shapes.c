@@ -1,6 +1,6 @@
 /*
  * shapes.c - the descriptors of every shape (from the service model's
- * glue-security-shapes.json) and the generic free and copy walks.
+ * glue-security-shapes.json) and the generic free, pack and relocate walks.
  */
 #include "shapes.h"
 
@@ -250,7 +250,7 @@ const gf_shape *const gf_response_shapes[GF_OPERATION_COUNT] = {
     [GF_OP_GET_SECURITY_CONFIGURATIONS] = &list_sc_resp,
 };
 
-/* ---- free and copy ----------------------------------------------------- */
+/* ---- free -------------------------------------------------------------- */
 
 void gf_shape_free_members(const gf_shape *shape, void *obj)
 {
@@ -285,76 +285,6 @@ void gf_shape_free(const gf_shape *shape, void *obj)
     return;
   gf_shape_free_members(shape, obj);
   gf_free(obj);
-}
-
-/* A zeroed array of `count` elements; at least one, so that a present
- * empty list is a non-NULL pointer. */
-static void *alloc_list(const gf_shape *element, size_t count)
-{
-  return gf_calloc(count ? count : 1, element->size);
-}
-
-int gf_shape_copy(const gf_shape *shape, void *dst, const void *src)
-{
-  memcpy(dst, src, shape->size);
-  /* Clear the pointers first so that a failure part-way frees only what
-   * this copy allocated. */
-  for (size_t i = 0; i < shape->member_count; i++) {
-    const gf_member *m = &shape->members[i];
-    if (m->kind == GF_KIND_STRING || m->kind == GF_KIND_STRUCT || m->kind == GF_KIND_LIST)
-      *(void **)GF_MEMBER_PTR(dst, m->offset) = NULL;
-  }
-  for (size_t i = 0; i < shape->member_count; i++) {
-    const gf_member *m = &shape->members[i];
-    if (m->kind != GF_KIND_STRING && m->kind != GF_KIND_STRUCT && m->kind != GF_KIND_LIST)
-      continue; /* copied by the memcpy; not a pointer, so never read as one */
-    const void *from = *(void *const *)GF_MEMBER_CPTR(src, m->offset);
-    void **to = GF_MEMBER_PTR(dst, m->offset);
-    if (!from)
-      continue;
-    switch (m->kind) {
-    case GF_KIND_STRING:
-      *to = gf_strdup(from);
-      break;
-    case GF_KIND_STRUCT:
-      *to = gf_shape_dup(m->shape, from);
-      break;
-    case GF_KIND_LIST: {
-      size_t count = *(const size_t *)GF_MEMBER_CPTR(src, m->aux_offset);
-      char *items = alloc_list(m->shape, count);
-      size_t done = 0;
-      while (items && done < count &&
-             gf_shape_copy(m->shape, items + done * m->shape->size,
-                           (const char *)from + done * m->shape->size) == 0)
-        done++;
-      if (items && done < count) {
-        *(size_t *)GF_MEMBER_PTR(dst, m->aux_offset) = done;
-        *to = items;
-        goto fail;
-      }
-      *to = items;
-      break;
-    }
-    default:
-      continue;
-    }
-    if (!*to)
-      goto fail;
-  }
-  return 0;
-fail:
-  gf_shape_free_members(shape, dst);
-  return -1;
-}
-
-void *gf_shape_dup(const gf_shape *shape, const void *src)
-{
-  void *copy = gf_malloc(shape->size);
-  if (copy && gf_shape_copy(shape, copy, src) != 0) {
-    gf_free(copy);
-    copy = NULL;
-  }
-  return copy;
 }
 
 /* ---- packed copies: one allocation for an object and all it points to ---- */

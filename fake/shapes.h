@@ -73,14 +73,6 @@ void gf_shape_free_members(const gf_shape *shape, void *obj);
 /* Frees what `obj` points to, then `obj`.  NULL is allowed. */
 void gf_shape_free(const gf_shape *shape, void *obj);
 
-/* Deep-copies `src` into `dst` (shape->size bytes).  Returns 0, or -1 when
- * out of memory, leaving `dst` holding nothing that needs freeing. */
-int gf_shape_copy(const gf_shape *shape, void *dst, const void *src);
-
-/* A new deep copy of `src`, every pointee allocated apart (free with
- * gf_shape_free); NULL when out of memory. */
-void *gf_shape_dup(const gf_shape *shape, const void *src);
-
 /* A new deep copy of `src` in ONE allocation - the object first, then what
  * it points to - freed with a single gf_free().  Every request and response
  * gluefake hands out is packed this way.  NULL when out of memory. */

@@ -171,7 +171,7 @@ void gf_store_free_catalog(catalog_entry *e)
 {
   if (e) {
     gf_free(e->catalog_id);
-    gf_shape_free_members(&gf_shape_data_catalog_encryption_settings, &e->settings);
+    gf_free(e->settings);
     gf_free(e);
   }
 }

@@ -45,7 +45,7 @@ typedef struct order_slot {
 
 typedef struct catalog_entry {
   char *catalog_id;                            /* key */
-  gf_data_catalog_encryption_settings settings; /* owned deep copy, as put */
+  gf_data_catalog_encryption_settings *settings; /* owned, packed (one allocation), as put */
   UT_hash_handle hh;
 } catalog_entry;
 
