@@ -22,8 +22,9 @@
 #include "gluefake.h"
 #include "gluefake/cmocka.h"
 #include "gluefake/sys/backend.h"
+#include "helpers.h"
 
-#define BASE_TIME 1700000000.0
+#define BASE_TIME FIXED_T0
 #define KMS_ARN "arn:aws:kms:us-east-1:123456789012:key/abc"
 
 /* ---- fixture --------------------------------------------------------------- */
@@ -45,10 +46,9 @@ static int setup(void **state)
   fx *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  f->fake = gf_fake_new(NULL, &f->err);
-  if (!f->fake || gf_fake_set_clock(f->fake, BASE_TIME, 1, &f->err) != GF_OK) {
+  f->fake = fixed_fake(NULL, &f->err);
+  if (!f->fake) {
     gf_error_clear(&f->err);
-    gf_fake_free(f->fake);
     free(f);
     return -1;
   }

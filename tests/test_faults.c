@@ -24,11 +24,12 @@
 #include <cmocka.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 #include "gluefake/cmocka.h"
 #include "gluefake/sys/alloc.h"
 #include "gluefake/sys/backend.h"
 
-#define T0 1700000000.0
+#define T0 FIXED_T0
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:123456789012:catalog"
 #define POLICY1 "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
 #define POLICY2 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}"
@@ -83,37 +84,16 @@ static const void *const requests[GF_OPERATION_COUNT] = {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-#define assert_contains(haystack, needle)                                                  \
-  do {                                                                                     \
-    const char *h_ = (haystack), *n_ = (needle);                                           \
-    assert_non_null(h_);                                                                   \
-    if (!strstr(h_, n_)) {                                                                 \
-      print_error("'%s' does not contain '%s'\n", h_, n_);                                 \
-      fail();                                                                              \
-    }                                                                                      \
-  } while (0)
-
-#define assert_not_contains(haystack, needle)                                              \
-  do {                                                                                     \
-    const char *h_ = (haystack), *n_ = (needle);                                           \
-    assert_non_null(h_);                                                                   \
-    if (strstr(h_, n_)) {                                                                  \
-      print_error("'%s' contains '%s'\n", h_, n_);                                         \
-      fail();                                                                              \
-    }                                                                                      \
-  } while (0)
-
 static fixture *fixture_new(void)
 {
   gf_error err = GF_ERROR_INIT;
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return NULL;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, T0, 1, &err) != GF_OK) {
+  f->fake = fixed_fake(NULL, &err);
+  if (!f->fake) {
     print_error("gf_fake_new: %s\n", gf_error_message(&err));
     gf_error_clear(&err);
-    gf_fake_free(f->fake);
     free(f);
     return NULL;
   }

@@ -34,6 +34,7 @@
 #include "gluefake.h"
 #include "gluefake/fixture.h"
 #include "gluefake/sys/alloc.h"
+#include "helpers.h"
 
 #define SRC "t.json"
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:123456789012:catalog"
@@ -65,10 +66,7 @@ static const char design_example[] =
 
 /* ---- fixture ------------------------------------------------------------------ */
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_backend *b;
-} fx;
+typedef fake_fx fx;
 
 static gf_fake *new_fake(const char *account_id)
 {
@@ -80,31 +78,14 @@ static gf_fake *new_fake(const char *account_id)
   return fake;
 }
 
+/* The fake keeps the real clock: the fixtures under test set their own. */
 static int setup(void **state)
 {
   unsetenv("GLUEFAKE_FAULTS");
-  fx *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  gf_error err = GF_ERROR_INIT;
-  f->fake = gf_fake_new(NULL, &err);
-  gf_error_clear(&err);
-  if (!f->fake) {
-    free(f);
-    return -1;
-  }
-  f->b = gf_fake_backend(f->fake);
-  *state = f;
-  return 0;
+  return fake_fx_start(state, gf_fake_new(NULL, NULL));
 }
 
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return fake_fx_teardown(state); }
 
 /* ---- helpers ------------------------------------------------------------------ */
 

@@ -18,8 +18,9 @@
 
 #include "gluefake.h"
 #include "gluefake/sys/backend.h"
+#include "helpers.h"
 
-#define T0 1700000000
+#define T0 1700000000 /* FIXED_T0, as an integer */
 #define ACCOUNT "123456789012"
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:" ACCOUNT ":catalog"
 #define KMS1 "arn:aws:kms:us-east-1:" ACCOUNT ":key/one"
@@ -34,17 +35,8 @@
 
 static int setup(void **state)
 {
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  if (!fake)
-    return -1;
-  if (gf_fake_set_clock(fake, T0, 1, &err) != GF_OK) {
-    gf_error_clear(&err);
-    gf_fake_free(fake);
-    return -1;
-  }
-  *state = fake;
-  return 0;
+  *state = fixed_fake(NULL, NULL);
+  return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -292,10 +284,7 @@ static void test_get_security_configurations_pages(void **state)
             "\"EncryptionConfiguration\":{}}]}");
 
   /* The token is deterministic: the same history on another fake gives it. */
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *other = gf_fake_new(NULL, &err);
-  assert_non_null(other);
-  assert_int_equal(gf_fake_set_clock(other, T0, 1, &err), GF_OK);
+  gf_fake *other = fixed_fake_or_fail(NULL);
   for (int i = 0; i < 3; i++) {
     char create[128];
     snprintf(create, sizeof create, "{\"Name\":\"%s\",\"EncryptionConfiguration\":{}}",

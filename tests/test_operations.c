@@ -20,9 +20,10 @@
 #include <cmocka.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 #include "gluefake/sys/backend.h"
 
-#define T0 1700000000.0
+#define T0 FIXED_T0
 #define ACCOUNT GF_DEFAULT_ACCOUNT_ID
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:123456789012:catalog"
 #define DB1_ARN "arn:aws:glue:us-east-1:123456789012:database/db1"
@@ -30,10 +31,7 @@
 #define KMS2 "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-2222-2222-222222222222"
 #define KMS3 "arn:aws:kms:eu-west-1:123456789012:key/33333333-3333-3333-3333-333333333333"
 
-typedef struct fixture {
-  gf_fake *fake;
-  gf_backend *b;
-} fixture;
+typedef fake_fx fixture;
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -67,43 +65,8 @@ typedef struct fixture {
     gf_error_clear(&(err));                                                                \
   } while (0)
 
-#define assert_contains(haystack, needle)                                                  \
-  do {                                                                                     \
-    const char *h_ = (haystack), *n_ = (needle);                                           \
-    assert_non_null(h_);                                                                   \
-    if (!strstr(h_, n_)) {                                                                 \
-      print_error("'%s' does not contain '%s'\n", h_, n_);                                 \
-      fail();                                                                              \
-    }                                                                                      \
-  } while (0)
-
-static int setup(void **state)
-{
-  gf_error err = GF_ERROR_INIT;
-  fixture *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, T0, 1, &err) != GF_OK) {
-    gf_error_clear(&err);
-    gf_fake_free(f->fake);
-    free(f);
-    return -1;
-  }
-  f->b = gf_fake_backend(f->fake);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  fixture *f = *state;
-  if (f) {
-    gf_fake_free(f->fake);
-    free(f);
-  }
-  return 0;
-}
+static int setup(void **state) { return fake_fx_setup(state); }
+static int teardown(void **state) { return fake_fx_teardown(state); }
 
 static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
 
@@ -227,26 +190,6 @@ static void assert_round_trip(gf_backend *b, const char *name,
   assert_int_equal(found, 1);
   gf_get_security_configurations_response_free(list);
   gf_create_security_configuration_response_free(created);
-}
-
-/* A growable string, for comparing sequences of responses. */
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-} sbuf;
-
-static void sbuf_add(sbuf *s, const char *text)
-{
-  size_t n = strlen(text);
-  if (s->len + n + 1 > s->cap) {
-    size_t cap = (s->len + n + 1) * 2;
-    char *p = realloc(s->p, cap);
-    assert_non_null(p);
-    s->p = p;
-    s->cap = cap;
-  }
-  memcpy(s->p + s->len, text, n + 1);
-  s->len += n;
 }
 
 static void sbuf_add_json(sbuf *s, cJSON *json)

@@ -16,54 +16,17 @@
 #include <string.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 
-#define BASE_TIME 1700000000.0
+#define BASE_TIME FIXED_T0
 #define ABSENT INT64_MIN /* MaxResults not given */
 
 /* ---- fixture --------------------------------------------------------------- */
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_backend *b;
-} fx;
+typedef fake_fx fx;
 
-static gf_fake *new_fake(const char *account_id)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(account_id, &err);
-  if (!fake)
-    fail_msg("gf_fake_new: %s", gf_error_message(&err));
-  if (gf_fake_set_clock(fake, BASE_TIME, 1, &err) != GF_OK)
-    fail_msg("gf_fake_set_clock: %s", gf_error_message(&err));
-  gf_error_clear(&err);
-  return fake;
-}
-
-static int setup(void **state)
-{
-  gf_error err = GF_ERROR_INIT;
-  fx *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, BASE_TIME, 1, &err) != GF_OK) {
-    gf_error_clear(&err);
-    gf_fake_free(f->fake);
-    free(f);
-    return -1;
-  }
-  f->b = gf_fake_backend(f->fake);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return fake_fx_setup(state); }
+static int teardown(void **state) { return fake_fx_teardown(state); }
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -231,15 +194,6 @@ static void expect_invalid_token(gf_backend *b, const char *token)
   st = page_call(b, ABSENT, token, &resp, &err);
   assert_int_equal(st, GF_INVALID_INPUT);
   gf_error_clear(&err);
-}
-
-static uint64_t xorshift64(uint64_t *s)
-{
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
 }
 
 static unsigned rnd(uint64_t *s, unsigned bound) { return (unsigned)(xorshift64(s) % bound); }
@@ -782,7 +736,7 @@ static int64_t random_page_size(uint64_t *s)
 
 static void run_property_round(int round, uint64_t *s)
 {
-  gf_fake *fake = new_fake(NULL);
+  gf_fake *fake = fixed_fake_or_fail(NULL);
   gf_backend *b = gf_fake_backend(fake);
   model m = {0};
   size_t initial = rnd(s, 8) == 0 ? 300 + rnd(s, 300) : rnd(s, 150);
@@ -1045,7 +999,7 @@ static void test_token_with_edited_bytes(void **state)
 static void test_token_from_another_account_is_rejected(void **state)
 {
   fx *f = *state;
-  gf_fake *other = new_fake("210987654321");
+  gf_fake *other = fixed_fake_or_fail("210987654321");
   gf_backend *ob = gf_fake_backend(other);
   create_n(f->b, 0, 30);
   create_n(ob, 0, 30);
@@ -1142,8 +1096,8 @@ static size_t scripted_tokens(gf_fake *fake, char **tokens, size_t cap)
 static void test_tokens_are_deterministic(void **state)
 {
   (void)state;
-  gf_fake *a = new_fake(NULL);
-  gf_fake *b = new_fake(NULL);
+  gf_fake *a = fixed_fake_or_fail(NULL);
+  gf_fake *b = fixed_fake_or_fail(NULL);
   char *ta[64], *tb[64];
   size_t na = scripted_tokens(a, ta, 64);
   size_t nb = scripted_tokens(b, tb, 64);

@@ -18,8 +18,9 @@
 #include <string.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 
-#define BASE_TIME 1700000000.0
+#define BASE_TIME FIXED_T0
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:123456789012:catalog"
 #define OTHER_ACCOUNT "210987654321"
 #define OTHER_DEFAULT_ARN "arn:aws:glue:us-east-1:210987654321:catalog"
@@ -32,36 +33,10 @@
 
 /* ---- fixture --------------------------------------------------------------- */
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_backend *b;
-} fx;
+typedef fake_fx fx;
 
-static int setup(void **state)
-{
-  gf_error err = GF_ERROR_INIT;
-  fx *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, BASE_TIME, 1, &err) != GF_OK) {
-    gf_error_clear(&err);
-    gf_fake_free(f->fake);
-    free(f);
-    return -1;
-  }
-  f->b = gf_fake_backend(f->fake);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return fake_fx_setup(state); }
+static int teardown(void **state) { return fake_fx_teardown(state); }
 
 /* ---- helpers ---------------------------------------------------------------- */
 

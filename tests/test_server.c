@@ -41,8 +41,9 @@
 #include "gluefake.h"
 #include "gluefake/server.h"
 #include "gluefake/sys/alloc.h"
+#include "helpers.h"
 
-#define T0 1700000000
+#define T0 1700000000 /* FIXED_T0, as an integer */
 #define ACCOUNT "123456789012"
 #define JSON_TYPE "application/x-amz-json-1.1"
 #define KMS1 "arn:aws:kms:us-east-1:" ACCOUNT ":key/one"
@@ -55,14 +56,6 @@
   "false}}}"
 
 /* ---- the HTTP client -------------------------------------------------------- */
-
-typedef struct conn {
-  int fd;
-  char *buf; /* received and not consumed yet */
-  size_t len, cap;
-} conn;
-
-enum { RESP_OK = 0, RESP_CLOSED = -1, RESP_TIMEOUT = -2, RESP_BAD = -3 };
 
 typedef struct http_resp {
   int status; /* 0 when no response was read */
@@ -141,49 +134,7 @@ static void conn_close(conn *c)
   c->fd = -1;
 }
 
-/* Sends everything; 0, or -1 when the peer is gone (no SIGPIPE). */
-static int send_all(conn *c, const void *data, size_t len)
-{
-  const char *p = data;
-  while (len) {
-    ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 static int send_str(conn *c, const char *s) { return send_all(c, s, strlen(s)); }
-
-/* Receives more bytes into the buffer: >0, or RESP_CLOSED / RESP_TIMEOUT. */
-static int recv_more(conn *c)
-{
-  if (c->cap - c->len < 16384) {
-    size_t cap = c->cap ? c->cap * 2 : 65536;
-    char *grown = realloc(c->buf, cap);
-    if (!grown)
-      return RESP_BAD;
-    c->buf = grown;
-    c->cap = cap;
-  }
-  for (;;) {
-    ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
-    if (n > 0) {
-      c->len += (size_t)n;
-      c->buf[c->len] = '\0';
-      return (int)n;
-    }
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      return RESP_TIMEOUT;
-    return RESP_CLOSED; /* EOF or reset */
-  }
-}
 
 static const char *find(const char *hay, size_t len, const char *needle)
 {
@@ -192,14 +143,6 @@ static const char *find(const char *hay, size_t len, const char *needle)
     if (memcmp(hay + i, needle, n) == 0)
       return hay + i;
   return NULL;
-}
-
-static void consume(conn *c, size_t n)
-{
-  memmove(c->buf, c->buf + n, c->len - n);
-  c->len -= n;
-  if (c->buf)
-    c->buf[c->len] = '\0';
 }
 
 /* Reads one response (status line, headers, Content-Length body, or a body
@@ -334,18 +277,6 @@ typedef struct ctx {
   unsigned port;
 } ctx;
 
-static gf_fake *fixed_fake(void)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  if (fake && gf_fake_set_clock(fake, T0, 1, &err) != GF_OK) {
-    gf_fake_free(fake);
-    fake = NULL;
-  }
-  gf_error_clear(&err);
-  return fake;
-}
-
 static int setup(void **state)
 {
   unsetenv("GLUEFAKE_FAULTS");
@@ -353,8 +284,8 @@ static int setup(void **state)
   if (!t)
     return -1;
   gf_error err = GF_ERROR_INIT;
-  t->fake = fixed_fake();
-  t->twin = fixed_fake();
+  t->fake = fixed_fake(NULL, NULL);
+  t->twin = fixed_fake(NULL, NULL);
   if (t->fake)
     t->server = gf_server_start(t->fake, "127.0.0.1", 0, &err);
   if (!t->fake || !t->twin || !t->server) {

@@ -73,8 +73,8 @@
 #include "gluefake.h"
 #include "gluefake/server.h"
 #include "gluefake/sys/alloc.h"
+#include "helpers.h"
 
-#define T0 1700000000.0
 #define ACCOUNT "123456789012"
 #define KMS1 "arn:aws:kms:us-east-1:" ACCOUNT ":key/one"
 #define KMS2 "arn:aws:kms:us-east-1:" ACCOUNT ":key/two"
@@ -291,14 +291,6 @@ static void shared_key(char buf[32], int i) { snprintf(buf, 32, "alias/shared-%d
 
 /* ---- the HTTP client (POSIX sockets, so that raw bytes can be sent) ----------- */
 
-typedef struct conn {
-  int fd;
-  char *buf; /* received, not consumed yet */
-  size_t len, cap;
-} conn;
-
-enum { RESP_OK = 0, RESP_CLOSED = -1, RESP_TIMEOUT = -2, RESP_BAD = -3 };
-
 typedef struct http_resp {
   int status;
   char request_id[64];
@@ -344,53 +336,6 @@ static void conn_close(conn *c)
     close(c->fd);
   free(c->buf);
   conn_init(c);
-}
-
-static int send_all(conn *c, const void *data, size_t len)
-{
-  const char *p = data;
-  while (len) {
-    ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-static int recv_more(conn *c)
-{
-  if (c->cap - c->len < 16384) {
-    size_t cap = c->cap ? c->cap * 2 : 65536;
-    char *grown = realloc(c->buf, cap);
-    if (!grown)
-      return RESP_BAD;
-    c->buf = grown;
-    c->cap = cap;
-  }
-  for (;;) {
-    ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
-    if (n > 0) {
-      c->len += (size_t)n;
-      c->buf[c->len] = '\0';
-      return (int)n;
-    }
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      return RESP_TIMEOUT;
-    return RESP_CLOSED;
-  }
-}
-
-static void consume(conn *c, size_t n)
-{
-  memmove(c->buf, c->buf + n, c->len - n);
-  c->len -= n;
-  c->buf[c->len] = '\0';
 }
 
 /* Copies header `name`'s value out of a header block (case-insensitive). */
@@ -536,11 +481,7 @@ typedef struct worker {
   char first_problem[512];
 } worker;
 
-static void problem(worker *w, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+static void problem(worker *w, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 static void problem(worker *w, const char *fmt, ...)
 {
@@ -1482,9 +1423,8 @@ static gf_fake *stress_fake(uint64_t seed)
   gf_error err = GF_ERROR_INIT;
   char spec[256];
   fault_spec(spec, sizeof spec, seed);
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  if (!fake || gf_fake_set_clock(fake, T0, 1, &err) != GF_OK ||
-      gf_faults_set(gf_fake_faults(fake), spec, &err) != GF_OK)
+  gf_fake *fake = fixed_fake(NULL, &err);
+  if (!fake || gf_faults_set(gf_fake_faults(fake), spec, &err) != GF_OK)
     fail_msg("setting up the fake: %s", gf_error_message(&err));
   return fake;
 }
@@ -2050,9 +1990,7 @@ static void test_stale_tokens_across_concurrent_resets(void **state)
   uint64_t seed = stress_seed() + 2;
   init_inputs();
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  if (!fake || gf_fake_set_clock(fake, T0, 1, &err) != GF_OK)
-    fail_msg("setting up the fake: %s", gf_error_message(&err));
+  gf_fake *fake = fixed_fake_or_fail(NULL);
   gf_faults_clear(gf_fake_faults(fake)); /* whatever GLUEFAKE_FAULTS said */
   pthread_barrier_t start;
   assert_int_equal(pthread_barrier_init(&start, NULL, RESET_WORKERS + 1), 0);

@@ -23,9 +23,10 @@
 #include <string.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 #include "gluefake/sys/backend.h" /* gf_error_set */
 
-#define BASE_TIME 1700000000.0
+#define BASE_TIME FIXED_T0
 #define NTHREADS 8
 #define OWN_NAMES 24
 #define SHARED_NAMES 6
@@ -33,36 +34,10 @@
 
 /* ---- fixture --------------------------------------------------------------- */
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_backend *b;
-} fx;
+typedef fake_fx fx;
 
-static int setup(void **state)
-{
-  gf_error err = GF_ERROR_INIT;
-  fx *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, BASE_TIME, 1, &err) != GF_OK) {
-    gf_error_clear(&err);
-    gf_fake_free(f->fake);
-    free(f);
-    return -1;
-  }
-  f->b = gf_fake_backend(f->fake);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return fake_fx_setup(state); }
+static int teardown(void **state) { return fake_fx_teardown(state); }
 
 static int iterations(void)
 {
@@ -73,15 +48,6 @@ static int iterations(void)
       return (int)n;
   }
   return 2500;
-}
-
-static uint64_t xorshift64(uint64_t *s)
-{
-  uint64_t x = *s;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *s = x;
 }
 
 static unsigned rnd(uint64_t *s, unsigned bound) { return (unsigned)(xorshift64(s) % bound); }
@@ -137,11 +103,7 @@ typedef struct worker {
   char first_problem[320];
 } worker;
 
-static void problem(worker *w, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+static void problem(worker *w, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 static void problem(worker *w, const char *fmt, ...)
 {

@@ -23,6 +23,7 @@
 #include "gluefake/fixture.h"
 #include "gluefake/sys/alloc.h"
 #include "gluefake/transcript.h"
+#include "helpers.h"
 
 #define BASE_TIME 1700000000.0
 #define KMS_ARN "arn:aws:kms:us-east-1:123456789012:key/abc"
@@ -172,26 +173,6 @@ static const char *nth_line(const char *text, size_t n, char *out, size_t size)
   snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), text);
   return out;
 }
-
-#define assert_contains(haystack, needle)                                                  \
-  do {                                                                                     \
-    const char *h_ = (haystack);                                                           \
-    const char *n_ = (needle);                                                             \
-    if (!h_ || !strstr(h_, n_)) {                                                          \
-      print_error("expected to find\n  %s\nin\n  %s\n", n_, h_ ? h_ : "(null)");          \
-      fail();                                                                              \
-    }                                                                                      \
-  } while (0)
-
-#define assert_not_contains(haystack, needle)                                              \
-  do {                                                                                     \
-    const char *h_ = (haystack);                                                           \
-    const char *n_ = (needle);                                                             \
-    if (h_ && strstr(h_, n_)) {                                                            \
-      print_error("did not expect to find\n  %s\nin\n  %s\n", n_, h_);                     \
-      fail();                                                                              \
-    }                                                                                      \
-  } while (0)
 
 /* Runs gf_transcript_verify on `text` with the given options into
  * f->report / f->err. */

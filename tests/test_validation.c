@@ -19,8 +19,9 @@
 #include <cmocka.h>
 
 #include "gluefake.h"
+#include "helpers.h"
 
-#define T0 1700000000.0
+#define T0 FIXED_T0
 #define ACCOUNT GF_DEFAULT_ACCOUNT_ID
 #define DEFAULT_ARN "arn:aws:glue:us-east-1:123456789012:catalog"
 #define DB1_ARN "arn:aws:glue:us-east-1:123456789012:database/db1"
@@ -74,25 +75,6 @@ static char *repeat(const char *unit, size_t times, const char *tail)
     memcpy(s + i * unit_len, unit, unit_len);
   memcpy(s + unit_len * times, tail, tail_len + 1);
   return s;
-}
-
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-} sbuf;
-
-static void sbuf_add(sbuf *s, const char *text)
-{
-  size_t n = strlen(text);
-  if (s->len + n + 1 > s->cap) {
-    size_t cap = (s->len + n + 1) * 2;
-    char *p = realloc(s->p, cap);
-    assert_non_null(p);
-    s->p = p;
-    s->cap = cap;
-  }
-  memcpy(s->p + s->len, text, n + 1);
-  s->len += n;
 }
 
 static void sbuf_add_answer(sbuf *s, gf_operation op, gf_status status, void *response,
@@ -192,8 +174,8 @@ static int setup(void **state)
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  f->fake = gf_fake_new(NULL, &err);
-  if (!f->fake || gf_fake_set_clock(f->fake, T0, 1, &err) != GF_OK)
+  f->fake = fixed_fake(NULL, &err);
+  if (!f->fake)
     goto fail;
   f->b = gf_fake_backend(f->fake);
   gf_create_security_configuration_request create = {"existing", &existing_config};

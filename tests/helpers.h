@@ -1,0 +1,212 @@
+/*
+ * helpers.h - the pieces several C suites share: a fake on the fixed clock,
+ * the fixture of suites that need only a fake and its backend, substring
+ * assertions, a growable string, a seeded generator, and the raw socket
+ * I/O of the HTTP suites.  Header-only (static inline), so that each suite
+ * stays one translation unit.  A suite's own helpers stay in it.
+ *
+ * tests/test_glue_client.c does not use it on purpose: it is the README's
+ * walkthrough of testing with gluefake, and shows the public API only.
+ */
+#ifndef GLUEFAKE_TESTS_HELPERS_H
+#define GLUEFAKE_TESTS_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "gluefake.h"
+
+/* Where the fixed clock starts: suites write expected timestamps from it. */
+#define FIXED_T0 1700000000.0
+
+/* A fresh fake on a clock stepping 1 s from FIXED_T0, so timestamps are known in advance. */
+static inline gf_fake *fixed_fake(const char *account_id, gf_error *err)
+{
+  gf_fake *fake = gf_fake_new(account_id, err);
+  if (fake && gf_fake_set_clock(fake, FIXED_T0, 1, err) != GF_OK) {
+    gf_fake_free(fake);
+    fake = NULL;
+  }
+  return fake;
+}
+
+/* For a test that needs another fake: not getting one fails the test. */
+static inline gf_fake *fixed_fake_or_fail(const char *account_id)
+{
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *fake = fixed_fake(account_id, &err);
+  if (!fake)
+    fail_msg("a fake on the fixed clock: %s", gf_error_message(&err));
+  gf_error_clear(&err);
+  return fake;
+}
+
+/* The fixture of suites that need nothing but a fake and its backend. */
+typedef struct fake_fx {
+  gf_fake *fake;
+  gf_backend *b;
+} fake_fx;
+
+/* Lets a suite that makes its fake differently still share fake_fx_teardown. */
+static inline int fake_fx_start(void **state, gf_fake *fake)
+{
+  fake_fx *f = fake ? calloc(1, sizeof *f) : NULL;
+  if (!f) {
+    gf_fake_free(fake);
+    return -1;
+  }
+  f->fake = fake;
+  f->b = gf_fake_backend(fake);
+  *state = f;
+  return 0;
+}
+
+/* cmocka setup: every test starts from an empty fake on the fixed clock. */
+static inline int fake_fx_setup(void **state)
+{
+  return fake_fx_start(state, fixed_fake(NULL, NULL));
+}
+
+/* cmocka teardown of a fake_fx (also when its setup failed). */
+static inline int fake_fx_teardown(void **state)
+{
+  fake_fx *f = *state;
+  if (f) {
+    gf_fake_free(f->fake);
+    free(f);
+  }
+  return 0;
+}
+
+/* Messages are checked for what they must mention, not word for word. */
+#define assert_contains(haystack, needle)                                                  \
+  do {                                                                                     \
+    const char *h_ = (haystack), *n_ = (needle);                                           \
+    assert_non_null(h_);                                                                   \
+    if (!strstr(h_, n_)) {                                                                 \
+      print_error("'%s' does not contain '%s'\n", h_, n_);                                 \
+      fail();                                                                              \
+    }                                                                                      \
+  } while (0)
+
+/* ... and for what they must not mention (a missing text fails too). */
+#define assert_not_contains(haystack, needle)                                              \
+  do {                                                                                     \
+    const char *h_ = (haystack), *n_ = (needle);                                           \
+    assert_non_null(h_);                                                                   \
+    if (strstr(h_, n_)) {                                                                  \
+      print_error("'%s' contains '%s'\n", h_, n_);                                         \
+      fail();                                                                              \
+    }                                                                                      \
+  } while (0)
+
+/* A growable string, so that whole sequences of answers compare as one text. */
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+} sbuf;
+
+/* Appends `text` (running out of memory fails the test). */
+static inline void sbuf_add(sbuf *s, const char *text)
+{
+  size_t n = strlen(text);
+  if (s->len + n + 1 > s->cap) {
+    size_t cap = (s->len + n + 1) * 2;
+    char *p = realloc(s->p, cap);
+    assert_non_null(p);
+    s->p = p;
+    s->cap = cap;
+  }
+  memcpy(s->p + s->len, text, n + 1);
+  s->len += n;
+}
+
+/* Lets the compiler check the format strings of a suite's printf-like helpers. */
+#if defined(__GNUC__)
+#define PRINTF_LIKE(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define PRINTF_LIKE(fmt, first)
+#endif
+
+/* A cheap seeded generator, so that a failing randomized test replays exactly. */
+static inline uint64_t xorshift64(uint64_t *s)
+{
+  uint64_t x = *s;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return *s = x;
+}
+
+/* ---- raw HTTP I/O: plain sockets, so the server suites can send any bytes -- */
+
+typedef struct conn {
+  int fd;
+  char *buf; /* received and not consumed yet */
+  size_t len, cap;
+} conn;
+
+enum { RESP_OK = 0, RESP_CLOSED = -1, RESP_TIMEOUT = -2, RESP_BAD = -3 };
+
+/* Sends it all without SIGPIPE, so a server closing early fails the test, not the process. */
+static inline int send_all(conn *c, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len) {
+    ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Reads what has come (kept NUL-terminated for strstr): >0, or a RESP_ code. */
+static inline int recv_more(conn *c)
+{
+  if (c->cap - c->len < 16384) {
+    size_t cap = c->cap ? c->cap * 2 : 65536;
+    char *grown = realloc(c->buf, cap);
+    if (!grown)
+      return RESP_BAD;
+    c->buf = grown;
+    c->cap = cap;
+  }
+  for (;;) {
+    ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+    if (n > 0) {
+      c->len += (size_t)n;
+      c->buf[c->len] = '\0';
+      return (int)n;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return RESP_TIMEOUT;
+    return RESP_CLOSED; /* EOF or reset */
+  }
+}
+
+/* Drops the first n bytes read, so that pipelined responses parse one by one. */
+static inline void consume(conn *c, size_t n)
+{
+  memmove(c->buf, c->buf + n, c->len - n);
+  c->len -= n;
+  if (c->buf)
+    c->buf[c->len] = '\0';
+}
+
+#endif
