@@ -118,6 +118,8 @@ void gf_store_free_config(config_entry *entry);
 void gf_store_free_catalog(catalog_entry *entry);
 void gf_store_free_policy(policy_entry *entry);
 
+/* ---- between the modules of the fake (not part of the store itself) ------ */
+
 /* gf_fake_new() without GLUEFAKE_FAULTS: for the tools whose runs must not
  * depend on the environment (sweeps, transcript verification). */
 gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err);
