@@ -1726,18 +1726,32 @@ static void test_clock_saturates(void **state)
   assert_true(gf_fake_now(f->fake) == DBL_MAX);
 }
 
+/* What the fake's real clock reads.  Not time(): it may read a coarser
+ * clock that lags by a tick, which just after a second boundary looks like
+ * the previous second. */
+static double realtime_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void test_real_clock(void **state)
 {
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   gf_fake_set_real_clock(f->fake);
-  time_t before = time(NULL);
+  double before = realtime_now();
   gf_create_security_configuration_request req = {"real", &empty_config};
   gf_create_security_configuration_response *out = NULL;
   assert_int_equal(gf_create_security_configuration(f->b, &req, &out, &err), GF_OK);
-  time_t after = time(NULL);
-  assert_true(out->created_timestamp >= (double)before - 1);
-  assert_true(out->created_timestamp <= (double)after + 1);
+  double after = realtime_now();
+  /* Truncated to milliseconds: at most 1 ms before `before`. */
+  assert_true(out->created_timestamp >= before - 0.001);
+  assert_true(out->created_timestamp <= after + 1e-6); /* rounding of the two doubles */
+  /* Whole milliseconds, as AWS gives them. */
+  double ms = out->created_timestamp * 1000;
+  assert_true(fabs(ms - (double)llround(ms)) < 1e-3);
   gf_create_security_configuration_response_free(out);
 }
 
@@ -1788,19 +1802,19 @@ static void test_reset_empties_everything(void **state)
                    GF_ENTITY_NOT_FOUND);
 
   /* Real clock, no limit. */
-  time_t before = time(NULL);
+  double before = realtime_now();
   for (int i = 0; i < 3; i++) {
     char name[8];
     snprintf(name, sizeof name, "n%d", i);
     gf_create_security_configuration_request req = {name, &empty_config};
     gf_create_security_configuration_response *out = NULL;
     assert_int_equal(gf_create_security_configuration(b, &req, &out, &err), GF_OK);
-    assert_true(out->created_timestamp >= (double)before - 1);
-    assert_true(out->created_timestamp <= (double)time(NULL) + 1);
+    assert_true(out->created_timestamp >= before - 0.001);
+    assert_true(out->created_timestamp <= realtime_now() + 0.001);
     gf_create_security_configuration_response_free(out);
   }
   double now = gf_fake_now(fake);
-  assert_true(fabs(now - (double)time(NULL)) < 5);
+  assert_true(fabs(now - realtime_now()) < 5);
 
   /* Names used before the reset are free again. */
   create_ok(b, "a");
