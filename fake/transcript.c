@@ -485,8 +485,10 @@ static void line(text_out *t, const char *fmt, ...)
   va_end(ap);
   if (t->failed || n < 0)
     return;
-  if (t->len + (size_t)n + 2 > t->cap) {
-    size_t cap = (t->cap + (size_t)n + 2) * 2;
+  /* Room for every byte escaped, so that a line break inside a recorded
+   * message cannot split one mismatch over two lines. */
+  if (t->len + 2 * (size_t)n + 2 > t->cap) {
+    size_t cap = (t->cap + 2 * (size_t)n + 2) * 2;
     char *grown = gf_realloc(t->data, cap);
     if (!grown) {
       t->failed = 1;
@@ -495,10 +497,26 @@ static void line(text_out *t, const char *fmt, ...)
     t->data = grown;
     t->cap = cap;
   }
+  char *start = t->data + t->len;
   va_start(ap, fmt);
-  vsnprintf(t->data + t->len, t->cap - t->len, fmt, ap);
+  vsnprintf(start, t->cap - t->len, fmt, ap);
   va_end(ap);
-  t->len += (size_t)n;
+  size_t breaks = 0;
+  for (int i = 0; i < n; i++)
+    breaks += start[i] == '\n' || start[i] == '\r';
+  size_t len = (size_t)n + breaks;
+  /* Spell each \n and \r as two characters, working from the end. */
+  for (size_t from = (size_t)n, to = len; breaks && from-- > 0;) {
+    char c = start[from];
+    if (c == '\n' || c == '\r') {
+      start[--to] = c == '\n' ? 'n' : 'r';
+      start[--to] = '\\';
+      breaks--;
+    } else {
+      start[--to] = c;
+    }
+  }
+  t->len += len;
   t->data[t->len++] = '\n';
   t->data[t->len] = '\0';
 }

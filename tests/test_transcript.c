@@ -1043,6 +1043,19 @@ static void test_verify_outcome_kinds(void **state)
   assert_contains(f->report.text, "GetSecurityConfiguration");
   assert_contains(f->report.text, "something else");
   assert_contains(f->report.text, "Security configuration 'nope' not found");
+
+  /* A recorded message with line breaks still makes one line, the breaks
+   * spelled as \n and \r. */
+  parse_text(f);
+  error = cJSON_GetObjectItemCaseSensitive(entry_at(f->json, 5), "error");
+  assert_true(cJSON_ReplaceItemInObjectCaseSensitive(error, "Message",
+                                                     cJSON_CreateString("two\nlines\r\n")));
+  print_json(f);
+  assert_gf_ok(verify(f, f->edited, KNOWN_FIXTURE, NULL, 0, 1), &f->err);
+  assert_int_equal(f->report.mismatches, 1);
+  assert_int_equal(count_lines(f->report.text), 1);
+  assert_contains(f->report.text, "recorded \"two\\nlines\\r\\n\", got \"Security configuration "
+                                  "'nope' not found\"\n");
 }
 
 /* Without the fixture's clock every timestamp differs; GF_VERIFY_VOLATILE,

@@ -84,7 +84,8 @@ typedef struct gf_verify_report {
   size_t mismatches; /* outcomes that differed */
   char *text;        /* owned: one line per mismatch, "transcript[N] (Op): response
                         differs at FIELD: recorded X, got Y", "... recorded success, got
-                        <Error>: <message>", "... recorded <Error>, got success" */
+                        <Error>: <message>", "... recorded <Error>, got success";
+                        a line break inside a value is spelled \n or \r */
 } gf_verify_report;
 
 /*
