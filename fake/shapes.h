@@ -3,7 +3,7 @@
  *
  * Each request, response and data type is described once: its members,
  * where they sit in the C struct, how they look on the wire and which
- * constraints they carry.  Freeing, deep copying, validation and the JSON
+ * constraints they carry.  Freeing, packing, validation and the JSON
  * codec all walk these descriptors, so a member is spelled in one place.
  */
 #ifndef GLUEFAKE_SHAPES_H
