@@ -347,6 +347,134 @@ GLUEFAKE_FAULTS='*=Bogus' run serve --port 0
 expect_rc 2 "serve with a bad GLUEFAKE_FAULTS"
 expect_err_has "GLUEFAKE_FAULTS" "serve with a bad GLUEFAKE_FAULTS"
 
+# A fixture that does not load (not just a missing file), and a fixture whose
+# faults do not parse: serve exits 2 with one line naming the file and the problem.
+run serve --port 0 --fixture "$TMP/bad-arn.json"
+expect_rc 2 "serve with a fixture that breaks a rule"
+expect_err_one_line "serve with a fixture that breaks a rule"
+expect_err_has "$TMP/bad-arn.json: security_configurations[1].EncryptionConfiguration.S3Encryption[0].KmsKeyArn" \
+  "serve with a fixture that breaks a rule"
+run serve --port 0 --fixture "$TMP/bad-faults.json"
+expect_rc 2 "serve with a fixture whose faults do not parse"
+expect_err_one_line "serve with a fixture whose faults do not parse"
+expect_err_has "$TMP/bad-faults.json: faults: " "serve with a fixture whose faults do not parse"
+run serve --port 0 --faults 'CreateSecurityConfiguration=2*offf'
+expect_rc 2 "serve --faults that does not parse"
+expect_err_has "column" "serve --faults that does not parse"
+
+# ---- gluefake serve: what it serves ----------------------------------------
+# DESIGN "CLI": --fixture, --faults and --account-id take effect; fault rules are
+# applied GLUEFAKE_FAULTS, then the fixture's faults, then --faults, each
+# replacing the last; SIGINT and SIGTERM stop it (exit 0) after exactly one
+# stdout line.  Talks to it with curl.
+command -v curl >/dev/null 2>&1 || fail "curl not found (tools/deps.sh test installs it)"
+SERVE_PID=""
+stop_serve() { # stop_serve SIGNAL: stops the server started by start_serve, sets $RC
+  RC=0
+  if [ -n "$SERVE_PID" ]; then
+    kill -"$1" "$SERVE_PID" 2>/dev/null
+    wait "$SERVE_PID" || RC=$?
+    SERVE_PID=""
+  fi
+}
+trap 'stop_serve KILL; rm -rf "$TMP"' EXIT
+# start_serve ARGS...: serve --host 127.0.0.1 --port 0 ARGS in the background;
+# leaves $PORT (stdout in $TMP/serve.out, stderr in $TMP/serve.err).
+start_serve() {
+  LAST_ARGS=(serve --host 127.0.0.1 --port 0 "$@")
+  "$GLUEFAKE" serve --host 127.0.0.1 --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+  SERVE_PID=$!
+  local line="" i
+  for i in $(seq 100); do
+    line=$(head -n 1 "$TMP/serve.out")
+    [ -n "$line" ] && break
+    kill -0 "$SERVE_PID" 2>/dev/null || { stop_serve KILL; fail "serve $*: exited before listening: $(cat "$TMP/serve.err")"; }
+    sleep 0.1
+  done
+  [[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] ||
+    fail "serve $*: first stdout line should be 'listening on http://127.0.0.1:PORT', was '$line'"
+  PORT=${BASH_REMATCH[1]}
+  ok
+}
+# glue OPERATION BODY: one AWS JSON 1.1 call; leaves $STATUS, $TYPE (x-amzn-ErrorType) and $BODY.
+glue() {
+  curl -sS --max-time 10 -D "$TMP/h" -o "$TMP/b" -X POST "http://127.0.0.1:$PORT/" \
+    -H "X-Amz-Target: AWSGlue.$1" -H 'Content-Type: application/x-amz-json-1.1' \
+    --data-binary "$2" || fail "curl $1 failed"
+  STATUS=$(awk 'NR == 1 { print $2 }' "$TMP/h")
+  TYPE=$(awk -F': *' 'tolower($1) == "x-amzn-errortype" { sub(/\r$/, "", $2); print $2 }' "$TMP/h")
+  BODY=$(cat "$TMP/b")
+}
+expect_call() { # expect_call WHAT STATUS TYPE BODY
+  [ "$STATUS" = "$2" ] && [ "$TYPE" = "$3" ] && [ "$BODY" = "$4" ] ||
+    fail "$1: expected $2 '$3' $4, got $STATUS '$TYPE' $BODY"
+  ok
+}
+
+cat >"$TMP/serve-fixture.json" <<'EOF'
+{"account_id": "111122223333", "clock": {"now": 1700000000, "step": 1},
+ "security_configurations": [{"Name": "etl", "CreatedTimeStamp": 1690000000, "EncryptionConfiguration": {}}],
+ "faults": "GetSecurityConfiguration=1*EntityNotFound(from the fixture)"}
+EOF
+cat >"$TMP/serve-nofaults.json" <<'EOF'
+{"clock": {"now": 1700000000, "step": 1}}
+EOF
+GET_ETL='{"SecurityConfiguration":{"Name":"etl","CreatedTimeStamp":1690000000,"EncryptionConfiguration":{}}}'
+
+# The fixture's faults replace GLUEFAKE_FAULTS; the fixture's data and clock are served.
+GLUEFAKE_FAULTS='DeleteSecurityConfiguration=1*InternalService(from the environment)' \
+  start_serve --fixture "$TMP/serve-fixture.json"
+glue DeleteSecurityConfiguration '{"Name":"nope"}'
+expect_call "GLUEFAKE_FAULTS replaced by the fixture's faults" 400 EntityNotFoundException \
+  '{"__type":"EntityNotFoundException","Message":"Security configuration '"'nope'"' not found"}'
+glue GetSecurityConfiguration '{"Name":"etl"}'
+expect_call "the fixture's faults" 400 EntityNotFoundException \
+  '{"__type":"EntityNotFoundException","Message":"from the fixture"}'
+glue GetSecurityConfiguration '{"Name":"etl"}'
+expect_call "the fixture's configuration" 200 "" "$GET_ETL"
+glue CreateSecurityConfiguration '{"Name":"n","EncryptionConfiguration":{}}'
+expect_call "the fixture's clock" 200 "" '{"Name":"n","CreatedTimestamp":1700000000}'
+glue GetDataCatalogEncryptionSettings '{"CatalogId":"111122223333"}'
+expect_call "the fixture's account id" 200 "" \
+  '{"DataCatalogEncryptionSettings":{"EncryptionAtRest":{"CatalogEncryptionMode":"DISABLED"},"ConnectionPasswordEncryption":{"ReturnConnectionPasswordEncrypted":false}}}'
+stop_serve INT
+expect_rc 0 "serve stopped by SIGINT"
+[ "$(lines "$TMP/serve.out")" -eq 1 ] || fail "serve printed more than one line on stdout: $(cat "$TMP/serve.out")"
+ok
+
+# --faults replaces the fixture's faults (and GLUEFAKE_FAULTS).
+GLUEFAKE_FAULTS='DeleteSecurityConfiguration=1*InternalService(from the environment)' \
+  start_serve --fixture "$TMP/serve-fixture.json" --faults 'CreateSecurityConfiguration=1*OperationTimeout(from --faults)'
+glue GetSecurityConfiguration '{"Name":"etl"}'
+expect_call "--faults replaced the fixture's faults" 200 "" "$GET_ETL"
+glue DeleteSecurityConfiguration '{"Name":"nope"}'
+expect_call "--faults replaced GLUEFAKE_FAULTS" 400 EntityNotFoundException \
+  '{"__type":"EntityNotFoundException","Message":"Security configuration '"'nope'"' not found"}'
+glue CreateSecurityConfiguration '{"Name":"n","EncryptionConfiguration":{}}'
+expect_call "the --faults rule" 400 OperationTimeoutException \
+  '{"__type":"OperationTimeoutException","Message":"from --faults"}'
+glue GetSecurityConfiguration '{"Name":"n"}'
+expect_call "a term's error fails the call before it takes effect" 400 EntityNotFoundException \
+  '{"__type":"EntityNotFoundException","Message":"Security configuration '"'n'"' not found"}'
+stop_serve TERM
+expect_rc 0 "serve stopped by SIGTERM"
+
+# A fixture without "faults" keeps GLUEFAKE_FAULTS; --account-id is the account.
+GLUEFAKE_FAULTS='DeleteSecurityConfiguration=1*InternalService(from the environment)' \
+  start_serve --fixture "$TMP/serve-nofaults.json" --account-id 444455556666
+glue DeleteSecurityConfiguration '{"Name":"nope"}'
+expect_call "GLUEFAKE_FAULTS kept by a fixture without faults" 500 InternalServiceException \
+  '{"__type":"InternalServiceException","Message":"from the environment"}'
+glue PutResourcePolicy '{"PolicyInJson":"{}"}'
+[ "$STATUS" = 200 ] || fail "PutResourcePolicy: $STATUS $BODY"
+curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/state" >"$TMP/state.json" || fail "GET state"
+grep -qE '"account_id":[[:space:]]*"444455556666"' "$TMP/state.json" || fail "--account-id not in the state: $(cat "$TMP/state.json")"
+grep -qF 'arn:aws:glue:us-east-1:444455556666:catalog' "$TMP/state.json" ||
+  fail "the default resource ARN does not follow --account-id: $(cat "$TMP/state.json")"
+ok
+stop_serve INT
+expect_rc 0 "serve stopped by SIGINT"
+
 # An empty transcript matches trivially.
 printf '{"transcript": []}\n' >"$TMP/empty-transcript.json"
 run replay "$TMP/empty-transcript.json"

@@ -800,6 +800,51 @@ static void test_faults_key(void **state)
   gf_error_clear(&err);
 }
 
+/* DESIGN.md, fault spec: "one splitmix64 generator per spec, its state set
+ * to `seed` (default 0) whenever a spec is installed".  A fixture's faults
+ * are an installation like any other: the draws of a seeded PCT rule follow
+ * the reference generator from `seed` on, and loading the fixture again
+ * starts them over (the generator is not carried over from the last load). */
+static uint64_t splitmix64_next(uint64_t *state)
+{
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+static void test_faults_key_reseeds_generator(void **state)
+{
+  fx *f = *state;
+  enum { CALLS = 64 };
+  static const char fixture[] =
+      "{\"faults\": \"seed=12345;GetSecurityConfiguration=37.5%InternalService\"}";
+  char expected[CALLS + 1], got[CALLS + 1];
+  uint64_t rng = 12345;
+  for (int i = 0; i < CALLS; i++)
+    expected[i] = (double)(splitmix64_next(&rng) >> 11) * 0x1p-53 < 0.375 ? 'X' : '.';
+  expected[CALLS] = '\0';
+  /* Some draws fail and some succeed, so the comparison means something. */
+  assert_non_null(strchr(expected, 'X'));
+  assert_non_null(strchr(expected, '.'));
+
+  gf_get_security_configuration_request get = {"missing"};
+  for (int round = 0; round < 2; round++) {
+    load_ok(f->fake, fixture);
+    for (int i = 0; i < CALLS; i++) {
+      gf_error err = GF_ERROR_INIT;
+      gf_status st = gf_get_security_configuration(f->b, &get, NULL, &err);
+      if (st != GF_INTERNAL_SERVICE && st != GF_ENTITY_NOT_FOUND)
+        fail_msg("call %d: %s", i, gf_error_message(&err));
+      got[i] = st == GF_INTERNAL_SERVICE ? 'X' : '.';
+      gf_error_clear(&err);
+    }
+    got[CALLS] = '\0';
+    if (strcmp(got, expected) != 0)
+      fail_msg("load %d: draws %s, expected %s", round + 1, got, expected);
+  }
+}
+
 /* ======================================================================== */
 /* All keys together: the DESIGN example                                    */
 /* ======================================================================== */
@@ -2154,6 +2199,7 @@ int main(void)
       T(test_catalog_settings_alone),
       T(test_resource_policies_alone),
       T(test_faults_key),
+      T(test_faults_key_reseeds_generator),
       T(test_design_example),
       T(test_left_out_keys_reset),
       T(test_errors_json_syntax),

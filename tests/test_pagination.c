@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gluefake.h"
 #include "helpers.h"
@@ -1121,6 +1122,60 @@ static void test_tokens_are_deterministic(void **state)
   gf_fake_free(b);
 }
 
+/* The tokens of scripted_tokens() and the PolicyHash of one document, one a
+ * line, as a fresh fake in this process gives them. */
+static void print_deterministic_values(FILE *out)
+{
+  gf_fake *fake = fixed_fake_or_fail(NULL);
+  char *tokens[64];
+  size_t n = scripted_tokens(fake, tokens, 64);
+  for (size_t i = 0; i < n; i++) {
+    fprintf(out, "token %s\n", tokens[i]);
+    free(tokens[i]);
+  }
+  gf_put_resource_policy_request put = {"{\"Version\":\"2012-10-17\",\"Statement\":[]}", NULL,
+                                        NULL, NULL, NULL};
+  gf_put_resource_policy_response *resp = NULL;
+  gf_error err = GF_ERROR_INIT;
+  if (gf_put_resource_policy(gf_fake_backend(fake), &put, &resp, &err) != GF_OK)
+    fail_msg("PutResourcePolicy: %s", gf_error_message(&err));
+  fprintf(out, "hash %s\n", resp->policy_hash);
+  gf_put_resource_policy_response_free(resp);
+  gf_fake_free(fake);
+}
+
+/* DESIGN.md: NextToken is deterministic - "the same state and calls give the
+ * same tokens in every process, so recorded transcripts replay" - and the
+ * PolicyHash is deterministic for the same document.  Two fakes of one
+ * process could agree on a value derived from an address or a per-process
+ * secret; a second process (this binary run again, with its own address
+ * space layout) must give the same bytes. */
+static void test_tokens_are_deterministic_across_processes(void **state)
+{
+  (void)state;
+  char here[1 << 14];
+  FILE *mem = fmemopen(here, sizeof here, "w");
+  assert_non_null(mem);
+  print_deterministic_values(mem);
+  assert_int_equal(fclose(mem), 0);
+
+  char self[4096];
+  ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  assert_true(len > 0);
+  self[len] = '\0';
+  char command[4200];
+  snprintf(command, sizeof command, "GLUEFAKE_TEST_PRINT_DETERMINISTIC=1 '%s'", self);
+  FILE *child = popen(command, "r");
+  assert_non_null(child);
+  static char there[1 << 14];
+  size_t got = fread(there, 1, sizeof there - 1, child);
+  there[got] = '\0';
+  assert_int_equal(pclose(child), 0);
+  assert_true(strstr(here, "token ") != NULL);
+  assert_true(strstr(here, "hash ") != NULL);
+  assert_string_equal(there, here);
+}
+
 static void test_token_can_be_reused(void **state)
 {
   fx *f = *state;
@@ -1178,6 +1233,11 @@ static void test_paging_20000_configurations(void **state)
 
 int main(void)
 {
+  /* The child of test_tokens_are_deterministic_across_processes. */
+  if (getenv("GLUEFAKE_TEST_PRINT_DETERMINISTIC")) {
+    print_deterministic_values(stdout);
+    return 0;
+  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_default_page_size_is_100, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pages_of_10_over_25, setup, teardown),
@@ -1205,6 +1265,8 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(test_stale_token_after_reset, setup, teardown),
       cmocka_unit_test_setup_teardown(test_tokens_are_deterministic, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tokens_are_deterministic_across_processes, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_token_can_be_reused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_paging_20000_configurations, setup, teardown),
   };
