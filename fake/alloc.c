@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,3 +91,25 @@ int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
 }
 
 char *gf_strdup(const char *s) { return gf_strndup(s, strlen(s)); }
+
+void gf_text_vappend(gf_text *t, const char *fmt, va_list ap)
+{
+  if (t->failed)
+    return;
+  va_list again;
+  va_copy(again, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  if (n < 0 || gf_grow(&t->data, &t->cap, t->len + (size_t)n + 1, 1, 64) != 0)
+    t->failed = 1;
+  else
+    t->len += (size_t)vsnprintf(t->data + t->len, t->cap - t->len, fmt, again);
+  va_end(again);
+}
+
+void gf_text_append(gf_text *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  gf_text_vappend(t, fmt, ap);
+  va_end(ap);
+}

@@ -52,7 +52,6 @@ typedef struct decoder {
 
 static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *out,
                                const gf_path *at, const decoder *d);
-static cJSON *encode_object(const gf_shape *shape, const void *obj);
 
 static gf_status decode_member(const gf_member *m, const cJSON *item, void *out,
                                const gf_path *at, const decoder *d)
@@ -135,8 +134,7 @@ static gf_status decode_object(const gf_shape *shape, const cJSON *json, void *o
       /* Absent is expressible for every kind but a plain bool. */
       if (m->kind == GF_KIND_BOOL && m->required) {
         gf_violations v;
-        v.count = 0;
-        v.out_of_memory = 0;
+        gf_violations_init(&v);
         gf_violation_add(d->sink ? d->sink : &v, &at, 1, "Member must not be null");
         return d->sink ? GF_INVALID_INPUT : gf_violations_to_error(&v, d->err);
       }
@@ -172,11 +170,6 @@ static gf_status decode_new(const gf_shape *shape, const cJSON *json, void **out
   return status;
 }
 
-cJSON *gf_shape_encode(const gf_shape *shape, const void *obj)
-{
-  return encode_object(shape, obj);
-}
-
 gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
                                const char *wire_prefix, gf_violations *sink, gf_error *err)
 {
@@ -192,7 +185,7 @@ gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *o
   return status;
 }
 
-static cJSON *encode_object(const gf_shape *shape, const void *obj)
+cJSON *gf_shape_encode(const gf_shape *shape, const void *obj)
 {
   cJSON *json = cJSON_CreateObject();
   for (size_t i = 0; json && i < shape->member_count; i++) {
@@ -224,7 +217,7 @@ static cJSON *encode_object(const gf_shape *shape, const void *obj)
       const void *inner = *(const void *const *)slot;
       if (!inner)
         continue;
-      item = encode_object(m->shape, inner);
+      item = gf_shape_encode(m->shape, inner);
       break;
     }
     case GF_KIND_LIST: {
@@ -234,7 +227,7 @@ static cJSON *encode_object(const gf_shape *shape, const void *obj)
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
       item = cJSON_CreateArray();
       for (size_t j = 0; item && j < count; j++) {
-        cJSON *element = encode_object(m->shape, items + j * m->shape->size);
+        cJSON *element = gf_shape_encode(m->shape, items + j * m->shape->size);
         if (!element || !cJSON_AddItemToArray(item, element)) {
           cJSON_Delete(element);
           cJSON_Delete(item);
@@ -257,12 +250,12 @@ static int valid_op(gf_operation op) { return (unsigned)op < GF_OPERATION_COUNT;
 
 cJSON *gf_request_to_json(gf_operation op, const void *request)
 {
-  return valid_op(op) && request ? encode_object(gf_request_shapes[op], request) : NULL;
+  return valid_op(op) && request ? gf_shape_encode(gf_request_shapes[op], request) : NULL;
 }
 
 cJSON *gf_response_to_json(gf_operation op, const void *response)
 {
-  return valid_op(op) && response ? encode_object(gf_response_shapes[op], response) : NULL;
+  return valid_op(op) && response ? gf_shape_encode(gf_response_shapes[op], response) : NULL;
 }
 
 gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
@@ -289,16 +282,21 @@ void gf_request_free(gf_operation op, void *request)
   gf_free(request); /* packed by gf_request_from_json */
 }
 
-cJSON *gf_error_to_json(const gf_error *err)
+cJSON *gf_error_body(const char *type, const char *message)
 {
   cJSON *json = cJSON_CreateObject();
-  const char *name = gf_status_name(err->status);
-  if (json && (!cJSON_AddStringToObject(json, "__type", name ? name : "UnknownError") ||
-               !cJSON_AddStringToObject(json, "Message", gf_error_message(err)))) {
+  if (json && (!cJSON_AddStringToObject(json, "__type", type) ||
+               !cJSON_AddStringToObject(json, "Message", message))) {
     cJSON_Delete(json);
     json = NULL;
   }
   return json;
+}
+
+cJSON *gf_error_to_json(const gf_error *err)
+{
+  const char *name = gf_status_name(err->status);
+  return gf_error_body(name ? name : "UnknownError", gf_error_message(err));
 }
 
 int gf_error_from_json(const cJSON *json, gf_error *err)
@@ -323,19 +321,27 @@ int gf_status_http_code(gf_status status)
   return status == GF_OK ? 200 : status == GF_INTERNAL_SERVICE ? 500 : 400;
 }
 
-cJSON *gf_json_parse_all(const char *text, size_t len)
+/* Parses `len` bytes as one JSON value with nothing but whitespace after
+ * it; NULL when they are not.  `*end` is where cJSON stopped (after the
+ * trailing whitespace). */
+static cJSON *parse_whole(const char *text, size_t len, const char **end)
 {
-  const char *end = NULL;
-  cJSON *json = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-  if (!json)
-    return NULL;
-  while (end < text + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-    end++;
-  if (end != text + len) {
+  *end = NULL;
+  cJSON *json = cJSON_ParseWithLengthOpts(text, len, end, 0);
+  while (json && *end < text + len &&
+         (**end == ' ' || **end == '\t' || **end == '\n' || **end == '\r'))
+    (*end)++;
+  if (json && *end != text + len) {
     cJSON_Delete(json);
-    return NULL;
+    json = NULL;
   }
   return json;
+}
+
+cJSON *gf_json_parse_all(const char *text, size_t len)
+{
+  const char *end;
+  return parse_whole(text, len, &end);
 }
 
 gf_status gf_json_parse_document(const char *json, size_t len, const char *source,
@@ -344,14 +350,10 @@ gf_status gf_json_parse_document(const char *json, size_t len, const char *sourc
   const char *end = NULL;
   unsigned long failures = gf_alloc_failures();
   *out = NULL;
-  cJSON *root = json ? cJSON_ParseWithLengthOpts(json, len, &end, 0) : NULL;
+  cJSON *root = json ? parse_whole(json, len, &end) : NULL;
   if (!root && gf_alloc_failures() != failures)
     return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory parsing it", source);
-  while (root && end < json + len &&
-         (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-    end++;
-  if (!root || end != json + len) {
-    cJSON_Delete(root);
+  if (!root) {
     size_t offset = json && end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
     /* Where cJSON stopped: the offending byte, one past it when a member
      * name was expected, or the last byte when the text ends too early. */

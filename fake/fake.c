@@ -119,12 +119,8 @@ static gf_status fake_put_data_catalog_encryption_settings(
     gf_data_catalog_encryption_settings *old = entry->settings;
     entry->settings = fresh->settings;
     fresh->settings = old;
-  } else if ((fresh->catalog_id = gf_strdup(catalog_id)) != NULL) {
-    HASH_ADD_KEYPTR(hh, fake->st.catalogs, fresh->catalog_id, strlen(fresh->catalog_id), fresh);
-    if (fresh->hh.tbl)
-      fresh = NULL; /* now the store's */
-    else
-      status = out_of_memory(err, "PutDataCatalogEncryptionSettings");
+  } else if (gf_store_add_catalog(&fake->st, fresh, catalog_id) == 0) {
+    fresh = NULL; /* now the store's */
   } else {
     status = out_of_memory(err, "PutDataCatalogEncryptionSettings");
   }
@@ -137,6 +133,14 @@ static gf_status fake_put_data_catalog_encryption_settings(
   }
   *out = resp;
   return GF_OK;
+}
+
+static gf_status hash_mismatch(gf_error *err, const char *condition, const char *arn)
+{
+  return gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
+                      "PolicyHashCondition '%s' does not match the hash of the current policy "
+                      "of resource '%s'",
+                      condition, arn);
 }
 
 static gf_status fake_put_resource_policy(gf_backend *self,
@@ -188,10 +192,7 @@ static gf_status fake_put_resource_policy(gf_backend *self,
                           arn);
   } else if (entry && req->policy_hash_condition &&
              strcmp(req->policy_hash_condition, entry->hash) != 0) {
-    status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
-                          "PolicyHashCondition '%s' does not match the hash of the current "
-                          "policy of resource '%s'",
-                          req->policy_hash_condition, arn);
+    status = hash_mismatch(err, req->policy_hash_condition, arn);
   } else if (entry) {
     /* Swap the new document and hash in; the old ones are freed below. */
     char *old = entry->document;
@@ -201,20 +202,14 @@ static gf_status fake_put_resource_policy(gf_backend *self,
     entry->hash = hash;
     hash = old;
     entry->update_time = gf_store_clock_read(&fake->st);
-  } else if ((fresh->resource_arn = gf_strdup(arn)) == NULL) {
+  } else if (gf_store_add_policy(&fake->st, fresh, arn) != 0) {
     status = out_of_memory(err, "PutResourcePolicy");
   } else {
-    HASH_ADD_KEYPTR(hh, fake->st.policies, fresh->resource_arn, strlen(fresh->resource_arn),
-                    fresh);
-    if (fresh->hh.tbl) {
-      fresh->document = document;
-      fresh->hash = hash;
-      fresh->create_time = fresh->update_time = gf_store_clock_read(&fake->st);
-      fresh = NULL;
-      document = hash = NULL;
-    } else {
-      status = out_of_memory(err, "PutResourcePolicy");
-    }
+    fresh->document = document;
+    fresh->hash = hash;
+    fresh->create_time = fresh->update_time = gf_store_clock_read(&fake->st);
+    fresh = NULL; /* now the store's */
+    document = hash = NULL;
   }
   pthread_mutex_unlock(&fake->lock);
 
@@ -282,10 +277,7 @@ static gf_status fake_delete_resource_policy(gf_backend *self,
   if (!entry) {
     status = gf_error_set(err, GF_ENTITY_NOT_FOUND, "Policy not found for resource '%s'", arn);
   } else if (req->policy_hash_condition && strcmp(req->policy_hash_condition, entry->hash)) {
-    status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
-                          "PolicyHashCondition '%s' does not match the hash of the current "
-                          "policy of resource '%s'",
-                          req->policy_hash_condition, arn);
+    status = hash_mismatch(err, req->policy_hash_condition, arn);
     entry = NULL;
   } else {
     HASH_DEL(fake->st.policies, entry);

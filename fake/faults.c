@@ -417,45 +417,9 @@ static gf_status spec_parse(const char *text, fault_spec *spec, gf_error *err)
 
 /* ---- canonical spelling --------------------------------------------------- */
 
-typedef struct text_buf {
-  char *data;
-  size_t len, cap;
-  int failed;
-} text_buf;
-
-static void append(text_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void append(text_buf *b, const char *fmt, ...)
-{
-  if (b->failed)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
-    size_t cap = (b->cap ? b->cap * 2 : 64) + (size_t)(n > 0 ? n : 0);
-    char *grown = n < 0 ? NULL : gf_realloc(b->data, cap);
-    if (!grown) {
-      b->failed = 1;
-      return;
-    }
-    b->data = grown;
-    b->cap = cap;
-  }
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
 /* The shortest plain decimal (no exponent: the grammar has none) that
  * reads back as `x`, a percentage in (0, 100]. */
-static void append_number(text_buf *b, double x)
+static void append_number(gf_text *b, double x)
 {
   char tmp[400];
   for (int decimals = 0; decimals <= 340; decimals++) {
@@ -463,43 +427,43 @@ static void append_number(text_buf *b, double x)
     if (strtod(tmp, NULL) == x)
       break;
   }
-  append(b, "%s", tmp);
+  gf_text_append(b, "%s", tmp);
 }
 
 static char *spec_format(const fault_spec *spec)
 {
-  text_buf b = {0};
-  append(&b, "%s", "");
+  gf_text b = {0};
+  gf_text_append(&b, "%s", ""); /* no rules: "", not NULL */
   if (spec->has_seed)
-    append(&b, "seed=%llu", (unsigned long long)spec->seed);
+    gf_text_append(&b, "seed=%llu", (unsigned long long)spec->seed);
   for (size_t i = 0; i < spec->rule_count; i++) {
     const fault_rule *rule = &spec->rules[i];
-    append(&b, "%s%s=", i || spec->has_seed ? ";" : "", rule->target);
+    gf_text_append(&b, "%s%s=", i || spec->has_seed ? ";" : "", rule->target);
     for (size_t j = 0; j < rule->term_count; j++) {
       const fault_term *t = &rule->terms[j];
       if (j)
-        append(&b, "->");
+        gf_text_append(&b, "->");
       if (t->pct > 0) {
         append_number(&b, t->pct);
-        append(&b, "%%");
+        gf_text_append(&b, "%%");
       }
       if (t->count)
-        append(&b, "%llu*", (unsigned long long)t->count);
+        gf_text_append(&b, "%llu*", (unsigned long long)t->count);
       const char *error = gf_status_name(t->error);
       switch (t->action) {
       case ACT_OFF:
-        append(&b, "off");
+        gf_text_append(&b, "off");
         break;
       case ACT_ERROR:
-        append(&b, "%s", error);
+        gf_text_append(&b, "%s", error);
         if (t->message)
-          append(&b, "(%s)", t->message);
+          gf_text_append(&b, "(%s)", t->message);
         break;
       case ACT_APPLIED:
-        append(&b, "applied(%s)", error);
+        gf_text_append(&b, "applied(%s)", error);
         break;
       case ACT_DELAY:
-        append(&b, "delay(%u)", t->delay_ms);
+        gf_text_append(&b, "delay(%u)", t->delay_ms);
         break;
       }
     }

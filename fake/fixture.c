@@ -62,7 +62,7 @@ static gf_status fail_violations(loader *l, const gf_violations *v, const char *
   return fail(l, full, rule);
 }
 
-/* A JSON number that is finite; `what` names the rule. */
+/* A JSON number that is finite: 0, else -1. */
 static int read_number(const cJSON *item, double *out)
 {
   if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble))
@@ -99,8 +99,7 @@ static gf_status decode(loader *l, const gf_shape *shape, const cJSON *item, voi
                         const char *path)
 {
   gf_violations missing;
-  missing.count = 0;
-  missing.out_of_memory = 0;
+  gf_violations_init(&missing);
   gf_status status = gf_shape_decode_into(shape, item, out, path, &missing, l->err);
   if (missing.count) /* a required boolean: its path is already the fixture's */
     return fail_violations(l, &missing, "", NULL);
@@ -167,8 +166,7 @@ static gf_status load_configs(loader *l, const cJSON *list)
     gf_create_security_configuration_request as_create = {config.name,
                                                           config.encryption_configuration};
     gf_violations v;
-    v.count = 0;
-    v.out_of_memory = 0;
+    gf_violations_init(&v);
     config_entry *twin = NULL, *entry = NULL;
     unsigned hashv = 0;
     if (gf_shape_validate(gf_request_shapes[GF_OP_CREATE_SECURITY_CONFIGURATION], &as_create,
@@ -223,8 +221,7 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
     /* The rules of PutDataCatalogEncryptionSettings, the key as CatalogId. */
     gf_put_data_catalog_encryption_settings_request as_put = {item->string, &settings};
     gf_violations v;
-    v.count = 0;
-    v.out_of_memory = 0;
+    gf_violations_init(&v);
     catalog_entry *twin = NULL;
     if (gf_shape_validate(gf_request_shapes[GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS],
                           &as_put, &v) ||
@@ -240,15 +237,11 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
     /* Stored packed, as the API stores them. */
     catalog_entry *entry = NULL;
     if (status == GF_OK &&
-        (!(entry = gf_calloc(1, sizeof *entry)) || !(entry->catalog_id = gf_strdup(item->string)) ||
-         !(entry->settings = gf_shape_pack(&gf_shape_data_catalog_encryption_settings, &settings))))
+        (!(entry = gf_calloc(1, sizeof *entry)) ||
+         !(entry->settings = gf_shape_pack(&gf_shape_data_catalog_encryption_settings, &settings)) ||
+         gf_store_add_catalog(&l->st, entry, item->string) != 0))
       status = out_of_memory(l);
     gf_shape_free_members(&gf_shape_data_catalog_encryption_settings, &settings);
-    if (status == GF_OK) {
-      HASH_ADD_KEYPTR(hh, l->st.catalogs, entry->catalog_id, strlen(entry->catalog_id), entry);
-      if (!entry->hh.tbl)
-        status = out_of_memory(l);
-    }
     if (status != GF_OK) {
       gf_store_free_catalog(entry);
       return status;
@@ -271,8 +264,7 @@ static gf_status load_policies(loader *l, const cJSON *map)
     gf_path_format(path, sizeof path, "resource_policies.%s", item->string);
     gf_get_resource_policy_request as_get = {item->string};
     gf_violations v;
-    v.count = 0;
-    v.out_of_memory = 0;
+    gf_violations_init(&v);
     if (gf_shape_validate(gf_request_shapes[GF_OP_GET_RESOURCE_POLICY], &as_get, &v))
       return fail(l, path, v.items[0].rule);
     policy_entry *twin;
@@ -310,13 +302,9 @@ static gf_status load_policies(loader *l, const cJSON *map)
       entry->create_time = policy.has_create_time ? policy.create_time
                                                   : gf_store_clock_read(&l->st);
       entry->update_time = policy.has_update_time ? policy.update_time : entry->create_time;
-      entry->resource_arn = gf_strdup(item->string);
     }
     gf_shape_free_members(policy_shape, &policy);
-    if (entry && entry->hash && entry->resource_arn)
-      HASH_ADD_KEYPTR(hh, l->st.policies, entry->resource_arn, strlen(entry->resource_arn),
-                      entry);
-    if (!entry || !entry->hh.tbl) {
+    if (!entry || !entry->hash || gf_store_add_policy(&l->st, entry, item->string) != 0) {
       gf_store_free_policy(entry);
       return out_of_memory(l);
     }
@@ -400,14 +388,9 @@ gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err)
   size_t len = 0, cap = 0;
   gf_status status = GF_OK;
   for (;;) {
-    if (len == cap) {
-      cap = cap ? cap * 2 : 65536;
-      char *grown = gf_realloc(text, cap);
-      if (!grown) {
-        status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory reading it", path);
-        break;
-      }
-      text = grown;
+    if (gf_grow(&text, &cap, len + 1, 1, 65536) != 0) {
+      status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory reading it", path);
+      break;
     }
     size_t n = fread(text + len, 1, cap - len, f);
     len += n;

@@ -19,6 +19,7 @@
 #include "gluefake/sys/alloc.h"
 #include "gluefake/sys/backend.h"
 #include "gluefake/transcript.h"
+#include "shapes.h"
 
 #define TARGET_PREFIX "AWSGlue."
 #define CONTROL_PREFIX "/_gluefake/"
@@ -76,11 +77,8 @@ static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connect
 static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *connection,
                                      unsigned status, const char *type, const char *message)
 {
-  cJSON *json = cJSON_CreateObject();
-  char *text = NULL;
-  if (json && cJSON_AddStringToObject(json, "__type", type) &&
-      cJSON_AddStringToObject(json, "Message", message))
-    text = cJSON_PrintUnformatted(json);
+  cJSON *json = gf_error_body(type, message);
+  char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
   static const char fallback[] = "{\"__type\":\"InternalServiceException\",\"Message\":\"out of memory\"}";
   enum MHD_Result result =
@@ -175,7 +173,7 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
   if (status == GF_OK)
     result = respond_ok_empty(server, connection);
   else
-    result = respond_error(server, connection, status == GF_INTERNAL_SERVICE ? 500 : 400,
+    result = respond_error(server, connection, (unsigned)gf_status_http_code(status),
                            gf_status_name(status), gf_error_message(&err));
   gf_error_clear(&err);
   return result;
@@ -209,16 +207,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
       body->too_large = 1; /* keep reading, keep nothing */
       return MHD_YES;
     }
-    if (body->len + n > body->cap) {
-      size_t cap = body->cap ? body->cap : 4096;
-      while (cap < body->len + n)
-        cap *= 2;
-      char *grown = gf_realloc(body->data, cap);
-      if (!grown)
-        return MHD_NO;
-      body->data = grown;
-      body->cap = cap;
-    }
+    if (gf_grow(&body->data, &body->cap, body->len + n, 1, 4096) != 0)
+      return MHD_NO;
     memcpy(body->data + body->len, upload_data, n);
     body->len += n;
     return MHD_YES;

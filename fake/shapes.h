@@ -144,6 +144,11 @@ typedef struct gf_violations gf_violations;
 gf_status gf_shape_decode_into(const gf_shape *shape, const cJSON *json, void *out,
                                const char *wire_prefix, gf_violations *sink, gf_error *err);
 
+/* An error body of the wire protocol, {"__type": type, "Message": message},
+ * also for the HTTP layer's own errors whose type is no gf_status
+ * ("RequestEntityTooLarge").  NULL when out of memory. */
+cJSON *gf_error_body(const char *type, const char *message);
+
 /* Parses a whole document (fixtures, transcripts): GF_OK and a new tree,
  * GF_INVALID_INPUT "SOURCE:LINE:COL: JSON syntax error", or
  * GF_INTERNAL_SERVICE when out of memory. */
@@ -168,8 +173,16 @@ struct gf_violations {
   gf_violation items[GF_MAX_VIOLATIONS];
 };
 
+/* Empties `v`: the counts only, since items are written as they are found
+ * (zeroing them all would cost more than a validation). */
+static inline void gf_violations_init(gf_violations *v)
+{
+  v->out_of_memory = 0;
+  v->count = 0;
+}
+
 /* Checks every constraint of `shape` on `obj`, adding what is broken to
- * `v` (which the caller zeroes).  Returns the number of violations. */
+ * `v` (emptied by gf_violations_init()).  Returns the number of violations. */
 size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v);
 
 /* Adds one violation at `path`. */

@@ -167,6 +167,22 @@ config_entry *gf_store_new_config(const gf_security_configuration *config)
 
 void gf_store_free_config(config_entry *e) { gf_free(e); }
 
+int gf_store_add_catalog(gf_store *store, catalog_entry *e, const char *catalog_id)
+{
+  if (!(e->catalog_id = gf_strdup(catalog_id)))
+    return -1;
+  HASH_ADD_KEYPTR(hh, store->catalogs, e->catalog_id, strlen(e->catalog_id), e);
+  return e->hh.tbl ? 0 : -1;
+}
+
+int gf_store_add_policy(gf_store *store, policy_entry *e, const char *resource_arn)
+{
+  if (!(e->resource_arn = gf_strdup(resource_arn)))
+    return -1;
+  HASH_ADD_KEYPTR(hh, store->policies, e->resource_arn, strlen(e->resource_arn), e);
+  return e->hh.tbl ? 0 : -1;
+}
+
 void gf_store_free_catalog(catalog_entry *e)
 {
   if (e) {

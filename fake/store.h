@@ -115,6 +115,13 @@ void gf_store_remove_config(gf_store *store, config_entry *entry);
 config_entry *gf_store_new_config(const gf_security_configuration *config);
 
 void gf_store_free_config(config_entry *entry);
+
+/* Adds `entry` (its settings, or document and hash, filled) under a copy of
+ * `catalog_id` / `resource_arn`, which must not be in the store yet.  0, or
+ * -1 when out of memory: the store is unchanged and the entry still the
+ * caller's, to free with gf_store_free_catalog() / gf_store_free_policy(). */
+int gf_store_add_catalog(gf_store *store, catalog_entry *entry, const char *catalog_id);
+int gf_store_add_policy(gf_store *store, policy_entry *entry, const char *resource_arn);
 void gf_store_free_catalog(catalog_entry *entry);
 void gf_store_free_policy(policy_entry *entry);
 

@@ -48,17 +48,6 @@ static cJSON *record_to_json(const gf_call_record *r)
   return entry;
 }
 
-/* cJSON's text, moved into a buffer gf_buffer_free() can free. */
-static char *print_owned(const cJSON *json)
-{
-  char *text = cJSON_Print(json);
-  if (!text)
-    return NULL;
-  char *out = gf_strdup(text);
-  cJSON_free(text);
-  return out;
-}
-
 typedef struct writer {
   cJSON *list;
   int ok;
@@ -83,7 +72,9 @@ char *gf_calls_transcript(gf_recorder *recorder)
     cJSON_Delete(w.list);
   else
     gf_recorder_with_log(recorder, write_record, &w);
-  char *text = w.ok ? print_owned(root) : NULL;
+  /* cJSON allocates through gf_set_allocator()'s hooks (malloc otherwise),
+   * so its text is what gf_buffer_free() frees. */
+  char *text = w.ok ? cJSON_Print(root) : NULL;
   cJSON_Delete(root);
   return text;
 }
@@ -412,18 +403,19 @@ gf_status gf_replay_finish(gf_replay *r, gf_error *err)
 /* Recorded NextTokens and PolicyHashes and the fake's own, so that a later
  * request quoting a recorded one is sent the fake's. */
 typedef struct value_map {
-  char **from, **to;
+  struct value_pair {
+    char *from, *to;
+  } *pairs;
   size_t count, cap;
 } value_map;
 
 static void map_clear(value_map *m)
 {
   for (size_t i = 0; i < m->count; i++) {
-    gf_free(m->from[i]);
-    gf_free(m->to[i]);
+    gf_free(m->pairs[i].from);
+    gf_free(m->pairs[i].to);
   }
-  gf_free(m->from);
-  gf_free(m->to);
+  gf_free(m->pairs);
   memset(m, 0, sizeof *m);
 }
 
@@ -431,94 +423,65 @@ static int map_add(value_map *m, const char *from, const char *to)
 {
   if (strcmp(from, to) == 0)
     return 0;
-  if (m->count == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 16;
-    char **f = gf_realloc(m->from, cap * sizeof *f);
-    if (!f)
-      return -1;
-    m->from = f;
-    char **t = gf_realloc(m->to, cap * sizeof *t);
-    if (!t)
-      return -1;
-    m->to = t;
-    m->cap = cap;
-  }
+  if (gf_grow(&m->pairs, &m->cap, m->count + 1, sizeof *m->pairs, 16) != 0)
+    return -1;
   char *a = gf_strdup(from), *b = gf_strdup(to);
   if (!a || !b) {
     gf_free(a);
     gf_free(b);
     return -1;
   }
-  m->from[m->count] = a;
-  m->to[m->count++] = b;
+  m->pairs[m->count++] = (struct value_pair){a, b};
   return 0;
 }
 
 static const char *map_find(const value_map *m, const char *from)
 {
   for (size_t i = m->count; i-- > 0;)
-    if (strcmp(m->from[i], from) == 0)
-      return m->to[i];
+    if (strcmp(m->pairs[i].from, from) == 0)
+      return m->pairs[i].to;
   return NULL;
 }
 
 static const char *const mapped_response_members[] = {"NextToken", "PolicyHash"};
 static const char *const mapped_request_members[] = {"NextToken", "PolicyHashCondition"};
 
-typedef struct text_out {
-  char *data;
-  size_t len, cap;
-  int failed;
-} text_out;
-
-static void line(text_out *t, const char *fmt, ...)
+static void line(gf_text *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static void line(text_out *t, const char *fmt, ...)
+/* Appends one report line.  A line break inside a value is spelled \n or
+ * \r, so that one mismatch is always one line. */
+static void line(gf_text *t, const char *fmt, ...)
 {
+  size_t start = t->len;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (t->failed || n < 0)
-    return;
-  /* Room for every byte escaped, so that a line break inside a recorded
-   * message cannot split one mismatch over two lines. */
-  if (t->len + 2 * (size_t)n + 2 > t->cap) {
-    size_t cap = (t->cap + 2 * (size_t)n + 2) * 2;
-    char *grown = gf_realloc(t->data, cap);
-    if (!grown) {
-      t->failed = 1;
-      return;
-    }
-    t->data = grown;
-    t->cap = cap;
-  }
-  char *start = t->data + t->len;
-  va_start(ap, fmt);
-  vsnprintf(start, t->cap - t->len, fmt, ap);
+  gf_text_vappend(t, fmt, ap);
   va_end(ap);
   size_t breaks = 0;
-  for (int i = 0; i < n; i++)
-    breaks += start[i] == '\n' || start[i] == '\r';
-  size_t len = (size_t)n + breaks;
-  /* Spell each \n and \r as two characters, working from the end. */
-  for (size_t from = (size_t)n, to = len; breaks && from-- > 0;) {
-    char c = start[from];
+  for (size_t i = start; !t->failed && i < t->len; i++)
+    breaks += t->data[i] == '\n' || t->data[i] == '\r';
+  if (t->failed || gf_grow(&t->data, &t->cap, t->len + breaks + 2, 1, 64) != 0) {
+    t->failed = 1;
+    return;
+  }
+  size_t end = t->len + breaks;
+  for (size_t from = t->len, to = end; breaks && from-- > start;) {
+    char c = t->data[from];
     if (c == '\n' || c == '\r') {
-      start[--to] = c == '\n' ? 'n' : 'r';
-      start[--to] = '\\';
+      t->data[--to] = c == '\n' ? 'n' : 'r';
+      t->data[--to] = '\\';
       breaks--;
     } else {
-      start[--to] = c;
+      t->data[--to] = c;
     }
   }
-  t->len += len;
-  t->data[t->len++] = '\n';
-  t->data[t->len] = '\0';
+  t->data[end] = '\n';
+  t->data[end + 1] = '\0';
+  t->len = end + 1;
 }
 
 /* Runs one recorded request on the fake; *outcome is the response JSON or
@@ -577,7 +540,7 @@ gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
 
   ignore_set ignore = {options->ignore, options->ignore_count};
   value_map map = {0};
-  text_out text = {0};
+  gf_text text = {0};
   for (size_t i = 0; status == GF_OK && i < t.count; i++) {
     const entry *e = &t.entries[i];
     const char *op = gf_operation_name(e->op);

@@ -300,8 +300,7 @@ gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
 gf_status gf_validate_request(gf_operation op, const void *request, gf_error *err)
 {
   gf_violations v;
-  v.count = 0;
-  v.out_of_memory = 0;
+  gf_violations_init(&v);
   if (gf_shape_validate(gf_request_shapes[op], request, &v) || v.out_of_memory)
     return gf_violations_to_error(&v, err);
   return GF_OK;
