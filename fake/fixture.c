@@ -226,7 +226,7 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
     if (gf_shape_validate(gf_request_shapes[GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS],
                           &as_put, &v) ||
         v.out_of_memory) {
-      status = strcmp(v.items[0].wire_path, "CatalogId") == 0
+      status = !v.out_of_memory && strcmp(v.items[0].wire_path, "CatalogId") == 0
                    ? fail(l, path, v.items[0].rule)
                    : fail_violations(l, &v, path, "DataCatalogEncryptionSettings.");
     } else {
