@@ -1,115 +1,143 @@
 # gluefake - see README.md.
 #
-#   make            static and shared library (build/)
-#   make test       every cmocka suite and the README example
+#   make            the libraries and the gluefake program (build/)
+#   make test       every cmocka suite, the shell suites, the header and export checks
 #   make asan       the suites under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 #   make memcheck   the suites under valgrind memcheck
 #   make tsan       the C suites under ThreadSanitizer
 #   make coverage   line and branch coverage of fake/ (gcovr)
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
-#   make run        gluefake serve on 127.0.0.1:4566 with fixtures/demo.json
+#   make run        gluefake serve on 127.0.0.1:$(RUN_PORT) with fixtures/demo.json
 #   make demo       the in-process tour of the API
 #   make bench      performance figures (BENCH_ARGS="--quick" for a short run)
 #   make install PREFIX=/usr/local
 #
-# Each target first checks the Debian packages it needs (tools/deps.sh).
+# `make test`, `make run` and .ci/run install the Debian packages they need
+# (tools/deps.sh); every other target only says what is missing.
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
-VERSION   = 0.1.0
+VERSION   = 0.2.0
+# The shared libraries' ABI, bumped when a public type or slot changes
+# layout (1: ConnectionPasswordEncryption's boolean gained its has_ flag).
+SOVERSION = 1
 
 PKGS      = libcjson libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lmicrohttpd)
+CORE_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm
 
+WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wcast-qual -Wformat=2
 CFLAGS   ?=
-CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) \
-            -Iinclude -Ifake $(PKG_CFLAGS)
+CFLAGS   += -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) \
+            -Iinclude -Ifake $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lm -pthread
 TEST_LIBS = -lcmocka
 
-LIB_SRC  := $(wildcard fake/*.c)
-LIB_OBJ  := $(LIB_SRC:fake/%.c=$(BUILD)/obj/%.o)
+# The layers, bottom up: the client core (what any Glue client links), the
+# fake (store, validation, operations, decorators, fixtures, transcripts,
+# sweeps), the server; the CLI (cli/) on top of them all.
+CORE_SRC := $(wildcard fake/core/*.c)
+FAKE_SRC := $(wildcard fake/double/*.c) $(wildcard fake/server/*.c)
+CORE_OBJ := $(CORE_SRC:fake/%.c=$(BUILD)/obj/%.o)
+FAKE_OBJ := $(FAKE_SRC:fake/%.c=$(BUILD)/obj/%.o)
+# What a program of the fake links, statically: the fake, then the core.
+LIBS_A   := $(BUILD)/libgluefake.a $(BUILD)/libgluefake-core.a
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
-HEADERS  := $(wildcard include/*.h include/gluefake/*.h include/gluefake/sys/*.h)
 
-.PHONY: all deps deps-test test asan memcheck run demo install clean fixture bench tsan c-tests coverage fuzz fuzz-regressions
+.PHONY: all check-deps deps deps-test test asan memcheck run demo install clean fixture bench \
+        tsan c-tests coverage fuzz fuzz-regressions check-exports check-headers
 
-all: deps $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
+all: check-deps $(BUILD)/libgluefake-core.a $(BUILD)/libgluefake-core.so \
+     $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
 
-$(BUILD)/gluefake: cli/gluefake.c $(BUILD)/libgluefake.a
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
-
+check-deps:
+	@tools/deps.sh --check build
 deps:
 	@tools/deps.sh build
 deps-test:
 	@tools/deps.sh test
 
-$(BUILD)/obj/%.o: fake/%.c $(HEADERS) $(wildcard fake/*.h)
+# Library objects export only what a public header marks GF_API.
+$(BUILD)/obj/%.o: fake/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
-$(BUILD)/libgluefake.a: $(LIB_OBJ)
-	ar rcs $@ $^
+$(BUILD)/libgluefake-core.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libgluefake.a: $(FAKE_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/libgluefake.so: $(LIB_OBJ)
-	$(CC) $(SAN) -shared -Wl,-soname,libgluefake.so.0 -o $@ $^ $(LDLIBS)
+$(BUILD)/libgluefake-core.so: $(CORE_OBJ)
+	$(CC) $(SAN) -shared -Wl,-soname,libgluefake-core.so.$(SOVERSION) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/libgluefake.so: $(FAKE_OBJ) $(BUILD)/libgluefake-core.so
+	$(CC) $(SAN) -shared -Wl,-soname,libgluefake.so.$(SOVERSION) -o $@ $(FAKE_OBJ) \
+	  -L$(BUILD) -lgluefake-core $(LDLIBS)
 
-# Tests link the static library, and may use its internal headers (fake/).
-$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libgluefake.a
+$(BUILD)/gluefake: cli/gluefake.c $(LIBS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< -o $@ $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(LDLIBS)
+
+# The shared libraries export exactly the functions that the public headers
+# declare by name (as jansson's check-exports).
+check-exports: $(BUILD)/libgluefake-core.so $(BUILD)/libgluefake.so
+	@tools/check-exports.sh $(BUILD)
+
+# Every public header compiles on its own, in C and in C++.
+check-headers:
+	@tools/check-headers.sh $(BUILD)/headers $(PKG_CFLAGS)
+
+# Tests link the static libraries, and may use the internal headers (fake/).
+$(BUILD)/tests/%: tests/%.c $(LIBS_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(LIBS_A) $(TEST_LIBS) $(LDLIBS)
 
 # The example client module is linked into its own test.
-$(BUILD)/obj/glue_client.o: examples/glue_client.c examples/glue_client.h $(HEADERS)
+$(BUILD)/examples/glue_client.o: examples/glue_client.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD)/tests/test_glue_client: tests/test_glue_client.c $(BUILD)/obj/glue_client.o $(BUILD)/libgluefake.a
+$(BUILD)/tests/test_glue_client: tests/test_glue_client.c $(BUILD)/examples/glue_client.o $(LIBS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -Iexamples $< -o $@ $(BUILD)/obj/glue_client.o $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests -Iexamples $< -o $@ $(BUILD)/examples/glue_client.o $(LIBS_A) \
+	  $(TEST_LIBS) $(LDLIBS)
 
 # The README's example is extracted and run, so that it cannot rot.
 $(BUILD)/tests/readme_example.c: README.md
 	@mkdir -p $(dir $@)
 	awk '/<!-- example:begin -->/{on=1;next} /<!-- example:end -->/{on=0} on && !/^```/' $< > $@
-$(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(BUILD)/libgluefake.a
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(TEST_LIBS) $(LDLIBS)
+$(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(LIBS_A)
+	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(TEST_LIBS) $(LDLIBS)
 
-# Public headers must compile as C++ too.
-$(BUILD)/headers-cxx.o: $(HEADERS)
-	@mkdir -p $(dir $@)
-	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <cmocka.h>\n#include "gluefake.h"\n#include "gluefake/cmocka.h"\n#include "gluefake/sys/backend.h"\n#include "gluefake/sys/alloc.h"\nint main() { gf_backend b = GF_BACKEND_INIT; (void)b; return 0; }\n' | \
-	  $${CXX:-c++} -std=c++11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) -x c++ -c - -o $@
-
-test: deps-test $(TESTS) $(BUILD)/headers-cxx.o $(BUILD)/gluefake
+test: deps-test $(TESTS) check-headers check-exports $(BUILD)/gluefake
 	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; \
 	for t in $(wildcard tests/test_*.sh); do echo "== $$t"; bash $$t $(BUILD)/gluefake; done; \
 	echo "all tests passed"
 
 asan:
-	@tools/deps.sh test check
+	@tools/deps.sh --check test check
 	$(MAKE) BUILD=build/asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 memcheck:
-	@tools/deps.sh test check
+	@tools/deps.sh --check test check
 	$(MAKE) BUILD=build/memcheck OPT="-O0 -g" \
 	  RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --show-leak-kinds=all" test
 
-$(BUILD)/demo: examples/demo.c $(BUILD)/libgluefake.a
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+$(BUILD)/demo: examples/demo.c $(LIBS_A)
+	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(LDLIBS)
 
 # ThreadSanitizer over every C suite (the concurrency tests among them).
 tsan:
-	@tools/deps.sh test check
+	@tools/deps.sh --check test check
 	$(MAKE) BUILD=build/tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" c-tests
 
 # The C suites alone (what tsan runs; `test` adds the shell suites).
-c-tests: deps-test $(TESTS)
+c-tests: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; echo "C suites passed"
 
 # Line and branch coverage of fake/ by the C suites (gcovr).
@@ -121,7 +149,7 @@ c-tests: deps-test $(TESTS)
 # --txt-metric: -b makes the text report list branches.
 COVERAGE_EXCLUDE_BRANCHES = .*\bHASH_(FIND|ADD|DEL|VALUE)\w*\(
 coverage:
-	@tools/deps.sh test check
+	@tools/deps.sh --check test check
 	rm -rf build/coverage
 	$(MAKE) BUILD=build/coverage OPT="-O0 -g --coverage -fprofile-update=atomic" c-tests
 	gcovr -r . --filter fake/ --object-directory build/coverage/obj \
@@ -132,16 +160,18 @@ coverage:
 
 # libFuzzer targets (fuzz/fuzz_*.c), each run FUZZ_SECONDS from its seed
 # corpus in fuzz/corpus/<name>/; new inputs go to build/fuzz/corpus/<name>/.
+# They build the core and the fake from source (not the server).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_LIB_SRC := $(filter-out fake/server.c,$(LIB_SRC))
+FUZZ_LIB_SRC := $(CORE_SRC) $(wildcard fake/double/*.c)
 FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Ifake $(PKG_CFLAGS) \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(HEADERS) $(wildcard fake/*.h)
+build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/*.h include/*/*.h include/*/*/*.h) \
+              $(wildcard fake/*/*.h) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $< $(FUZZ_LIB_SRC) -o $@ $(PKG_LIBS) -lm -pthread
 fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
-	@tools/deps.sh test check
+	@tools/deps.sh --check test check
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t; echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
@@ -149,7 +179,7 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	  for f in crash-* leak-* timeout-* oom-*; do [ -e "$$f" ] && { echo "finding: $$f"; exit 1; }; done; \
 	done; echo "fuzzing found nothing"
 # Every input kept in fuzz/regressions/<target>/ (crashes once found, now
-# fixed) must run clean: part of make test.
+# fixed) must run without a finding.
 fuzz-regressions: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  if [ -d fuzz/regressions/$$t ] && [ -n "$$(ls fuzz/regressions/$$t)" ]; then \
@@ -157,10 +187,10 @@ fuzz-regressions: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	done; echo "fuzz regressions pass"
 
 # Performance figures against the design's targets (median of runs).
-$(BUILD)/bench: bench/bench.c $(BUILD)/libgluefake.a
-	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/libgluefake.a $(LDLIBS)
+$(BUILD)/bench: bench/bench.c $(LIBS_A)
+	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(LDLIBS)
 bench: all $(BUILD)/bench
-	@tools/deps.sh bench
+	@tools/deps.sh --check bench
 	$(BUILD)/bench $(BENCH_ARGS)
 
 # A large fixture for load tests: make fixture N=10000
@@ -175,7 +205,7 @@ fixture: $(BUILD)/genfixture
 
 # The main job: the fake served over HTTP with the demo state, until Ctrl-C.
 RUN_PORT ?= 4566
-run: all
+run: deps all
 	@echo "gluefake: serving fixtures/demo.json on http://127.0.0.1:$(RUN_PORT) (Ctrl-C stops it)"
 	@echo "  point the AWS CLI at it from another terminal:"
 	@echo "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws glue get-security-configurations --region us-east-1 --endpoint-url http://127.0.0.1:$(RUN_PORT)"
@@ -186,22 +216,33 @@ run: all
 demo: all $(BUILD)/demo
 	$(BUILD)/demo
 
+# pkg-config modules: gluefake-core for a client of the core alone,
+# gluefake for the fake and its server (which need the core too).
+$(BUILD)/gluefake-core.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-core\nDescription: the AWS Glue Security API for C clients: types, calls, backend vtable, JSON codec\nVersion: %s\nRequires.private: libcjson\nLibs: -L$${libdir} -lgluefake-core\nLibs.private: -lm\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' > $@
 $(BUILD)/gluefake.pc: Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: libcjson libmicrohttpd\nLibs: -L$${libdir} -lgluefake -lm -pthread\nCflags: -I$${includedir}\n' \
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: gluefake-core libcjson\nRequires.private: libmicrohttpd\nLibs: -L$${libdir} -lgluefake\nLibs.private: -lm -pthread\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
 
-install: all $(BUILD)/gluefake.pc
+install: all $(BUILD)/gluefake.pc $(BUILD)/gluefake-core.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/gluefake/sys
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/gluefake $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/libgluefake.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/libgluefake.so $(DESTDIR)$(PREFIX)/lib/libgluefake.so.0
-	ln -sf libgluefake.so.0 $(DESTDIR)$(PREFIX)/lib/libgluefake.so
+	for lib in gluefake-core gluefake; do \
+	  install -m 644 $(BUILD)/lib$$lib.a $(DESTDIR)$(PREFIX)/lib/ && \
+	  install -m 755 $(BUILD)/lib$$lib.so $(DESTDIR)$(PREFIX)/lib/lib$$lib.so.$(SOVERSION) && \
+	  ln -sf lib$$lib.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/lib$$lib.so && \
+	  install -m 644 $(BUILD)/$$lib.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/ || exit 1; \
+	done
 	install -m 644 include/gluefake.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/gluefake/*.h $(DESTDIR)$(PREFIX)/include/gluefake/
 	install -m 644 include/gluefake/sys/*.h $(DESTDIR)$(PREFIX)/include/gluefake/sys/
-	install -m 644 $(BUILD)/gluefake.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 
 clean:
 	rm -rf build
+
+# Header dependencies as the compiler found them (-MMD -MP).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -12,6 +12,7 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,11 +35,16 @@ static const char usage[] =
     "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
     "                       [--ignore-volatile] [--compare-messages]\n";
 
-static int die(const char *fmt, const char *a, const char *b)
+static int die(const char *fmt, ...) GF_PRINTF(1, 2);
+
+static int die(const char *fmt, ...)
 {
+  va_list ap;
+  va_start(ap, fmt);
   fprintf(stderr, "gluefake: ");
-  fprintf(stderr, fmt, a, b);
+  vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+  va_end(ap);
   return EXIT_USAGE;
 }
 
@@ -86,7 +92,7 @@ static size_t member_count(const cJSON *root, const char *key)
 static int check(int argc, char **argv)
 {
   if (argc != 1)
-    return die("check takes one FIXTURE%s%s", "", "");
+    return die("check takes one FIXTURE");
   gf_error err = GF_ERROR_INIT;
   gf_fake *fake = gf_fake_new(NULL, &err);
   if (!fake || gf_fake_load_file(fake, argv[0], &err) != GF_OK) {
@@ -101,7 +107,7 @@ static int check(int argc, char **argv)
   if (!state) {
     gf_buffer_free(dump);
     gf_fake_free(fake);
-    return die("%s: out of memory%s", argv[0], "");
+    return die("%s: out of memory", argv[0]);
   }
   const cJSON *account = cJSON_GetObjectItemCaseSensitive(state, "account_id");
   const cJSON *clock = cJSON_GetObjectItemCaseSensitive(state, "clock");
@@ -142,7 +148,7 @@ static int replay(int argc, char **argv)
   char *transcript = NULL, *fixture = NULL;
   size_t transcript_len = 0, fixture_len = 0;
   if (!ignore)
-    return die("out of memory%s%s", "", "");
+    return die("out of memory");
 
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--fixture") == 0 && i + 1 < argc) {
@@ -155,7 +161,7 @@ static int replay(int argc, char **argv)
     } else if (strcmp(argv[i], "--compare-messages") == 0) {
       compare_messages = 1;
     } else if (argv[i][0] == '-' || transcript_path) {
-      status = die("replay: unexpected argument '%s'%s", argv[i], "");
+      status = die("replay: unexpected argument '%s'", argv[i]);
       goto done;
     } else {
       transcript_path = argv[i];
@@ -164,7 +170,7 @@ static int replay(int argc, char **argv)
   for (size_t k = 0; add_volatile && k < sizeof volatile_members / sizeof *volatile_members; k++)
     ignore[ignore_count++] = volatile_members[k];
   if (!transcript_path) {
-    status = die("replay needs a TRANSCRIPT%s%s", "", "");
+    status = die("replay needs a TRANSCRIPT");
     goto done;
   }
   if (!(transcript = read_file(transcript_path, &transcript_len))) {
@@ -175,8 +181,13 @@ static int replay(int argc, char **argv)
     status = die("%s: cannot read: %s", fixture_path, strerror(errno));
     goto done;
   }
-  gf_verify_options options = {fixture, fixture_len, fixture_path, ignore, ignore_count,
-                               compare_messages};
+  gf_verify_options options = GF_VERIFY_OPTIONS_INIT;
+  options.fixture = fixture;
+  options.fixture_len = fixture_len;
+  options.fixture_source = fixture_path;
+  options.ignore = ignore;
+  options.ignore_count = ignore_count;
+  options.compare_messages = compare_messages;
   gf_verify_report report;
   gf_error err = GF_ERROR_INIT;
   if (gf_transcript_verify(transcript, transcript_len, transcript_path, &options, &report,
@@ -218,7 +229,7 @@ static int serve(int argc, char **argv)
       errno = 0;
       port = strtoul(value, &end, 10);
       if (!*value || *end || errno || port > 65535)
-        return die("serve: --port '%s' is not a port number (0..65535)%s", value, "");
+        return die("serve: --port '%s' is not a port number (0..65535)", value);
     } else if (strcmp(argv[i], "--fixture") == 0) {
       fixture = value;
     } else if (strcmp(argv[i], "--faults") == 0) {
@@ -226,7 +237,7 @@ static int serve(int argc, char **argv)
     } else if (strcmp(argv[i], "--account-id") == 0) {
       account_id = value;
     } else {
-      return die("serve: unknown option '%s'%s", argv[i], "");
+      return die("serve: unknown option '%s'", argv[i]);
     }
   }
 

@@ -103,7 +103,7 @@ static void preload(gf_fake *fake)
   CHECK(gf_put_resource_policy(glue, &policy, NULL, &err) == GF_OK, "%s",
         gf_error_message(&err));
   gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
-  gf_connection_password_encryption password = {true, "alias/pw"};
+  gf_connection_password_encryption password = {true, "alias/pw", true};
   gf_data_catalog_encryption_settings settings = {&at_rest, &password};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};
   CHECK(gf_put_data_catalog_encryption_settings(glue, &put, NULL, &err) == GF_OK, "%s",

@@ -70,7 +70,7 @@ static void populate(gf_fake *fake)
   CHECK(gf_delete_security_configuration(glue, &del, NULL, &err) == GF_OK, "%s",
         gf_error_message(&err));
   gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
-  gf_connection_password_encryption password = {false, NULL};
+  gf_connection_password_encryption password = {false, NULL, true};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_data_catalog_encryption_settings settings2 = {NULL, &password};
   gf_put_data_catalog_encryption_settings_request put1 = {NULL, &settings};

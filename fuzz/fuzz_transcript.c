@@ -67,7 +67,7 @@ static size_t count_lines(const char *text)
 static void verify(const uint8_t *data, size_t size, size_t entries, int with_fixture)
 {
   static const char *const volatile_members[] = {GF_VERIFY_VOLATILE};
-  gf_verify_options options = {0};
+  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, 0};
   if (with_fixture) {
     options.fixture = fixture;
     options.fixture_len = strlen(fixture);

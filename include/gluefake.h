@@ -6,7 +6,10 @@
 #ifndef GLUEFAKE_H
 #define GLUEFAKE_H
 
+#include "gluefake/operations.h"
+#include "gluefake/errors.h"
 #include "gluefake/types.h"
+#include "gluefake/buffer.h"
 #include "gluefake/client.h"
 #include "gluefake/calls.h"
 #include "gluefake/faults.h"

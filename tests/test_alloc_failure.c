@@ -518,7 +518,7 @@ static long sweep_typed(const typed_case *c)
 /* ---- the requests -------------------------------------------------------------- */
 
 static const gf_encryption_at_rest at_rest_kms = {GF_MODE_SSE_KMS, "alias/new"};
-static const gf_connection_password_encryption password_on = {true, "alias/pw2"};
+static const gf_connection_password_encryption password_on = {true, "alias/pw2", true};
 static const gf_data_catalog_encryption_settings full_dces = {&at_rest_kms, &password_on};
 static const gf_encryption_at_rest at_rest_off = {GF_MODE_DISABLED, NULL};
 static const gf_data_catalog_encryption_settings at_rest_only = {&at_rest_off, NULL};
@@ -834,7 +834,12 @@ static long sweep_json(const json_case *c)
   gf_json_reply reply;
 
   gf_fake *fake = preload(0, 0);
-  snprintf(body, sizeof body, c->body, g_token); /* g_token is set by preload */
+  /* c->body is a template: its "%s", if any, is g_token (set by preload). */
+  const char *slot = strstr(c->body, "%s");
+  if (slot)
+    snprintf(body, sizeof body, "%.*s%s%s", (int)(slot - c->body), c->body, g_token, slot + 2);
+  else
+    snprintf(body, sizeof body, "%s", c->body);
   snprintf(name, sizeof name, "dispatch %s %.100s", c->op, body);
   sweep_stats st = {name, 0, 0, 0};
   char *ref_before = snapshot(fake);
@@ -1095,10 +1100,10 @@ static int oom_message(const char *message, const char *const *oom)
 }
 
 /* A library-allocated text as a system-malloc'd copy (the library's freed). */
-static char *take_text(char *text)
+static char *take_text(char *library_text)
 {
-  char *copy = text ? strdup(text) : NULL;
-  gf_buffer_free(text);
+  char *copy = library_text ? strdup(library_text) : NULL;
+  gf_buffer_free(library_text);
   return copy;
 }
 
@@ -1391,7 +1396,7 @@ static const char verify_fixture[] =
 static gf_status run_verify(void *ctx, gf_error *err, char **out)
 {
   const char *const ignore[] = {"PolicyHash"};
-  gf_verify_options options = {verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
+  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
   gf_verify_report report;
   gf_status status = gf_transcript_verify(ctx, strlen(ctx), TOOL_SRC, &options, &report, err);
   if (status == GF_OK) {
@@ -1430,7 +1435,7 @@ static void test_sweep_transcript_verify(void **state)
   gf_verify_report report;
   gf_error err = GF_ERROR_INIT;
   const char *const ignore[] = {"PolicyHash"};
-  gf_verify_options options = {verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
+  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
   assert_int_equal(gf_transcript_verify(t, strlen(t), TOOL_SRC, &options, &report, &err), GF_OK);
   /* The case is worth sweeping: it has mismatch lines to write. */
   assert_true(report.mismatches >= 2);
@@ -1525,7 +1530,7 @@ static gf_status run_sweep(void *ctx, gf_error *err, char **out)
 {
   (void)ctx;
   gf_sweep_scenario s = {NULL, sweep_run_two_creates, NULL, NULL};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   gf_sweep_report report;
   gf_status status = gf_sweep(&s, &o, &report, err);
   if (status == GF_OK) {

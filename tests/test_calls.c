@@ -943,7 +943,7 @@ static void test_sweep_fragile_scenario(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {NULL, fragile_three_run, all_three_exist, &c};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_int_equal(f->report.count, 3);
   for (size_t i = 0; i < 3; i++) {
@@ -1003,7 +1003,7 @@ static void test_sweep_setup_calls_not_counted(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {five_configs_setup, get_then_delete_run, c1_gone_others_there, &c};
-  gf_sweep_options o = {GF_INTERNAL_SERVICE, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_INTERNAL_SERVICE, 0, 0};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_int_equal(f->report.count, 2);
   assert_int_equal(f->report.points[0].call, 1);
@@ -1025,7 +1025,7 @@ static void test_sweep_ignores_environment_faults(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {five_configs_setup, get_then_delete_run, c1_gone_others_there, &c};
-  gf_sweep_options o = {GF_INTERNAL_SERVICE, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_INTERNAL_SERVICE, 0, 0};
   setenv("GLUEFAKE_FAULTS", "*=InternalService", 1);
   gf_status status = gf_sweep(&s, &o, &f->report, &f->err);
   unsetenv("GLUEFAKE_FAULTS");
@@ -1043,7 +1043,7 @@ static void test_sweep_bad_environment_faults(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {NULL, fragile_three_run, NULL, &c};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   setenv("GLUEFAKE_FAULTS", "CreateSecurityConfiguration=Bogus", 1);
   gf_status status = gf_sweep(&s, &o, &f->report, &f->err);
   unsetenv("GLUEFAKE_FAULTS");
@@ -1103,7 +1103,7 @@ static void test_sweep_robust_scenario_survives(void **state)
   static const gf_status errors[] = {GF_OPERATION_TIMEOUT, GF_INTERNAL_SERVICE};
   for (int e = 0; e < 2; e++)
     for (int applied = 0; applied <= 1; applied++) {
-      gf_sweep_options o = {errors[e], applied, 0};
+      gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, errors[e], applied, 0};
       assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
       assert_gf_sweep_survived(&f->report);
       assert_int_equal(f->report.count, 4);
@@ -1167,8 +1167,8 @@ static void test_sweep_applied_meets_already_exists(void **state)
   retry_ctx tolerant = {1}, strict = {0};
   gf_sweep_scenario s_tolerant = {NULL, create_two_run, both_exist, &tolerant};
   gf_sweep_scenario s_strict = {NULL, create_two_run, both_exist, &strict};
-  gf_sweep_options applied = {GF_OPERATION_TIMEOUT, 1, 0};
-  gf_sweep_options plain = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options applied = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 1, 0};
+  gf_sweep_options plain = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
 
   assert_gf_ok(gf_sweep(&s_tolerant, &applied, &f->report, &f->err), &f->err);
   assert_gf_sweep_survived(&f->report);
@@ -1210,7 +1210,7 @@ static void test_sweep_max_calls(void **state)
 {
   fx *f = *state;
   gf_sweep_scenario s = {NULL, loop_until_error_run, NULL, NULL};
-  gf_sweep_options o = {GF_INTERNAL_SERVICE, 0, 12};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_INTERNAL_SERVICE, 0, 12};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_int_equal(f->report.count, 12);
   assert_int_equal(f->report.complete, 0);
@@ -1241,13 +1241,13 @@ static void test_sweep_invalid_options(void **state)
   static const gf_status bad_errors[] = {GF_OK, GF_SERIALIZATION, GF_UNKNOWN_OPERATION,
                                          GF_STATUS_COUNT};
   for (size_t i = 0; i < sizeof bad_errors / sizeof bad_errors[0]; i++) {
-    gf_sweep_options o = {bad_errors[i], 0, 0};
+    gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, bad_errors[i], 0, 0};
     assert_int_equal(gf_sweep(&good, &o, &f->report, &f->err), GF_INVALID_INPUT);
     assert_int_equal(f->err.status, GF_INVALID_INPUT);
     assert_int_equal(f->report.count, 0);
     assert_null(f->report.points);
   }
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   assert_int_equal(gf_sweep(&no_run, &o, &f->report, &f->err), GF_INVALID_INPUT);
   assert_int_equal(gf_sweep(NULL, &o, &f->report, &f->err), GF_INVALID_INPUT);
   assert_int_equal(gf_sweep(&good, NULL, &f->report, &f->err), GF_INVALID_INPUT);
@@ -1271,7 +1271,7 @@ static void test_sweep_setup_fails(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {failing_setup, count_runs, NULL, &c};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   gf_status status = gf_sweep(&s, &o, &f->report, &f->err);
   assert_int_not_equal(status, GF_OK);
   assert_int_equal(f->err.status, status);
@@ -1288,7 +1288,7 @@ static void test_sweep_report_print(void **state)
   fx *f = *state;
   retry_ctx strict = {0};
   gf_sweep_scenario s = {NULL, create_two_run, both_exist, &strict};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 1, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 1, 0};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_int_equal(f->report.count, 3);
 
@@ -1332,7 +1332,7 @@ static void test_sweep_report_print_edges(void **state)
 {
   fx *f = *state;
   gf_sweep_scenario s = {NULL, unlogged_create_run, NULL, NULL};
-  gf_sweep_options o = {GF_INTERNAL_SERVICE, 0, 1};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_INTERNAL_SERVICE, 0, 1};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_int_equal(f->report.count, 1);
   assert_int_equal(f->report.points[0].call, 1);
@@ -1359,7 +1359,7 @@ static void test_sweep_report_clear_twice(void **state)
   fx *f = *state;
   scenario_ctx c = {0};
   gf_sweep_scenario s = {NULL, fragile_three_run, NULL, &c};
-  gf_sweep_options o = {GF_OPERATION_TIMEOUT, 0, 0};
+  gf_sweep_options o = {GF_SWEEP_OPTIONS_VERSION, GF_OPERATION_TIMEOUT, 0, 0};
   assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
   assert_non_null(f->report.points);
   gf_sweep_report_clear(&f->report);

@@ -1898,7 +1898,7 @@ static void random_catalog(gf_backend *b)
                                     "cat \xc3\xa9\t1", "zz", "0"};
   gf_encryption_at_rest at_rest = {below(2) ? GF_MODE_SSE_KMS : GF_MODE_DISABLED,
                                    below(2) ? "alias/k\xe2\x82\xac" : NULL};
-  gf_connection_password_encryption cpe = {below(2) != 0, below(2) ? "alias/pw" : NULL};
+  gf_connection_password_encryption cpe = {below(2) != 0, below(2) ? "alias/pw" : NULL, true};
   gf_data_catalog_encryption_settings settings = {below(3) ? &at_rest : NULL,
                                                   below(3) ? &cpe : NULL};
   gf_put_data_catalog_encryption_settings_request put = {ids[below(7)], &settings};

@@ -700,7 +700,7 @@ static void test_sweep_robust_client_survives(void **state)
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
     for (size_t i = 0; i < 2; i++)
       for (int applied = 0; applied <= 1; applied++) {
-        gf_sweep_options options = {errors[i], applied, 0};
+        gf_sweep_options options = {GF_SWEEP_OPTIONS_VERSION, errors[i], applied, 0};
         assert_gf_ok(gf_sweep(&cases[c].scenario, &options, &f->report, &f->err), &f->err);
         if (f->report.failures || f->report.count != cases[c].points) {
           print_error("%s, %s%s%s:\n", cases[c].what, applied ? "applied(" : "",
@@ -750,7 +750,7 @@ static void test_sweep_shows_fragile_client_failing(void **state)
 
   for (size_t i = 0; i < 2; i++)
     for (int applied = 0; applied <= 1; applied++) {
-      gf_sweep_options options = {errors[i], applied, 0};
+      gf_sweep_options options = {GF_SWEEP_OPTIONS_VERSION, errors[i], applied, 0};
 
       assert_gf_ok(gf_sweep(&ensure, &options, &f->report, &f->err), &f->err);
       assert_int_equal(f->report.count, 1);

@@ -1041,7 +1041,7 @@ static void response_round_trip(gf_operation op, const void *response, const cha
 }
 
 static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
-static const gf_connection_password_encryption password = {true, "alias/pw"};
+static const gf_connection_password_encryption password = {true, "alias/pw", true};
 static const gf_data_catalog_encryption_settings dces = {&at_rest, &password};
 static const gf_s3_encryption s3[] = {{GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}};
 static const gf_cloud_watch_encryption cw = {GF_MODE_DISABLED, NULL};
@@ -1071,7 +1071,7 @@ static void test_codec_round_trip_requests(void **state)
   request_round_trip(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_dces,
                      "{\"CatalogId\":\"111122223333\",\"DataCatalogEncryptionSettings\":" DCES_TEXT
                      "}");
-  static const gf_connection_password_encryption pw_false = {false, NULL};
+  static const gf_connection_password_encryption pw_false = {false, NULL, true};
   gf_data_catalog_encryption_settings partial = {NULL, &pw_false};
   gf_put_data_catalog_encryption_settings_request put_partial = {NULL, &partial};
   request_round_trip(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &put_partial,
@@ -1225,12 +1225,16 @@ static void test_codec_edges(void **state)
                                    "S3Encryption[1].KmsKeyArn: must be a string, not a number");
   cJSON_Delete(bad);
 
-  /* A missing required boolean is InvalidInput at the codec level too. */
+  /* A missing required boolean decodes as absent (its has_ flag false):
+   * refusing it is validation's job, as for every other required member. */
   bad = cJSON_Parse("{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{}}}");
   assert_int_equal(gf_request_from_json(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, bad, &out,
                                         &err),
-                   GF_INVALID_INPUT);
-  assert_null(out);
+                   GF_OK);
+  const gf_put_data_catalog_encryption_settings_request *put = out;
+  assert_false(put->data_catalog_encryption_settings->connection_password_encryption
+                   ->has_return_connection_password_encrypted);
+  gf_request_free(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, out);
   cJSON_Delete(bad);
 
   /* Other rules are the backend's: the codec decodes an invalid value. */

@@ -1706,7 +1706,8 @@ static uint64_t rng_next(void)
  * silence is allowed; but a response that did come must be an error (4xx or
  * 5xx), never a success.
  */
-static void send_raw_batch(unsigned port, char *const *payloads, const size_t *lens, size_t n)
+static void send_raw_batch(unsigned port, const char *const *payloads, const size_t *lens,
+                           size_t n)
 {
   conn *cs = calloc(n, sizeof *cs);
   for (size_t i = 0; i < n; i++) {
@@ -1734,6 +1735,7 @@ static void test_garbage_bytes(void **state)
   create(t, "before");
   rng_state = 20240601;
   char *junk[GARBAGE_ROUNDS];
+  const char *sent[GARBAGE_ROUNDS];
   size_t lens[GARBAGE_ROUNDS];
   for (int round = 0; round < GARBAGE_ROUNDS; round++) {
     size_t len = 64 + rng_next() % 8192;
@@ -1745,8 +1747,9 @@ static void test_garbage_bytes(void **state)
                                          "POST / HTTP/1.1\r\nContent-Length: 30\r\n\r\n"};
     memcpy(junk[round], starts[round % 3], strlen(starts[round % 3]));
     lens[round] = len;
+    sent[round] = junk[round];
   }
-  send_raw_batch(t->port, junk, lens, GARBAGE_ROUNDS);
+  send_raw_batch(t->port, sent, lens, GARBAGE_ROUNDS);
   for (int round = 0; round < GARBAGE_ROUNDS; round++)
     free(junk[round]);
   assert_still_serving(t, 1, 1);
@@ -1769,10 +1772,10 @@ static void test_non_http_line(void **state)
       "POST / HTTP/1.1\r\nContent-Length: banana\r\n\r\n",
   };
   enum { N = sizeof lines / sizeof *lines };
-  char *payloads[N];
+  const char *payloads[N];
   size_t lens[N];
   for (size_t i = 0; i < N; i++) {
-    payloads[i] = (char *)lines[i];
+    payloads[i] = lines[i];
     lens[i] = strlen(lines[i]);
   }
   send_raw_batch(t->port, payloads, lens, N);

@@ -430,7 +430,7 @@ static void op_shared_policy(worker *w)
 static void put_catalog(worker *w, const char *catalog_id, const char *key)
 {
   gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, key};
-  gf_connection_password_encryption password = {true, key};
+  gf_connection_password_encryption password = {true, key, true};
   gf_data_catalog_encryption_settings settings = {&at_rest, &password};
   gf_put_data_catalog_encryption_settings_request req = {catalog_id, &settings};
   gf_error err = GF_ERROR_INIT;

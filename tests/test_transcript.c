@@ -179,7 +179,7 @@ static const char *nth_line(const char *text, size_t n, char *out, size_t size)
 static gf_status verify(fx *f, const char *text, const char *fixture,
                         const char *const *ignore, size_t ignore_count, int compare_messages)
 {
-  gf_verify_options o = {fixture, fixture ? strlen(fixture) : 0, "fixture.json",
+  gf_verify_options o = {GF_VERIFY_OPTIONS_VERSION, fixture, fixture ? strlen(fixture) : 0, "fixture.json",
                          ignore, ignore_count, compare_messages};
   gf_verify_report_clear(&f->report);
   gf_error_clear(&f->err);
@@ -270,8 +270,8 @@ static const gf_encryption_configuration ENC_FULL = {S3_KMS, 1, &CW_OFF, &JB_KMS
 static const gf_encryption_at_rest AR_KMS = {GF_MODE_SSE_KMS, "alias/glue"};
 static const gf_encryption_at_rest AR_OFF = {GF_MODE_DISABLED, NULL};
 static const gf_encryption_at_rest AR_BAD = {GF_MODE_SSE_S3, NULL};
-static const gf_connection_password_encryption PW_ON = {true, "alias/pw"};
-static const gf_connection_password_encryption PW_OFF = {false, NULL};
+static const gf_connection_password_encryption PW_ON = {true, "alias/pw", true};
+static const gf_connection_password_encryption PW_OFF = {false, NULL, true};
 static const gf_data_catalog_encryption_settings DCS_KMS = {&AR_KMS, &PW_ON};
 
 #define DCS_KMS_JSON                                                                       \
@@ -1592,7 +1592,7 @@ static void test_verify_bad_fixture(void **state)
     assert_int_equal(f->report.mismatches, 0);
   }
   /* no fixture_source: "<fixture>" */
-  gf_verify_options o = {"{\"clock\": 5}", 12, NULL, NULL, 0, 0};
+  gf_verify_options o = {GF_VERIFY_OPTIONS_VERSION, "{\"clock\": 5}", 12, NULL, NULL, 0, 0};
   gf_verify_report_clear(&f->report);
   gf_error_clear(&f->err);
   assert_int_equal(gf_transcript_verify(f->text, strlen(f->text), "t.json", &o, &f->report,

@@ -162,7 +162,7 @@ static const gf_encryption_configuration existing_config = {existing_s3, 1, &exi
                                                             &existing_jb};
 static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
 static const gf_encryption_at_rest existing_rest = {GF_MODE_SSE_KMS, "alias/glue"};
-static const gf_connection_password_encryption existing_pw = {true, "alias/pw"};
+static const gf_connection_password_encryption existing_pw = {true, "alias/pw", true};
 static const gf_data_catalog_encryption_settings existing_settings = {&existing_rest,
                                                                       &existing_pw};
 static const gf_encryption_at_rest disabled_rest = {GF_MODE_DISABLED, NULL};
@@ -588,6 +588,7 @@ static gf_status put_keys(fixture *f, const char *sse, const char *pw, gf_error 
   gf_connection_password_encryption *password = calloc(1, sizeof *password);
   assert_non_null(password);
   password->return_connection_password_encrypted = true;
+  password->has_return_connection_password_encrypted = true;
   password->aws_kms_key_id = pw;
   gf_data_catalog_encryption_settings settings = {&rest, password};
   gf_status status = do_put_catalog(f, NULL, &settings, err);
@@ -1106,6 +1107,7 @@ static void test_several_violations_listed(void **state)
   gf_connection_password_encryption *pw = calloc(1, sizeof *pw);
   assert_non_null(pw);
   pw->aws_kms_key_id = "\n";
+  pw->has_return_connection_password_encrypted = true; /* false, but present */
   gf_data_catalog_encryption_settings settings = {&rest, pw};
   expect_rejected(f, do_put_catalog(f, "", &settings, &err), &err,
                   "4 validation errors detected: " ITEM("catalogId", MIN_LEN(1)) "; " NULL_ITEM(

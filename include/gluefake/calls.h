@@ -30,31 +30,31 @@ typedef struct gf_call_record {
 
 /* Creates a recorder in front of `inner` (borrowed; it must outlive the
  * recorder, which never frees it).  NULL with `err` set when out of memory. */
-gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err);
+GF_API gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err);
 
 /* Frees the recorder and its log.  NULL is allowed. */
-void gf_recorder_free(gf_recorder *recorder);
+GF_API void gf_recorder_free(gf_recorder *recorder);
 
 /* The recorder as a backend.  Borrowed; gf_backend_free() on it is
  * gf_recorder_free(). */
-gf_backend *gf_recorder_backend(gf_recorder *recorder);
+GF_API gf_backend *gf_recorder_backend(gf_recorder *recorder);
 
 /* Turns logging off or on (on by default).  Calls pass through either way. */
-void gf_recorder_set_enabled(gf_recorder *recorder, int enabled);
+GF_API void gf_recorder_set_enabled(gf_recorder *recorder, int enabled);
 
 /* Number of calls logged; of one operation with gf_calls_count_op(). */
-size_t gf_calls_count(gf_recorder *recorder);
-size_t gf_calls_count_op(gf_recorder *recorder, gf_operation op);
+GF_API size_t gf_calls_count(gf_recorder *recorder);
+GF_API size_t gf_calls_count_op(gf_recorder *recorder, gf_operation op);
 
 /* Reads the index-th call (0-based, in call order) into *record.  Returns
  * 0, or -1 when there is no such call. */
-int gf_calls_get(gf_recorder *recorder, size_t index, gf_call_record *record);
+GF_API int gf_calls_get(gf_recorder *recorder, size_t index, gf_call_record *record);
 
 /* Reads the n-th call (0-based) of operation `op`.  Returns 0 or -1. */
-int gf_calls_get_op(gf_recorder *recorder, gf_operation op, size_t n, gf_call_record *record);
+GF_API int gf_calls_get_op(gf_recorder *recorder, gf_operation op, size_t n, gf_call_record *record);
 
 /* Forgets every logged call (pointers read before become invalid). */
-void gf_calls_clear(gf_recorder *recorder);
+GF_API void gf_calls_clear(gf_recorder *recorder);
 
 #ifdef __cplusplus
 }

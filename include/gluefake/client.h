@@ -36,9 +36,40 @@ typedef struct gf_backend gf_backend;
  * version and that it implements the operation (GF_INTERNAL_SERVICE
  * otherwise), so a backend need not be defensive about its arguments.
  */
+GF_API gf_status gf_get_data_catalog_encryption_settings(
+    gf_backend *backend, const gf_get_data_catalog_encryption_settings_request *request,
+    gf_get_data_catalog_encryption_settings_response **out, gf_error *err);
+GF_API gf_status gf_put_data_catalog_encryption_settings(
+    gf_backend *backend, const gf_put_data_catalog_encryption_settings_request *request,
+    gf_put_data_catalog_encryption_settings_response **out, gf_error *err);
+GF_API gf_status gf_put_resource_policy(gf_backend *backend,
+                                        const gf_put_resource_policy_request *request,
+                                        gf_put_resource_policy_response **out, gf_error *err);
+GF_API gf_status gf_get_resource_policy(gf_backend *backend,
+                                        const gf_get_resource_policy_request *request,
+                                        gf_get_resource_policy_response **out, gf_error *err);
+GF_API gf_status gf_delete_resource_policy(gf_backend *backend,
+                                           const gf_delete_resource_policy_request *request,
+                                           gf_delete_resource_policy_response **out,
+                                           gf_error *err);
+GF_API gf_status gf_create_security_configuration(
+    gf_backend *backend, const gf_create_security_configuration_request *request,
+    gf_create_security_configuration_response **out, gf_error *err);
+GF_API gf_status gf_delete_security_configuration(
+    gf_backend *backend, const gf_delete_security_configuration_request *request,
+    gf_delete_security_configuration_response **out, gf_error *err);
+GF_API gf_status gf_get_security_configuration(
+    gf_backend *backend, const gf_get_security_configuration_request *request,
+    gf_get_security_configuration_response **out, gf_error *err);
+GF_API gf_status gf_get_security_configurations(
+    gf_backend *backend, const gf_get_security_configurations_request *request,
+    gf_get_security_configurations_response **out, gf_error *err);
+
+/* The same declarations from the operation list: the compiler checks that
+ * the prototypes above agree with it. */
 #define GF_X_CALL_DECL(Wire, snake, UPPER)                                                 \
-  gf_status gf_##snake(gf_backend *backend, const gf_##snake##_request *request,           \
-                       gf_##snake##_response **out, gf_error *err);
+  GF_API gf_status gf_##snake(gf_backend *backend, const gf_##snake##_request *request,    \
+                              gf_##snake##_response **out, gf_error *err);
 GF_OPERATIONS(GF_X_CALL_DECL)
 #undef GF_X_CALL_DECL
 
@@ -46,12 +77,12 @@ GF_OPERATIONS(GF_X_CALL_DECL)
  * the operation's request type, *out receives its response type (free it
  * with gf_response_free(op, ...)).  An `op` out of range is
  * GF_UNKNOWN_OPERATION. */
-gf_status gf_call(gf_backend *backend, gf_operation op, const void *request, void **out,
+GF_API gf_status gf_call(gf_backend *backend, gf_operation op, const void *request, void **out,
                   gf_error *err);
 
 /* Destroys a backend through its own destroy slot.  NULL is allowed.
  * For the fake this is the same as gf_fake_free(). */
-void gf_backend_free(gf_backend *backend);
+GF_API void gf_backend_free(gf_backend *backend);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,14 @@
 #ifndef GLUEFAKE_CMOCKA_H
 #define GLUEFAKE_CMOCKA_H
 
+/* cmocka.h needs these first, and does not include them itself. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include "calls.h"
 #include "sweep.h"
 

@@ -33,56 +33,76 @@ typedef struct gf_fake gf_fake;
  * NULL with `err` set: GF_INVALID_INPUT for a bad account id or a
  * GLUEFAKE_FAULTS that does not parse (also printed on stderr, so that it
  * is never missed), GF_INTERNAL_SERVICE when out of memory.  `account_id`
- * is copied. */
-gf_fake *gf_fake_new(const char *account_id, gf_error *err);
+ * is copied.  The same as gf_fake_new_ext() with options that set only
+ * `account_id`. */
+GF_API gf_fake *gf_fake_new(const char *account_id, gf_error *err);
+
+#define GF_FAKE_OPTIONS_VERSION 1
+
+/* How gf_fake_new_ext() makes a fake.  Initialise with
+ * GF_FAKE_OPTIONS_INIT, then set what you need: members are only ever
+ * appended, and `version` tells which exist. */
+typedef struct gf_fake_options {
+  unsigned int version;   /* GF_FAKE_OPTIONS_VERSION */
+  const char *account_id; /* 12 digits; NULL for GF_DEFAULT_ACCOUNT_ID; copied */
+  /* Non-zero: GLUEFAKE_FAULTS is not read, so that what a test or a tool
+   * does never depends on the environment it runs in. */
+  int ignore_environment;
+} gf_fake_options;
+
+#define GF_FAKE_OPTIONS_INIT {GF_FAKE_OPTIONS_VERSION, NULL, 0}
+
+/* gf_fake_new() with options (NULL: GF_FAKE_OPTIONS_INIT's).  Also
+ * GF_INVALID_INPUT for a `version` this library does not know. */
+GF_API gf_fake *gf_fake_new_ext(const gf_fake_options *options, gf_error *err);
 
 /* Frees the fake and everything it stores.  NULL is allowed.  Any
  * gf_backend * obtained from it becomes invalid. */
-void gf_fake_free(gf_fake *fake);
+GF_API void gf_fake_free(gf_fake *fake);
 
 /* The fake as a backend for client code.  Borrowed: valid until
  * gf_fake_free(); gf_backend_free() on it frees the fake. */
-gf_backend *gf_fake_backend(gf_fake *fake);
+GF_API gf_backend *gf_fake_backend(gf_fake *fake);
 
 /* The fault injector between the call log and the store: set its rules
  * with gf_faults_set(gf_fake_faults(fake), "...", &err).  Borrowed. */
-gf_faults *gf_fake_faults(gf_fake *fake);
+GF_API gf_faults *gf_fake_faults(gf_fake *fake);
 
 /* The log of every call made through gf_fake_backend(), with what the
  * client saw (injected faults included).  Borrowed. */
-gf_recorder *gf_fake_calls(gf_fake *fake);
+GF_API gf_recorder *gf_fake_calls(gf_fake *fake);
 
 /* Empties the store (configurations, catalog settings, policies), removes
  * every fault rule, clears the call log, and goes back to the account id
  * given at creation, real time and no limit. */
-void gf_fake_reset(gf_fake *fake);
+GF_API void gf_fake_reset(gf_fake *fake);
 
 /* Changes the account id, which is also the default CatalogId and part of
  * the default resource ARN.  GF_INVALID_INPUT unless 12 ASCII digits. */
-gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err);
+GF_API gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err);
 
 /* Copies the account id (12 digits and a NUL) into `buf`. */
-void gf_fake_account_id(gf_fake *fake, char buf[13]);
+GF_API void gf_fake_account_id(gf_fake *fake, char buf[13]);
 
 /* Fixes the clock: the next timestamp taken is `now`, and every reading
  * adds `step` (seconds, may be 0) for the one after.  Both must be finite
  * and >= 0 (else GF_INVALID_INPUT), so that every timestamp a test sees is
  * known in advance and the clock never runs backwards. */
-gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *err);
+GF_API gf_status gf_fake_set_clock(gf_fake *fake, double now, double step, gf_error *err);
 
 /* Goes back to real time (the default). */
-void gf_fake_set_real_clock(gf_fake *fake);
+GF_API void gf_fake_set_real_clock(gf_fake *fake);
 
 /* Reads the clock as the fake would for a timestamp (advancing a fixed
  * clock by its step). */
-double gf_fake_now(gf_fake *fake);
+GF_API double gf_fake_now(gf_fake *fake);
 
 /* CreateSecurityConfiguration fails with ResourceNumberLimitExceeded once
  * `limit` configurations exist.  GF_NO_LIMIT (the default) for none. */
-void gf_fake_set_security_configuration_limit(gf_fake *fake, size_t limit);
+GF_API void gf_fake_set_security_configuration_limit(gf_fake *fake, size_t limit);
 
 /* How many security configurations the fake holds. */
-size_t gf_fake_security_configuration_count(gf_fake *fake);
+GF_API size_t gf_fake_security_configuration_count(gf_fake *fake);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@
 #ifndef GLUEFAKE_FAULTS_H
 #define GLUEFAKE_FAULTS_H
 
+#include "buffer.h"
 #include "client.h"
 
 #ifdef __cplusplus
@@ -39,44 +40,44 @@ typedef struct gf_faults gf_faults;
 /* Creates an injector in front of `inner` with no rules (every call passes
  * through).  `inner` is borrowed: it must outlive the injector, which never
  * frees it.  Returns NULL (with `err` set) when out of memory. */
-gf_faults *gf_faults_new(gf_backend *inner, gf_error *err);
+GF_API gf_faults *gf_faults_new(gf_backend *inner, gf_error *err);
 
 /* Frees the injector (not its inner backend).  NULL is allowed. */
-void gf_faults_free(gf_faults *faults);
+GF_API void gf_faults_free(gf_faults *faults);
 
 /* The injector as a backend.  Borrowed; gf_backend_free() on it is
  * gf_faults_free(). */
-gf_backend *gf_faults_backend(gf_faults *faults);
+GF_API gf_backend *gf_faults_backend(gf_faults *faults);
 
 /* Checks a spec without installing it.  GF_OK, or GF_INVALID_INPUT with a
  * message naming the column and what was expected there:
  * "fault spec: column 29: expected an action: 'off', an error name, 'applied(' or
  * 'delay('". */
-gf_status gf_faults_check(const char *spec, gf_error *err);
+GF_API gf_status gf_faults_check(const char *spec, gf_error *err);
 
 /* Replaces every rule with those of `spec` (NULL or "" for none) and
  * reseeds the generator; counters restart.  On a parse error nothing
  * changes.  `spec` is copied. */
-gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err);
+GF_API gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err);
 
 /* Adds the rules of `spec`, replacing a rule with the same target and the
  * seed if it sets one; other rules keep their state. */
-gf_status gf_faults_add(gf_faults *faults, const char *spec, gf_error *err);
+GF_API gf_status gf_faults_add(gf_faults *faults, const char *spec, gf_error *err);
 
 /* Removes every rule. */
-void gf_faults_clear(gf_faults *faults);
+GF_API void gf_faults_clear(gf_faults *faults);
 
 /* How many calls the rule for `target` ("CreateSecurityConfiguration",
  * "CreateSecurityConfiguration[Name=prod]", "*") has seen, and how many it
  * acted on (failed, delayed, or applied() - counted even when the inner
  * call then failed by itself and the caller saw that error instead).  Returns 0, or -1
  * when there is no such rule.  Either out pointer may be NULL. */
-int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size_t *fired);
+GF_API int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size_t *fired);
 
 /* The rules now installed, as a spec (canonical spelling), newly allocated;
- * free with gf_buffer_free() from gluefake/sys/alloc.h.  NULL when out of
+ * free with gf_buffer_free() of gluefake/buffer.h.  NULL when out of
  * memory. */
-char *gf_faults_spec(gf_faults *faults);
+GF_API char *gf_faults_spec(gf_faults *faults);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #ifndef GLUEFAKE_FIXTURE_H
 #define GLUEFAKE_FIXTURE_H
 
+#include "buffer.h"
 #include "fake.h"
 
 #ifdef __cplusplus
@@ -38,11 +39,11 @@ extern "C" {
  * when present it replaces the fault rules (counters restart); when absent
  * the rules stay.  The call log is left alone.
  */
-gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
+GF_API gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
                        gf_error *err);
 
 /* The same for a file (its path is the source in messages). */
-gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err);
+GF_API gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err);
 
 /*
  * The fake's whole state as a fixture, canonically: keys and members in a
@@ -50,9 +51,9 @@ gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err);
  * ARNs sorted, every member the state holds written (PolicyHash included),
  * never the fault rules.  Load -> dump -> load -> dump gives identical
  * bytes.  A new NUL-terminated string owned by the caller (free with
- * gf_buffer_free() of gluefake/sys/alloc.h), or NULL when out of memory.
+ * gf_buffer_free() of gluefake/buffer.h), or NULL when out of memory.
  */
-char *gf_fake_dump(gf_fake *fake);
+GF_API char *gf_fake_dump(gf_fake *fake);
 
 #ifdef __cplusplus
 }

@@ -39,14 +39,11 @@ typedef struct gf_json_reply {
  * gf_json_reply_clear()), or -1 when not even the reply could be allocated,
  * in which case `reply` holds no body.
  */
-int gf_json_dispatch(gf_backend *backend, const char *operation, const char *body,
+GF_API int gf_json_dispatch(gf_backend *backend, const char *operation, const char *body,
                      size_t body_len, gf_json_reply *reply);
 
 /* Frees the body and zeroes the reply.  NULL is allowed. */
-void gf_json_reply_clear(gf_json_reply *reply);
-
-/* The HTTP status of an error (200 for GF_OK). */
-int gf_status_http_code(gf_status status);
+GF_API void gf_json_reply_clear(gf_json_reply *reply);
 
 /*
  * The codec.  For each operation `op`, `request`/`response` point to its
@@ -62,23 +59,23 @@ int gf_status_http_code(gf_status status);
  * GF_SERIALIZATION; a missing required boolean, which a C bool cannot
  * express as absent, is GF_INVALID_INPUT.  Other rules are the backend's.
  */
-cJSON *gf_request_to_json(gf_operation op, const void *request);
-cJSON *gf_response_to_json(gf_operation op, const void *response);
-gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
+GF_API cJSON *gf_request_to_json(gf_operation op, const void *request);
+GF_API cJSON *gf_response_to_json(gf_operation op, const void *response);
+GF_API gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
                                gf_error *err);
-gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **response,
+GF_API gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **response,
                                 gf_error *err);
 
 /* Frees a request made by gf_request_from_json().  NULL is allowed. */
-void gf_request_free(gf_operation op, void *request);
+GF_API void gf_request_free(gf_operation op, void *request);
 
 /* A new {"__type": "<Name>", "Message": "..."} object for an error, owned
  * by the caller; NULL when out of memory. */
-cJSON *gf_error_to_json(const gf_error *err);
+GF_API cJSON *gf_error_to_json(const gf_error *err);
 
 /* Reads such an object back into `err` (AWS's "__type" may carry a
  * "prefix#" which is dropped).  Returns 0, or -1 when it is not one. */
-int gf_error_from_json(const cJSON *json, gf_error *err);
+GF_API int gf_error_from_json(const cJSON *json, gf_error *err);
 
 #ifdef __cplusplus
 }

@@ -33,14 +33,14 @@ typedef struct gf_server gf_server;
  * connections as soon as this returns.  NULL with `err` set when the address
  * is invalid or cannot be bound.
  */
-gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err);
+GF_API gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err);
 
 /* The port the server listens on. */
-unsigned gf_server_port(gf_server *server);
+GF_API unsigned gf_server_port(gf_server *server);
 
 /* Stops accepting, closes every connection, waits for requests under way,
  * and frees the server.  NULL is allowed. */
-void gf_server_stop(gf_server *server);
+GF_API void gf_server_stop(gf_server *server);
 
 #ifdef __cplusplus
 }

@@ -28,11 +28,19 @@ typedef struct gf_sweep_scenario {
   void *ctx; /* passed to all three */
 } gf_sweep_scenario;
 
+#define GF_SWEEP_OPTIONS_VERSION 1
+
+/* Initialise with GF_SWEEP_OPTIONS_INIT, then set what you need: members
+ * are only ever appended, and `version` tells which exist. */
 typedef struct gf_sweep_options {
-  gf_status error;  /* the error injected, e.g. GF_OPERATION_TIMEOUT */
-  int applied;      /* non-zero: applied(error) - the call takes effect first */
-  size_t max_calls; /* give up after this many injection points; 0 = 10000 */
+  unsigned int version; /* GF_SWEEP_OPTIONS_VERSION */
+  gf_status error;      /* the error injected: one the API models (GF_ERROR_MODELLED) */
+  int applied;          /* non-zero: applied(error) - the call takes effect first */
+  size_t max_calls;     /* give up after this many injection points; 0 = 10000 */
 } gf_sweep_options;
+
+/* Injects InternalServiceException, not applied, up to 10000 points. */
+#define GF_SWEEP_OPTIONS_INIT {GF_SWEEP_OPTIONS_VERSION, GF_INTERNAL_SERVICE, 0, 0}
 
 /* One injection point: the call that failed, and whether the scenario
  * survived it. */
@@ -59,15 +67,15 @@ typedef struct gf_sweep_report {
  * (whatever it found), or the error that stopped it (setup failing, out of
  * memory).
  */
-gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *options,
+GF_API gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *options,
                    gf_sweep_report *report, gf_error *err);
 
 /* Frees the points and zeroes the report.  NULL is allowed. */
-void gf_sweep_report_clear(gf_sweep_report *report);
+GF_API void gf_sweep_report_clear(gf_sweep_report *report);
 
 /* Writes one line per injection point ("call 3 CreateSecurityConfiguration:
  * NOT SURVIVED") and a summary line to `out`. */
-void gf_sweep_report_print(const gf_sweep_report *report, FILE *out);
+GF_API void gf_sweep_report_print(const gf_sweep_report *report, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #ifndef GLUEFAKE_TRANSCRIPT_H
 #define GLUEFAKE_TRANSCRIPT_H
 
+#include "buffer.h"
 #include "calls.h"
 #include "fake.h"
 
@@ -23,9 +24,9 @@ extern "C" {
 #endif
 
 /* The call log as a transcript, a new NUL-terminated JSON text owned by the
- * caller (free with gf_buffer_free() of gluefake/sys/alloc.h); NULL when
+ * caller (free with gf_buffer_free() of gluefake/buffer.h); NULL when
  * out of memory. */
-char *gf_calls_transcript(gf_recorder *recorder);
+GF_API char *gf_calls_transcript(gf_recorder *recorder);
 
 /* ---- replay ---------------------------------------------------------------- */
 
@@ -41,28 +42,33 @@ typedef struct gf_replay gf_replay;
  * (gf_replay_finish).  Returns NULL with `err` (naming `source`, the entry
  * and what is wrong) when the transcript does not load.
  */
-gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_error *err);
+GF_API gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_error *err);
 
 /* Frees the replay.  NULL is allowed. */
-void gf_replay_free(gf_replay *replay);
+GF_API void gf_replay_free(gf_replay *replay);
 
 /* The replay as a backend.  Borrowed; gf_backend_free() on it frees the
  * replay. */
-gf_backend *gf_replay_backend(gf_replay *replay);
+GF_API gf_backend *gf_replay_backend(gf_replay *replay);
 
 /* How many recorded calls have not been made yet. */
-size_t gf_replay_remaining(gf_replay *replay);
+GF_API size_t gf_replay_remaining(gf_replay *replay);
 
 /* GF_OK when every call matched and every recorded call was consumed;
  * otherwise GF_INTERNAL_SERVICE with the first problem in `err` ("replay:
  * transcript[3] (GetSecurityConfiguration): request differs at Name:
  * recorded \"a\", got \"b\"", or "replay: 2 recorded calls were not made,
  * the first: transcript[5] (DeleteSecurityConfiguration)"). */
-gf_status gf_replay_finish(gf_replay *replay, gf_error *err);
+GF_API gf_status gf_replay_finish(gf_replay *replay, gf_error *err);
 
 /* ---- verify ---------------------------------------------------------------- */
 
+#define GF_VERIFY_OPTIONS_VERSION 1
+
+/* Initialise with GF_VERIFY_OPTIONS_INIT, then set what you need: members
+ * are only ever appended, and `version` tells which exist. */
 typedef struct gf_verify_options {
+  unsigned int version;       /* GF_VERIFY_OPTIONS_VERSION */
   const char *fixture;        /* fixture text for the fresh fake, or NULL for an empty one */
   size_t fixture_len;
   const char *fixture_source; /* its name in messages */
@@ -73,6 +79,9 @@ typedef struct gf_verify_options {
   size_t ignore_count;
   int compare_messages; /* also compare error messages (off: only the error type) */
 } gf_verify_options;
+
+/* An empty fake, every member compared, error messages not. */
+#define GF_VERIFY_OPTIONS_INIT {GF_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0}
 
 /* Timestamps, hashes and tokens: what differs between two honest runs. */
 #define GF_VERIFY_VOLATILE                                                                  \
@@ -98,11 +107,11 @@ typedef struct gf_verify_report {
  * (whatever the comparison found: see report->mismatches), else the error.
  * Free the report with gf_verify_report_clear().
  */
-gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
+GF_API gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
                                const gf_verify_options *options, gf_verify_report *report,
                                gf_error *err);
 
-void gf_verify_report_clear(gf_verify_report *report);
+GF_API void gf_verify_report_clear(gf_verify_report *report);
 
 #ifdef __cplusplus
 }

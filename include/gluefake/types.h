@@ -28,94 +28,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api.h"
+#include "errors.h"
+#include "operations.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/*
- * The one list of the nine operations: X(WireName, snake_name, UPPER_NAME).
- * Everything that exists once per operation (vtable slots, the operation
- * enum, wire names, codec tables) is generated from it.
- */
-#define GF_OPERATIONS(X)                                                              \
-  X(GetDataCatalogEncryptionSettings, get_data_catalog_encryption_settings,          \
-    GET_DATA_CATALOG_ENCRYPTION_SETTINGS)                                             \
-  X(PutDataCatalogEncryptionSettings, put_data_catalog_encryption_settings,          \
-    PUT_DATA_CATALOG_ENCRYPTION_SETTINGS)                                             \
-  X(PutResourcePolicy, put_resource_policy, PUT_RESOURCE_POLICY)                      \
-  X(GetResourcePolicy, get_resource_policy, GET_RESOURCE_POLICY)                      \
-  X(DeleteResourcePolicy, delete_resource_policy, DELETE_RESOURCE_POLICY)             \
-  X(CreateSecurityConfiguration, create_security_configuration,                       \
-    CREATE_SECURITY_CONFIGURATION)                                                    \
-  X(DeleteSecurityConfiguration, delete_security_configuration,                       \
-    DELETE_SECURITY_CONFIGURATION)                                                    \
-  X(GetSecurityConfiguration, get_security_configuration, GET_SECURITY_CONFIGURATION) \
-  X(GetSecurityConfigurations, get_security_configurations, GET_SECURITY_CONFIGURATIONS)
-
-typedef enum gf_operation {
-#define GF_X_ENUM(Wire, snake, UPPER) GF_OP_##UPPER,
-  GF_OPERATIONS(GF_X_ENUM)
-#undef GF_X_ENUM
-  GF_OPERATION_COUNT
-} gf_operation;
-
-/* "CreateSecurityConfiguration" for GF_OP_CREATE_SECURITY_CONFIGURATION;
- * NULL for a value out of range.  The string is static. */
-const char *gf_operation_name(gf_operation op);
-
-/* Finds the operation whose wire name is `name` (case-sensitive).
- * Returns 0 and sets *op, or -1 when there is none. */
-int gf_operation_from_name(const char *name, gf_operation *op);
-
-/*
- * The outcome of a call: success or one of the seven errors of the API.
- * The last two are protocol errors, raised only by the JSON level
- * (gluefake/json.h) for a body it cannot read or an operation it does not
- * know; no backend returns them for a typed call.
- */
-typedef enum gf_status {
-  GF_OK = 0,
-  GF_ALREADY_EXISTS,
-  GF_CONDITION_CHECK_FAILURE,
-  GF_ENTITY_NOT_FOUND,
-  GF_INTERNAL_SERVICE,
-  GF_INVALID_INPUT,
-  GF_OPERATION_TIMEOUT,
-  GF_RESOURCE_NUMBER_LIMIT_EXCEEDED,
-  GF_SERIALIZATION,      /* "SerializationException", JSON level only */
-  GF_UNKNOWN_OPERATION,  /* "UnknownOperationException", JSON level only */
-  GF_STATUS_COUNT
-} gf_status;
-
-/* "EntityNotFoundException" for GF_ENTITY_NOT_FOUND, "OK" for GF_OK, NULL
- * out of range.  The string is static. */
-const char *gf_status_name(gf_status status);
-
-/* Parses an error name, with or without the "Exception" suffix
- * ("OperationTimeout" and "OperationTimeoutException" both work;
- * case-sensitive).  Returns 0 and sets *status, or -1. */
-int gf_status_from_name(const char *name, gf_status *status);
-
-/*
- * The status of a failed call and its message, in AWS's words.
- * Initialise with GF_ERROR_INIT; after a call, `message` belongs to the
- * error and is freed (and the error reset to GF_OK) by gf_error_clear().
- * A call that fails frees any message the error already held, so one
- * gf_error can serve many calls with one gf_error_clear() at the end.
- */
-typedef struct gf_error {
-  gf_status status;
-  char *message; /* owned; NULL when no message could be allocated */
-} gf_error;
-
-#define GF_ERROR_INIT {GF_OK, NULL}
-
-/* Frees the message and resets the error to GF_OK.  NULL is allowed. */
-void gf_error_clear(gf_error *err);
-
-/* The message, or the status name when there is none; never NULL.  The
- * string is borrowed from `err` (or static). */
-const char *gf_error_message(const gf_error *err);
 
 /* Enumerated values, as they are spelled on the wire. */
 #define GF_MODE_DISABLED "DISABLED"
@@ -134,8 +53,14 @@ typedef struct gf_encryption_at_rest {
 } gf_encryption_at_rest;
 
 typedef struct gf_connection_password_encryption {
-  bool return_connection_password_encrypted; /* required */
+  bool return_connection_password_encrypted; /* required: has_ must be true */
   const char *aws_kms_key_id;
+  /* Whether the boolean is present, as the has_ flags of the other scalars:
+   * a JSON request may leave it out, which validation refuses.  It comes
+   * after the members so that an initializer of the first two, written
+   * before it existed, fails validation loudly instead of reading its key
+   * as the flag. */
+  bool has_return_connection_password_encrypted;
 } gf_connection_password_encryption;
 
 typedef struct gf_data_catalog_encryption_settings {
@@ -265,12 +190,31 @@ typedef struct gf_get_security_configurations_response {
 } gf_get_security_configurations_response;
 
 /* Frees a response and everything it points to.  NULL is allowed. */
-#define GF_X_FREE_DECL(Wire, snake, UPPER) void gf_##snake##_response_free(gf_##snake##_response *response);
+GF_API void gf_get_data_catalog_encryption_settings_response_free(
+    gf_get_data_catalog_encryption_settings_response *response);
+GF_API void gf_put_data_catalog_encryption_settings_response_free(
+    gf_put_data_catalog_encryption_settings_response *response);
+GF_API void gf_put_resource_policy_response_free(gf_put_resource_policy_response *response);
+GF_API void gf_get_resource_policy_response_free(gf_get_resource_policy_response *response);
+GF_API void gf_delete_resource_policy_response_free(gf_delete_resource_policy_response *response);
+GF_API void gf_create_security_configuration_response_free(
+    gf_create_security_configuration_response *response);
+GF_API void gf_delete_security_configuration_response_free(
+    gf_delete_security_configuration_response *response);
+GF_API void gf_get_security_configuration_response_free(
+    gf_get_security_configuration_response *response);
+GF_API void gf_get_security_configurations_response_free(
+    gf_get_security_configurations_response *response);
+
+/* The same declarations from the operation list: the compiler checks that
+ * the prototypes above agree with it. */
+#define GF_X_FREE_DECL(Wire, snake, UPPER)                                                 \
+  GF_API void gf_##snake##_response_free(gf_##snake##_response *response);
 GF_OPERATIONS(GF_X_FREE_DECL)
 #undef GF_X_FREE_DECL
 
 /* The same, for a response known only by its operation (decorators). */
-void gf_response_free(gf_operation op, void *response);
+GF_API void gf_response_free(gf_operation op, void *response);
 
 #ifdef __cplusplus
 }

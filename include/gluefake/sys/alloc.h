@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+#include "../api.h"
+#include "../buffer.h" /* gf_buffer_free, which frees what the allocator allocated */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,11 +24,7 @@ typedef struct gf_allocator {
  * process-wide) go through `allocator`; NULL restores malloc/realloc/free.
  * Not thread-safe: call it while no fake is in use, and free everything
  * allocated under one allocator before switching to another. */
-void gf_set_allocator(const gf_allocator *allocator);
-
-/* Frees memory that gluefake handed out as a plain buffer (such as a JSON
- * text).  NULL is allowed. */
-void gf_buffer_free(void *ptr);
+GF_API void gf_set_allocator(const gf_allocator *allocator);
 
 #ifdef __cplusplus
 }

@@ -66,7 +66,7 @@ struct gf_generic_backend {
 
 /* Fills every slot of `backend` with one that calls `call`; `destroy` (may
  * be NULL) becomes the destroy slot. */
-void gf_generic_backend_init(gf_generic_backend *backend, gf_generic_call_fn call,
+GF_API void gf_generic_backend_init(gf_generic_backend *backend, gf_generic_call_fn call,
                              void (*destroy)(gf_backend *self));
 
 /* Every slot NULL; fill in those you implement. */
@@ -76,18 +76,15 @@ void gf_generic_backend_init(gf_generic_backend *backend, gf_generic_call_fn cal
 /* Sets `err` to `status` with a printf-style message, freeing any message
  * it held (which may itself be one of the arguments).  Returns `status` so
  * that a slot can `return gf_error_set(...)`.  `err` may be NULL. */
-gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+GF_API gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
+    GF_PRINTF(3, 4);
 
 /* A copy of `response` (a gf_<op>_response, borrowed) in the one block that
  * gf_<op>_response_free() frees.  NULL when out of memory. */
-void *gf_response_copy(gf_operation op, const void *response);
+GF_API void *gf_response_copy(gf_operation op, const void *response);
 
 /* Sets `err` to a copy of `src` (status and message). */
-gf_status gf_error_copy(gf_error *err, const gf_error *src);
+GF_API gf_status gf_error_copy(gf_error *err, const gf_error *src);
 
 #ifdef __cplusplus
 }

@@ -1,20 +1,18 @@
 /*
  * store.h - the fake's data (internal): security configurations, catalog
  * settings and resource policies, with the account id, clock and limit
- * they are read with.  No locking here: fake.c holds the fake's lock around
- * every use of its store, and fixture.c builds a new store off-line and
- * swaps it in whole.
+ * they are read with.  No locking here: the operations hold the fake's lock
+ * around every use of its store, and a fixture load builds a new store
+ * off-line and swaps it in whole.
  */
-#ifndef GLUEFAKE_STORE_H
-#define GLUEFAKE_STORE_H
+#ifndef GLUEFAKE_DOUBLE_STORE_H
+#define GLUEFAKE_DOUBLE_STORE_H
 
 #include <stdint.h>
 
-#include "alloc.h"
-#include "gluefake/calls.h"
+#include "core/alloc.h" /* before uthash.h: its allocator and HASH_NONFATAL_OOM */
+#include "core/shapes.h"
 #include "gluefake/fake.h"
-#include "gluefake/faults.h"
-#include "shapes.h"
 #include <uthash.h>
 
 /* uthash doubles its buckets when a chain reaches this length.  Its
@@ -59,7 +57,7 @@ typedef struct policy_entry {
   UT_hash_handle hh;
 } policy_entry;
 
-typedef struct gf_store {
+typedef struct gfi_store {
   char account_id[13];
   int fixed_clock;
   double clock_now, clock_step;
@@ -72,84 +70,57 @@ typedef struct gf_store {
 
   catalog_entry *catalogs;
   policy_entry *policies;
-} gf_store;
+} gfi_store;
 
 /* An empty store for `account_id`, on real time, with no limit. */
-void gf_store_init(gf_store *store, const char *account_id);
+void gfi_store_init(gfi_store *store, const char *account_id);
 
 /* Frees every entry (the store is then empty, settings kept). */
-void gf_store_clear(gf_store *store);
+void gfi_store_clear(gfi_store *store);
 
-int gf_store_valid_account_id(const char *id);
+int gfi_store_valid_account_id(const char *id);
 
 /* Reads the clock (advancing a fixed clock by its step). */
-double gf_store_clock_read(gf_store *store);
+double gfi_store_clock_read(gfi_store *store);
 
 /* arn:aws:glue:us-east-1:<account>:catalog */
-void gf_store_default_arn(const gf_store *store, char buf[64]);
+void gfi_store_default_arn(const gfi_store *store, char buf[64]);
 
 /* A deterministic hash of a policy document, the same in every process. */
-void gf_policy_hash(const char *document, char out[GF_HASH_SIZE]);
+void gfi_policy_hash(const char *document, char out[GF_HASH_SIZE]);
 
 /* NextTokens: the cursor is the seq of the last configuration listed. */
-void gf_store_token_encode(const gf_store *store, uint64_t cursor, char out[GF_HASH_SIZE]);
-int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cursor);
+void gfi_store_token_encode(const gfi_store *store, uint64_t cursor, char out[GF_HASH_SIZE]);
+int gfi_store_token_decode(const gfi_store *store, const char *token, uint64_t *cursor);
 
 /* First position in the order whose seq is greater than `cursor`. */
-size_t gf_store_order_after(const gf_store *store, uint64_t cursor);
+size_t gfi_store_order_after(const gfi_store *store, uint64_t cursor);
 
 /* The configuration named `name`, or NULL.  Its hash goes to `*hashv`
- * when given, for a gf_store_add_config() of that name to reuse. */
-config_entry *gf_store_find_config(const gf_store *store, const char *name, unsigned *hashv);
+ * when given, for a gfi_store_add_config() of that name to reuse. */
+config_entry *gfi_store_find_config(const gfi_store *store, const char *name, unsigned *hashv);
 
 /* Adds `entry` (its config filled, name unique, `hashv` its name's hash
- * from gf_store_find_config()) at the end of the listing order.  0, or -1
+ * from gfi_store_find_config()) at the end of the listing order.  0, or -1
  * when out of memory (the store is then unchanged). */
-int gf_store_add_config(gf_store *store, config_entry *entry, unsigned hashv);
+int gfi_store_add_config(gfi_store *store, config_entry *entry, unsigned hashv);
 
 /* Removes `entry` from the store (the caller frees it). */
-void gf_store_remove_config(gf_store *store, config_entry *entry);
+void gfi_store_remove_config(gfi_store *store, config_entry *entry);
 
 /* A new entry holding a packed copy of `config`; NULL when out of memory.
- * Free it with gf_store_free_config(). */
-config_entry *gf_store_new_config(const gf_security_configuration *config);
+ * Free it with gfi_store_free_config(). */
+config_entry *gfi_store_new_config(const gf_security_configuration *config);
 
-void gf_store_free_config(config_entry *entry);
+void gfi_store_free_config(config_entry *entry);
 
 /* Adds `entry` (its settings, or document and hash, filled) under a copy of
  * `catalog_id` / `resource_arn`, which must not be in the store yet.  0, or
  * -1 when out of memory: the store is unchanged and the entry still the
- * caller's, to free with gf_store_free_catalog() / gf_store_free_policy(). */
-int gf_store_add_catalog(gf_store *store, catalog_entry *entry, const char *catalog_id);
-int gf_store_add_policy(gf_store *store, policy_entry *entry, const char *resource_arn);
-void gf_store_free_catalog(catalog_entry *entry);
-void gf_store_free_policy(policy_entry *entry);
-
-/* ---- between the modules of the fake (not part of the store itself) ------ */
-
-/* gf_fake_new() without GLUEFAKE_FAULTS: for the tools whose runs must not
- * depend on the environment (sweeps, transcript verification). */
-gf_fake *gf_fake_new_isolated(const char *account_id, gf_error *err);
-
-/* Runs `fn` on every record of the call log, in order, under the log's
- * lock: a consistent snapshot that a concurrent clear cannot free from under
- * it, and that calls made meanwhile do not extend (transcript.c). */
-void gf_recorder_with_log(gf_recorder *recorder,
-                          void (*fn)(const gf_call_record *record, void *ctx), void *ctx);
-
-/* Whether the recorder logs calls, and whether the injector has rules: when
- * neither, the fake's front calls its store directly (fake.c), since both
- * layers would only pass the call through. */
-int gf_recorder_logging(gf_recorder *recorder);
-int gf_faults_armed(gf_faults *faults);
-
-/* Runs `fn` on the fake's store under its lock (fixture.c). */
-void gf_fake_with_store(gf_fake *fake, void (*fn)(gf_store *store, void *ctx), void *ctx);
-
-/* Replaces the fake's store by `fresh` under its lock; `fresh` then holds
- * the old data, for the caller to clear.  The account id given at creation
- * is what an absent fixture account id means: gf_fake_initial_account_id(). */
-void gf_fake_swap_store(gf_fake *fake, gf_store *fresh);
-const char *gf_fake_initial_account_id(gf_fake *fake);
+ * caller's, to free with gfi_store_free_catalog() / gfi_store_free_policy(). */
+int gfi_store_add_catalog(gfi_store *store, catalog_entry *entry, const char *catalog_id);
+int gfi_store_add_policy(gfi_store *store, policy_entry *entry, const char *resource_arn);
+void gfi_store_free_catalog(catalog_entry *entry);
+void gfi_store_free_policy(policy_entry *entry);
 
 #endif

@@ -1,4 +1,4 @@
-/* alloc.c - the allocator every part of gluefake goes through. */
+/* alloc.c - the allocator every part of gluefake goes through (see alloc.h). */
 #include "alloc.h"
 
 #include <cjson/cJSON.h>
@@ -15,7 +15,7 @@ static gf_allocator current = {malloc, realloc, free};
  * cannot say why (cJSON's parser) is told apart from bad input. */
 static _Thread_local unsigned long failures;
 
-unsigned long gf_alloc_failures(void) { return failures; }
+unsigned long gfi_alloc_failures(void) { return failures; }
 
 static void *counted(void *p)
 {
@@ -24,7 +24,7 @@ static void *counted(void *p)
   return p;
 }
 
-static void *cjson_malloc(size_t size) { return gf_malloc(size); }
+static void *cjson_malloc(size_t size) { return gfi_malloc(size); }
 
 void gf_set_allocator(const gf_allocator *allocator)
 {
@@ -32,39 +32,39 @@ void gf_set_allocator(const gf_allocator *allocator)
   current = allocator ? *allocator : system_allocator;
   /* cJSON_InitHooks only uses realloc when malloc and free are the
    * system's; with custom hooks it falls back to malloc+copy. */
-  cJSON_Hooks hooks = {cjson_malloc, gf_free};
+  cJSON_Hooks hooks = {cjson_malloc, gfi_free};
   cJSON_InitHooks(allocator ? &hooks : NULL);
 }
 
-void *gf_malloc(size_t size) { return counted(current.malloc_fn(size ? size : 1)); }
+void *gfi_malloc(size_t size) { return counted(current.malloc_fn(size ? size : 1)); }
 
-void *gf_calloc(size_t count, size_t size)
+void *gfi_calloc(size_t count, size_t size)
 {
   if (size && count > SIZE_MAX / size)
     return counted(NULL);
   size_t bytes = count * size;
-  void *p = gf_malloc(bytes);
+  void *p = gfi_malloc(bytes);
   if (p)
     memset(p, 0, bytes > 0 ? bytes : 1);
   return p;
 }
 
-void *gf_realloc(void *ptr, size_t size)
+void *gfi_realloc(void *ptr, size_t size)
 {
   return counted(current.realloc_fn(ptr, size ? size : 1));
 }
 
-void gf_free(void *ptr)
+void gfi_free(void *ptr)
 {
   if (ptr)
     current.free_fn(ptr);
 }
 
-void gf_buffer_free(void *ptr) { gf_free(ptr); }
+void gf_buffer_free(void *ptr) { gfi_free(ptr); }
 
-char *gf_strndup(const char *s, size_t len)
+char *gfi_strndup(const char *s, size_t len)
 {
-  char *copy = gf_malloc(len + 1);
+  char *copy = gfi_malloc(len + 1);
   if (copy) {
     memcpy(copy, s, len);
     copy[len] = '\0';
@@ -72,7 +72,7 @@ char *gf_strndup(const char *s, size_t len)
   return copy;
 }
 
-int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
+int gfi_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
 {
   if (need <= *cap)
     return 0;
@@ -82,7 +82,7 @@ int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
   if (size && grown_cap > SIZE_MAX / size)
     return -1;
   void **slot = array;
-  void *grown = gf_realloc(*slot, grown_cap * size);
+  void *grown = gfi_realloc(*slot, grown_cap * size);
   if (!grown)
     return -1;
   *slot = grown;
@@ -90,26 +90,26 @@ int gf_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
   return 0;
 }
 
-char *gf_strdup(const char *s) { return gf_strndup(s, strlen(s)); }
+char *gfi_strdup(const char *s) { return gfi_strndup(s, strlen(s)); }
 
-void gf_text_vappend(gf_text *t, const char *fmt, va_list ap)
+void gfi_text_vappend(gfi_text *t, const char *fmt, va_list ap)
 {
   if (t->failed)
     return;
   va_list again;
   va_copy(again, ap);
   int n = vsnprintf(NULL, 0, fmt, ap);
-  if (n < 0 || gf_grow(&t->data, &t->cap, t->len + (size_t)n + 1, 1, 64) != 0)
+  if (n < 0 || gfi_grow(&t->data, &t->cap, t->len + (size_t)n + 1, 1, 64) != 0)
     t->failed = 1;
   else
     t->len += (size_t)vsnprintf(t->data + t->len, t->cap - t->len, fmt, again);
   va_end(again);
 }
 
-void gf_text_append(gf_text *t, const char *fmt, ...)
+void gfi_text_append(gfi_text *t, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  gf_text_vappend(t, fmt, ap);
+  gfi_text_vappend(t, fmt, ap);
   va_end(ap);
 }

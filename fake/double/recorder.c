@@ -6,11 +6,11 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
+#include "core/shapes.h"
+#include "decorators.h"
 #include "gluefake/calls.h"
 #include "gluefake/sys/backend.h"
-#include "shapes.h"
-#include "store.h"
 
 typedef struct record {
   gf_operation op;
@@ -33,16 +33,16 @@ struct gf_recorder {
 
 static void record_clear(record *r)
 {
-  gf_free(r->request); /* both packed */
-  gf_free(r->response);
-  gf_free(r->message);
+  gfi_free(r->request); /* both packed */
+  gfi_free(r->response);
+  gfi_free(r->message);
 }
 
 /* Makes room for one more record ahead of a call, so that a call that
  * took effect is never left out of the log.  The caller holds the lock. */
 static int reserve(gf_recorder *rec)
 {
-  return gf_grow(&rec->log, &rec->cap, rec->len + rec->reserved + 1, sizeof *rec->log, 64);
+  return gfi_grow(&rec->log, &rec->cap, rec->len + rec->reserved + 1, sizeof *rec->log, 64);
 }
 
 static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const void *request,
@@ -59,7 +59,7 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
-  record r = {op, room ? gf_shape_pack(gf_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
+  record r = {op, room ? gfi_shape_pack(gfi_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
   if (!r.request) {
     pthread_mutex_lock(&rec->lock);
     rec->reserved -= room;
@@ -69,9 +69,9 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
   }
   r.status = gf_call(rec->inner, op, request, out, err);
   if (r.status == GF_OK)
-    r.response = gf_shape_pack(gf_response_shapes[op], *out); /* NULL if out of memory */
+    r.response = gfi_shape_pack(gfi_response_shapes[op], *out); /* NULL if out of memory */
   else
-    r.message = gf_strdup(gf_error_message(err)); /* NULL if out of memory */
+    r.message = gfi_strdup(gf_error_message(err)); /* NULL if out of memory */
 
   pthread_mutex_lock(&rec->lock);
   rec->reserved--;
@@ -85,7 +85,7 @@ static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *
 
 gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
 {
-  gf_recorder *rec = gf_calloc(1, sizeof *rec);
+  gf_recorder *rec = gfi_calloc(1, sizeof *rec);
   if (!rec) {
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a recorder");
     return NULL;
@@ -102,14 +102,14 @@ void gf_recorder_free(gf_recorder *rec)
   if (!rec)
     return;
   gf_calls_clear(rec);
-  gf_free(rec->log);
+  gfi_free(rec->log);
   pthread_mutex_destroy(&rec->lock);
-  gf_free(rec);
+  gfi_free(rec);
 }
 
 gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->base.parent : NULL; }
 
-int gf_recorder_logging(gf_recorder *rec)
+int gfi_recorder_logging(gf_recorder *rec)
 {
   return atomic_load_explicit(&rec->enabled, memory_order_acquire);
 }
@@ -171,7 +171,7 @@ int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record 
   return found;
 }
 
-void gf_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
+void gfi_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
                           void *ctx)
 {
   pthread_mutex_lock(&rec->lock);

@@ -12,14 +12,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
+#include "core/codec.h"
+#include "gluefake/buffer.h"
 #include "gluefake/fixture.h"
 #include "gluefake/json.h"
 #include "gluefake/server.h"
-#include "gluefake/sys/alloc.h"
 #include "gluefake/sys/backend.h"
 #include "gluefake/transcript.h"
-#include "shapes.h"
 
 #define TARGET_PREFIX "AWSGlue."
 #define CONTROL_PREFIX "/_gluefake/"
@@ -45,8 +45,8 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
   (void)cls, (void)connection, (void)code;
   request_body *body = *req_cls;
   if (body) {
-    gf_free(body->data);
-    gf_free(body);
+    gfi_free(body->data);
+    gfi_free(body);
     *req_cls = NULL;
   }
 }
@@ -56,8 +56,14 @@ static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connect
                                unsigned status, const char *error_type, const char *body,
                                size_t len)
 {
+  /* MUST_COPY: libmicrohttpd copies the body and never writes through the
+   * pointer, which its API declares without const. */
+  union {
+    const char *in;
+    void *out;
+  } buffer = {body};
   struct MHD_Response *response =
-      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+      MHD_create_response_from_buffer(len, buffer.out, MHD_RESPMEM_MUST_COPY);
   if (!response)
     return MHD_NO;
   /* Deterministic, UUID-shaped request ids: the n-th request of a server. */
@@ -77,7 +83,7 @@ static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connect
 static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *connection,
                                      unsigned status, const char *type, const char *message)
 {
-  cJSON *json = gf_error_body(type, message);
+  cJSON *json = gfi_error_body(type, message);
   char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
   static const char fallback[] = "{\"__type\":\"InternalServiceException\",\"Message\":\"out of memory\"}";
@@ -152,14 +158,14 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
     status = gf_fake_load(fake, body->data, body->len, "state", &err);
   } else if (strcmp(what, "faults") == 0 && post) {
     /* The spec is the body's text (a C string: no NUL inside). */
-    char *spec = gf_strndup(body->data ? body->data : "", body->len);
+    char *spec = gfi_strndup(body->data ? body->data : "", body->len);
     if (!spec)
       status = gf_error_set(&err, GF_INTERNAL_SERVICE, "out of memory");
     else if (memchr(body->data ? body->data : "", '\0', body->len))
       status = gf_error_set(&err, GF_INVALID_INPUT, "fault spec: a NUL byte in the body");
     else
       status = gf_faults_set(gf_fake_faults(fake), spec, &err);
-    gf_free(spec);
+    gfi_free(spec);
   } else {
     int known = !strcmp(what, "reset") || !strcmp(what, "state") || !strcmp(what, "calls") ||
                 !strcmp(what, "faults");
@@ -188,7 +194,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
   request_body *body = *req_cls;
   if (!body) {
     /* First call: headers only.  Refuse an announced oversized body at once. */
-    if (!(body = gf_calloc(1, sizeof *body)))
+    if (!(body = gfi_calloc(1, sizeof *body)))
       return MHD_NO;
     *req_cls = body;
     const char *length =
@@ -207,7 +213,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
       body->too_large = 1; /* keep reading, keep nothing */
       return MHD_YES;
     }
-    if (gf_grow(&body->data, &body->cap, body->len + n, 1, 4096) != 0)
+    if (gfi_grow(&body->data, &body->cap, body->len + n, 1, 4096) != 0)
       return MHD_NO;
     memcpy(body->data + body->len, upload_data, n);
     body->len += n;
@@ -257,7 +263,7 @@ gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_er
     gf_error_set(err, GF_INVALID_INPUT, "server: '%s' is not an IPv4 or IPv6 address", host);
     return NULL;
   }
-  gf_server *server = gf_calloc(1, sizeof *server);
+  gf_server *server = gfi_calloc(1, sizeof *server);
   if (!server) {
     gf_error_set(err, GF_INTERNAL_SERVICE, "server: out of memory");
     return NULL;
@@ -273,7 +279,7 @@ gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_er
       request_completed, server, MHD_OPTION_END);
   if (!server->daemon) {
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
-    gf_free(server);
+    gfi_free(server);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -288,5 +294,5 @@ void gf_server_stop(gf_server *server)
   if (!server)
     return;
   MHD_stop_daemon(server->daemon);
-  gf_free(server);
+  gfi_free(server);
 }

@@ -6,14 +6,14 @@
 #include <string.h>
 #include <time.h>
 
-void gf_store_init(gf_store *store, const char *account_id)
+void gfi_store_init(gfi_store *store, const char *account_id)
 {
   memset(store, 0, sizeof *store);
   snprintf(store->account_id, sizeof store->account_id, "%s", account_id);
   store->config_limit = GF_NO_LIMIT;
 }
 
-int gf_store_valid_account_id(const char *id)
+int gfi_store_valid_account_id(const char *id)
 {
   if (!id || strlen(id) != 12)
     return 0;
@@ -23,7 +23,7 @@ int gf_store_valid_account_id(const char *id)
   return 1;
 }
 
-double gf_store_clock_read(gf_store *store)
+double gfi_store_clock_read(gfi_store *store)
 {
   if (store->fixed_clock) {
     double now = store->clock_now;
@@ -37,7 +37,7 @@ double gf_store_clock_read(gf_store *store)
   return (double)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / 1000.0;
 }
 
-void gf_store_default_arn(const gf_store *store, char buf[64])
+void gfi_store_default_arn(const gfi_store *store, char buf[64])
 {
   snprintf(buf, 64, "arn:aws:glue:us-east-1:%s:catalog", store->account_id);
 }
@@ -109,7 +109,7 @@ static uint64_t get_u64(const unsigned char *p)
   return v;
 }
 
-void gf_policy_hash(const char *document, char out[GF_HASH_SIZE])
+void gfi_policy_hash(const char *document, char out[GF_HASH_SIZE])
 {
   unsigned char raw[16];
   size_t len = strlen(document);
@@ -121,7 +121,7 @@ void gf_policy_hash(const char *document, char out[GF_HASH_SIZE])
 /* What makes a token this store's: its account and the cursor - state
  * only, so that the same state and calls give the same tokens in every
  * process.  Not a secret; a guard against forged tokens. */
-static uint64_t token_check(const gf_store *store, uint64_t cursor)
+static uint64_t token_check(const gfi_store *store, uint64_t cursor)
 {
   unsigned char buf[8];
   put_u64(buf, cursor);
@@ -130,7 +130,7 @@ static uint64_t token_check(const gf_store *store, uint64_t cursor)
   return fnv1a(h, buf, sizeof buf);
 }
 
-void gf_store_token_encode(const gf_store *store, uint64_t cursor, char out[GF_HASH_SIZE])
+void gfi_store_token_encode(const gfi_store *store, uint64_t cursor, char out[GF_HASH_SIZE])
 {
   unsigned char raw[16];
   put_u64(raw, cursor);
@@ -138,7 +138,7 @@ void gf_store_token_encode(const gf_store *store, uint64_t cursor, char out[GF_H
   encode16(raw, out);
 }
 
-int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cursor)
+int gfi_store_token_decode(const gfi_store *store, const char *token, uint64_t *cursor)
 {
   unsigned char raw[16];
   if (decode16(token, raw) != 0)
@@ -153,10 +153,10 @@ int gf_store_token_decode(const gf_store *store, const char *token, uint64_t *cu
 
 /* ---- entries ------------------------------------------------------------- */
 
-config_entry *gf_store_new_config(const gf_security_configuration *config)
+config_entry *gfi_store_new_config(const gf_security_configuration *config)
 {
   size_t size;
-  config_entry *e = gf_shape_pack_after(&gf_shape_security_configuration, config,
+  config_entry *e = gfi_shape_pack_after(&gfi_shape_security_configuration, config,
                                         sizeof *e, &size);
   if (e) {
     e->config = (gf_security_configuration *)(void *)((char *)e + GF_PACK_OFFSET(sizeof *e));
@@ -165,70 +165,70 @@ config_entry *gf_store_new_config(const gf_security_configuration *config)
   return e;
 }
 
-void gf_store_free_config(config_entry *e) { gf_free(e); }
+void gfi_store_free_config(config_entry *e) { gfi_free(e); }
 
-int gf_store_add_catalog(gf_store *store, catalog_entry *e, const char *catalog_id)
+int gfi_store_add_catalog(gfi_store *store, catalog_entry *e, const char *catalog_id)
 {
-  if (!(e->catalog_id = gf_strdup(catalog_id)))
+  if (!(e->catalog_id = gfi_strdup(catalog_id)))
     return -1;
   HASH_ADD_KEYPTR(hh, store->catalogs, e->catalog_id, strlen(e->catalog_id), e);
   return e->hh.tbl ? 0 : -1;
 }
 
-int gf_store_add_policy(gf_store *store, policy_entry *e, const char *resource_arn)
+int gfi_store_add_policy(gfi_store *store, policy_entry *e, const char *resource_arn)
 {
-  if (!(e->resource_arn = gf_strdup(resource_arn)))
+  if (!(e->resource_arn = gfi_strdup(resource_arn)))
     return -1;
   HASH_ADD_KEYPTR(hh, store->policies, e->resource_arn, strlen(e->resource_arn), e);
   return e->hh.tbl ? 0 : -1;
 }
 
-void gf_store_free_catalog(catalog_entry *e)
+void gfi_store_free_catalog(catalog_entry *e)
 {
   if (e) {
-    gf_free(e->catalog_id);
-    gf_free(e->settings);
-    gf_free(e);
+    gfi_free(e->catalog_id);
+    gfi_free(e->settings);
+    gfi_free(e);
   }
 }
 
-void gf_store_free_policy(policy_entry *e)
+void gfi_store_free_policy(policy_entry *e)
 {
   if (e) {
-    gf_free(e->resource_arn);
-    gf_free(e->document);
-    gf_free(e->hash);
-    gf_free(e);
+    gfi_free(e->resource_arn);
+    gfi_free(e->document);
+    gfi_free(e->hash);
+    gfi_free(e);
   }
 }
 
-void gf_store_clear(gf_store *store)
+void gfi_store_clear(gfi_store *store)
 {
   config_entry *c, *ctmp;
   HASH_ITER(hh, store->configs, c, ctmp)
   {
     HASH_DEL(store->configs, c);
-    gf_store_free_config(c);
+    gfi_store_free_config(c);
   }
   catalog_entry *k, *ktmp;
   HASH_ITER(hh, store->catalogs, k, ktmp)
   {
     HASH_DEL(store->catalogs, k);
-    gf_store_free_catalog(k);
+    gfi_store_free_catalog(k);
   }
   policy_entry *p, *ptmp;
   HASH_ITER(hh, store->policies, p, ptmp)
   {
     HASH_DEL(store->policies, p);
-    gf_store_free_policy(p);
+    gfi_store_free_policy(p);
   }
-  gf_free(store->order);
+  gfi_free(store->order);
   store->order = NULL;
   store->order_len = store->order_cap = store->tombstones = 0;
   store->next_seq = 0;
 }
 
-size_t gf_store_order_after(const gf_store *store, uint64_t cursor)
+size_t gfi_store_order_after(const gfi_store *store, uint64_t cursor)
 {
   size_t lo = 0, hi = store->order_len;
   while (lo < hi) {
@@ -243,7 +243,7 @@ size_t gf_store_order_after(const gf_store *store, uint64_t cursor)
 
 /* Drops tombstones once they are the majority, so that listing stays
  * linear in the number of live configurations. */
-static void order_compact(gf_store *store)
+static void order_compact(gfi_store *store)
 {
   if (store->tombstones < 64 || store->tombstones * 2 < store->order_len)
     return;
@@ -255,7 +255,7 @@ static void order_compact(gf_store *store)
   store->tombstones = 0;
 }
 
-config_entry *gf_store_find_config(const gf_store *store, const char *name, unsigned *hashv)
+config_entry *gfi_store_find_config(const gfi_store *store, const char *name, unsigned *hashv)
 {
   size_t len = strlen(name);
   unsigned h;
@@ -267,13 +267,13 @@ config_entry *gf_store_find_config(const gf_store *store, const char *name, unsi
   return entry;
 }
 
-int gf_store_add_config(gf_store *store, config_entry *entry, unsigned hashv)
+int gfi_store_add_config(gfi_store *store, config_entry *entry, unsigned hashv)
 {
   const char *key = entry->config->name;
   HASH_ADD_KEYPTR_BYHASHVALUE(hh, store->configs, key, strlen(key), hashv, entry);
   if (!entry->hh.tbl)
     return -1;
-  if (gf_grow(&store->order, &store->order_cap, store->order_len + 1, sizeof *store->order,
+  if (gfi_grow(&store->order, &store->order_cap, store->order_len + 1, sizeof *store->order,
               16) != 0) {
     HASH_DEL(store->configs, entry);
     return -1;
@@ -286,10 +286,10 @@ int gf_store_add_config(gf_store *store, config_entry *entry, unsigned hashv)
   return 0;
 }
 
-void gf_store_remove_config(gf_store *store, config_entry *entry)
+void gfi_store_remove_config(gfi_store *store, config_entry *entry)
 {
   HASH_DEL(store->configs, entry);
-  size_t at = gf_store_order_after(store, entry->seq) - 1;
+  size_t at = gfi_store_order_after(store, entry->seq) - 1;
   store->order[at].entry = NULL;
   store->tombstones++;
   order_compact(store);

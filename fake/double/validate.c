@@ -2,15 +2,15 @@
  * validate.c - the constraints of the shape model, checked on C structs,
  * and AWS's wording for what is broken.
  */
-#include <cjson/cJSON.h>
-#include <stdarg.h>
+#include "validate.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
+#include "core/json_text.h"
 #include "gluefake/sys/backend.h"
-#include "shapes.h"
 
 /* Decodes one UTF-8 sequence strictly (no overlongs, no surrogates, nothing
  * above U+10FFFF).  Returns its length and sets *cp, or 0 when invalid. */
@@ -83,49 +83,15 @@ static int utf8_scan(const char *s, size_t len, int *single_line, int *has_line_
   return 1;
 }
 
-void gf_path_format(char *out, size_t size, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(out, size, fmt, ap);
-  va_end(ap);
-}
-
 static const char single_line_pattern[] =
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
 
-static size_t render(const gf_path *p, char *out, size_t size, int aws)
-{
-  size_t n = 0;
-  if (!p->parent) {
-    if (!aws)
-      gf_path_format(out, size, "%s", p->prefix ? p->prefix : "");
-    else if (size)
-      out[0] = '\0';
-    return aws ? 0 : strlen(out);
-  }
-  n = render(p->parent, out, size, aws);
-  if (n >= size)
-    return n;
-  if (p->member)
-    gf_path_format(out + n, size - n, "%s%s", n ? "." : "", aws ? p->member->aws_path : p->member->wire);
-  else if (aws)
-    gf_path_format(out + n, size - n, ".%zu.member", p->index + 1);
-  else
-    gf_path_format(out + n, size - n, "[%zu]", p->index);
-  return strlen(out);
-}
-
-void gf_path_wire(const gf_path *path, char *out, size_t size) { render(path, out, size, 0); }
-
-void gf_path_aws(const gf_path *path, char *out, size_t size) { render(path, out, size, 1); }
-
-void gf_violation_add(gf_violations *v, const gf_path *path, int is_null, const char *rule)
+void gfi_violation_add(gfi_violations *v, const gfi_path *path, int is_null, const char *rule)
 {
   if (v->count < GF_MAX_VIOLATIONS) {
-    gf_violation *item = &v->items[v->count];
-    gf_path_aws(path, item->aws_path, sizeof item->aws_path);
-    gf_path_wire(path, item->wire_path, sizeof item->wire_path);
+    gfi_violation *item = &v->items[v->count];
+    gfi_path_aws(path, item->aws_path, sizeof item->aws_path);
+    gfi_path_wire(path, item->wire_path, sizeof item->wire_path);
     snprintf(item->rule, sizeof item->rule, "%s", rule);
     item->is_null = is_null;
   }
@@ -140,33 +106,33 @@ static int starts_with(const char *s, const char *prefix)
 /* 1 when `s` is one JSON value, 0 when not, -1 when out of memory. */
 static int is_json_text(const char *s, size_t len)
 {
-  unsigned long failures = gf_alloc_failures();
-  cJSON *doc = gf_json_parse_all(s, len);
+  unsigned long failures = gfi_alloc_failures();
+  cJSON *doc = gfi_json_parse_all(s, len);
   cJSON_Delete(doc);
-  if (!doc && gf_alloc_failures() != failures)
+  if (!doc && gfi_alloc_failures() != failures)
     return -1;
   return doc != NULL;
 }
 
-static void check_string(const gf_member *m, const char *s, const gf_path *at,
-                         gf_violations *v)
+static void check_string(const gfi_member *m, const char *s, const gfi_path *at,
+                         gfi_violations *v)
 {
   char rule[160];
   size_t len = strlen(s);
   int single_line, line_break;
   if (!utf8_scan(s, len, &single_line, &line_break)) {
-    gf_violation_add(v, at, 0, "Member must be valid UTF-8");
+    gfi_violation_add(v, at, 0, "Member must be valid UTF-8");
     return;
   }
   if (len < m->min_len) {
     snprintf(rule, sizeof rule, "Member must have length greater than or equal to %zu",
              m->min_len);
-    gf_violation_add(v, at, 0, rule);
+    gfi_violation_add(v, at, 0, rule);
   }
   if (m->max_len && len > m->max_len) {
     snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu",
              m->max_len);
-    gf_violation_add(v, at, 0, rule);
+    gfi_violation_add(v, at, 0, rule);
   }
   const char *pattern = NULL;
   switch (m->rule) {
@@ -190,7 +156,7 @@ static void check_string(const gf_member *m, const char *s, const gf_path *at,
       if (json < 0)
         v->out_of_memory = 1;
       else if (!json)
-        gf_violation_add(v, at, 0, "Member must be a valid JSON document");
+        gfi_violation_add(v, at, 0, "Member must be a valid JSON document");
     }
     break;
   case GF_RULE_NONE:
@@ -198,7 +164,7 @@ static void check_string(const gf_member *m, const char *s, const gf_path *at,
   }
   if (pattern) {
     snprintf(rule, sizeof rule, "Member must satisfy regular expression pattern: %s", pattern);
-    gf_violation_add(v, at, 0, rule);
+    gfi_violation_add(v, at, 0, rule);
   }
   if (m->enum_values) {
     for (const char *const *e = m->enum_values; *e; e++)
@@ -210,16 +176,16 @@ static void check_string(const gf_member *m, const char *s, const gf_path *at,
                     *e);
     if (n > 0 && (size_t)n < sizeof rule)
       snprintf(rule + n, sizeof rule - (size_t)n, "]");
-    gf_violation_add(v, at, 0, rule);
+    gfi_violation_add(v, at, 0, rule);
   }
 }
 
-static void validate_object(const gf_shape *shape, const void *obj, const gf_path *parent,
-                            gf_violations *v)
+static void validate_object(const gfi_shape *shape, const void *obj, const gfi_path *parent,
+                            gfi_violations *v)
 {
   for (size_t i = 0; i < shape->member_count; i++) {
-    const gf_member *m = &shape->members[i];
-    const gf_path here = {parent, m, 0, NULL}, *at = &here;
+    const gfi_member *m = &shape->members[i];
+    const gfi_path here = {parent, m, 0, NULL}, *at = &here;
     const void *value = GF_MEMBER_CPTR(obj, m->offset);
     switch (m->kind) {
     case GF_KIND_STRING: {
@@ -227,7 +193,7 @@ static void validate_object(const gf_shape *shape, const void *obj, const gf_pat
       if (s)
         check_string(m, s, at, v);
       else if (m->required)
-        gf_violation_add(v, at, 1, "Member must not be null");
+        gfi_violation_add(v, at, 1, "Member must not be null");
       break;
     }
     case GF_KIND_INT: {
@@ -238,11 +204,11 @@ static void validate_object(const gf_shape *shape, const void *obj, const gf_pat
       if (n < m->min_value) {
         snprintf(rule, sizeof rule, "Member must have value greater than or equal to %lld",
                  (long long)m->min_value);
-        gf_violation_add(v, at, 0, rule);
+        gfi_violation_add(v, at, 0, rule);
       } else if (n > m->max_value) {
         snprintf(rule, sizeof rule, "Member must have value less than or equal to %lld",
                  (long long)m->max_value);
-        gf_violation_add(v, at, 0, rule);
+        gfi_violation_add(v, at, 0, rule);
       }
       break;
     }
@@ -251,34 +217,37 @@ static void validate_object(const gf_shape *shape, const void *obj, const gf_pat
       if (inner)
         validate_object(m->shape, inner, at, v);
       else if (m->required)
-        gf_violation_add(v, at, 1, "Member must not be null");
+        gfi_violation_add(v, at, 1, "Member must not be null");
       break;
     }
     case GF_KIND_LIST: {
       const char *items = *(const char *const *)value;
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
       for (size_t j = 0; items && j < count; j++) {
-        const gf_path item = {at, NULL, j, NULL};
+        const gfi_path item = {at, NULL, j, NULL};
         validate_object(m->shape, items + j * m->shape->size, &item, v);
       }
       break;
     }
     case GF_KIND_BOOL:
+      if (m->required && !*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
+        gfi_violation_add(v, at, 1, "Member must not be null");
+      break;
     case GF_KIND_TIMESTAMP:
       break;
     }
   }
 }
 
-size_t gf_shape_validate(const gf_shape *shape, const void *obj, gf_violations *v)
+size_t gfi_shape_validate(const gfi_shape *shape, const void *obj, gfi_violations *v)
 {
   size_t before = v->count;
-  const gf_path root = GF_PATH_ROOT("");
+  const gfi_path root = GF_PATH_ROOT("");
   validate_object(shape, obj, &root, v);
   return v->count - before;
 }
 
-gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
+gf_status gfi_violations_to_error(const gfi_violations *v, gf_error *err)
 {
   if (v->out_of_memory)
     return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory validating the request");
@@ -287,7 +256,7 @@ gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
                    v->count == 1 ? "" : "s");
   size_t shown = v->count < GF_MAX_VIOLATIONS ? v->count : GF_MAX_VIOLATIONS;
   for (size_t i = 0; i < shown && n > 0 && (size_t)n < sizeof message; i++) {
-    const gf_violation *item = &v->items[i];
+    const gfi_violation *item = &v->items[i];
     n += snprintf(message + n, sizeof message - (size_t)n,
                   "%sValue%s at '%s' failed to satisfy constraint: %s", i ? "; " : "",
                   item->is_null ? " null" : "", item->aws_path, item->rule);
@@ -297,11 +266,11 @@ gf_status gf_violations_to_error(const gf_violations *v, gf_error *err)
   return gf_error_set(err, GF_INVALID_INPUT, "%s", message);
 }
 
-gf_status gf_validate_request(gf_operation op, const void *request, gf_error *err)
+gf_status gfi_validate_request(gf_operation op, const void *request, gf_error *err)
 {
-  gf_violations v;
-  gf_violations_init(&v);
-  if (gf_shape_validate(gf_request_shapes[op], request, &v) || v.out_of_memory)
-    return gf_violations_to_error(&v, err);
+  gfi_violations v;
+  gfi_violations_init(&v);
+  if (gfi_shape_validate(gfi_request_shapes[op], request, &v) || v.out_of_memory)
+    return gfi_violations_to_error(&v, err);
   return GF_OK;
 }

@@ -2,10 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "core/alloc.h"
 #include "gluefake/sweep.h"
 #include "gluefake/sys/backend.h"
-#include "store.h"
 
 #define DEFAULT_MAX_CALLS 10000
 
@@ -15,7 +14,9 @@ static gf_status run_once(const gf_sweep_scenario *scenario, const gf_sweep_opti
                           size_t n, int *survived, int *fired, gf_operation *op, gf_error *err)
 {
   /* The sweep's rule alone, whatever GLUEFAKE_FAULTS says. */
-  gf_fake *fake = gf_fake_new_isolated(NULL, err);
+  gf_fake_options fake_options = GF_FAKE_OPTIONS_INIT;
+  fake_options.ignore_environment = 1;
+  gf_fake *fake = gf_fake_new_ext(&fake_options, err);
   if (!fake)
     return err ? err->status : GF_INTERNAL_SERVICE;
   gf_faults *faults = gf_fake_faults(fake);
@@ -56,8 +57,13 @@ gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *op
   memset(report, 0, sizeof *report);
   if (!scenario || !scenario->run || !options)
     return gf_error_set(err, GF_INVALID_INPUT, "sweep: a scenario with run() and options are required");
-  if (options->error <= GF_OK || options->error >= GF_SERIALIZATION)
-    return gf_error_set(err, GF_INVALID_INPUT, "sweep: the error must be one of the seven AWS errors");
+  if (options->version == 0 || options->version > GF_SWEEP_OPTIONS_VERSION)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "sweep: options version %u is not supported (this library knows 1..%d)",
+                        options->version, GF_SWEEP_OPTIONS_VERSION);
+  if (gf_status_kind(options->error) != GF_ERROR_MODELLED)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "sweep: the error must be one that the API models");
   size_t max_calls = options->max_calls ? options->max_calls : DEFAULT_MAX_CALLS;
   size_t cap = 0;
   for (size_t n = 1;; n++) {
@@ -73,7 +79,7 @@ gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *op
       report->complete = 1;
       return GF_OK;
     }
-    if (gf_grow(&report->points, &cap, report->count + 1, sizeof *report->points, 16) != 0) {
+    if (gfi_grow(&report->points, &cap, report->count + 1, sizeof *report->points, 16) != 0) {
       gf_sweep_report_clear(report);
       return gf_error_set(err, GF_INTERNAL_SERVICE, "sweep: out of memory");
     }
@@ -88,7 +94,7 @@ gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *op
 void gf_sweep_report_clear(gf_sweep_report *report)
 {
   if (report) {
-    gf_free(report->points);
+    gfi_free(report->points);
     memset(report, 0, sizeof *report);
   }
 }

@@ -1,0 +1,164 @@
+/*
+ * fake.c - a fake's life: its stack of backends (front, recorder, fault
+ * injector, store slots), its creation, reset and end.
+ *
+ * The operations themselves are in op_*.c.  Each validates its request
+ * before taking the lock, allocates everything it will need (the response
+ * included) before changing the store, and only then commits; so an error
+ * of any kind, running out of memory included, leaves the store as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "decorators.h"
+#include "fake_impl.h"
+
+/*
+ * Whether the recorder and the injector would only pass a call on (logging
+ * off, no fault rules).  Then the front calls the store's slot itself
+ * instead of going down through both layers' gf_call() checks and generic
+ * dispatch: @FRONT_FIGURE@
+ */
+static int stack_is_inert(gf_fake *fake)
+{
+  return !gfi_recorder_logging(fake->recorder) && !gfi_faults_armed(fake->faults);
+}
+
+/* The front: every call goes through the recorder, or straight to the
+ * store's slot when the stack is inert. */
+#define GF_X_FRONT_SLOT(Wire, snake, UPPER)                                                \
+  static gf_status front_##snake(gf_backend *self, const gf_##snake##_request *request,    \
+                                 gf_##snake##_response **out, gf_error *err)               \
+  {                                                                                        \
+    gf_fake *fake = (gf_fake *)self;                                                       \
+    if (stack_is_inert(fake))                                                              \
+      return gfi_fake_##snake(&fake->store_slots, request, out, err);                      \
+    void *response = NULL;                                                                 \
+    gf_status status = gf_call(gf_recorder_backend(fake->recorder), GF_OP_##UPPER,         \
+                               request, &response, err);                                   \
+    *out = response;                                                                       \
+    return status;                                                                         \
+  }
+GF_OPERATIONS(GF_X_FRONT_SLOT)
+#undef GF_X_FRONT_SLOT
+
+static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
+
+/* A fake with no fault rules. */
+static gf_fake *fake_new(const char *account_id, gf_error *err)
+{
+  if (account_id && !gfi_store_valid_account_id(account_id)) {
+    gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
+    return NULL;
+  }
+  gf_fake *fake = gfi_calloc(1, sizeof *fake);
+  if (!fake) {
+    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
+    return NULL;
+  }
+  gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
+#define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
+  front.snake = front_##snake;                                                             \
+  store_slots.snake = gfi_fake_##snake;
+  GF_OPERATIONS(GF_X_SLOT_INIT)
+#undef GF_X_SLOT_INIT
+  front.destroy = front_destroy;
+  fake->front = front;
+  fake->store_slots = store_slots; /* no destroy: freed with its fake */
+  pthread_mutex_init(&fake->lock, NULL);
+  snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
+           account_id ? account_id : GF_DEFAULT_ACCOUNT_ID);
+  gfi_store_init(&fake->st, fake->initial_account_id);
+  if (!(fake->faults = gf_faults_new(&fake->store_slots, err)) ||
+      !(fake->recorder = gf_recorder_new(gf_faults_backend(fake->faults), err))) {
+    gf_fake_free(fake);
+    return NULL;
+  }
+  return fake;
+}
+
+gf_fake *gf_fake_new_ext(const gf_fake_options *options, gf_error *err)
+{
+  static const gf_fake_options defaults = GF_FAKE_OPTIONS_INIT;
+  options = options ? options : &defaults;
+  if (options->version == 0 || options->version > GF_FAKE_OPTIONS_VERSION) {
+    gf_error_set(err, GF_INVALID_INPUT,
+                 "fake options version %u is not supported (this library knows 1..%d)",
+                 options->version, GF_FAKE_OPTIONS_VERSION);
+    return NULL;
+  }
+  gf_fake *fake = fake_new(options->account_id, err);
+  if (!fake || options->ignore_environment)
+    return fake;
+  /* Lets an existing test binary run under faults without recompiling; a
+   * spec that does not parse must not be ignored. */
+  const char *spec = getenv("GLUEFAKE_FAULTS");
+  gf_error why = GF_ERROR_INIT;
+  if (spec && *spec && gf_faults_set(fake->faults, spec, &why) != GF_OK) {
+    fprintf(stderr, "gluefake: GLUEFAKE_FAULTS: %s\n", gf_error_message(&why));
+    gf_error_set(err, why.status, "GLUEFAKE_FAULTS: %s", gf_error_message(&why));
+    gf_error_clear(&why);
+    gf_fake_free(fake);
+    return NULL;
+  }
+  return fake;
+}
+
+gf_fake *gf_fake_new(const char *account_id, gf_error *err)
+{
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.account_id = account_id;
+  return gf_fake_new_ext(&options, err);
+}
+
+void gf_fake_free(gf_fake *fake)
+{
+  if (!fake)
+    return;
+  gf_recorder_free(fake->recorder);
+  gf_faults_free(fake->faults);
+  gfi_store_clear(&fake->st);
+  pthread_mutex_destroy(&fake->lock);
+  gfi_free(fake);
+}
+
+gf_backend *gf_fake_backend(gf_fake *fake) { return fake ? &fake->front : NULL; }
+
+gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
+
+gf_recorder *gf_fake_calls(gf_fake *fake) { return fake->recorder; }
+
+gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op)
+{
+  return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", gf_operation_name(op));
+}
+
+void gfi_fake_swap_store(gf_fake *fake, gfi_store *fresh)
+{
+  pthread_mutex_lock(&fake->lock);
+  gfi_store old = fake->st;
+  fake->st = *fresh;
+  pthread_mutex_unlock(&fake->lock);
+  *fresh = old;
+}
+
+void gfi_fake_with_store(gf_fake *fake, void (*fn)(gfi_store *store, void *ctx), void *ctx)
+{
+  pthread_mutex_lock(&fake->lock);
+  fn(&fake->st, ctx);
+  pthread_mutex_unlock(&fake->lock);
+}
+
+const char *gfi_fake_initial_account_id(gf_fake *fake) { return fake->initial_account_id; }
+
+void gf_fake_reset(gf_fake *fake)
+{
+  gfi_store fresh;
+  gfi_store_init(&fresh, fake->initial_account_id);
+  gfi_fake_swap_store(fake, &fresh);
+  gfi_store_clear(&fresh);
+  gf_faults_clear(fake->faults);
+  gf_calls_clear(fake->recorder);
+}

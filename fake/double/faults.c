@@ -1,0 +1,265 @@
+/*
+ * faults.c - the fault injector: a decorator that fails, delays or "applies
+ * then fails" the calls of its inner backend as its rules say.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "decorators.h"
+#include "fault_spec.h"
+#include "gluefake/faults.h"
+#include "gluefake/sys/backend.h"
+
+struct gf_faults {
+  gf_generic_backend base; /* first */
+  gf_backend *inner;
+  pthread_mutex_t lock;
+  fault_spec spec;
+  uint64_t prng;        /* splitmix64 state */
+  atomic_int has_rules; /* read without the lock: no rules, no locking */
+};
+
+static uint64_t splitmix64(uint64_t *state)
+{
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/* The most specific rule for this call: a member match, then the
+ * operation, then "*". */
+static fault_rule *match(fault_spec *spec, gf_operation op, const void *request)
+{
+  fault_rule *by_op = NULL, *any = NULL;
+  for (size_t i = 0; i < spec->rule_count; i++) {
+    fault_rule *rule = &spec->rules[i];
+    if (rule->any_operation) {
+      any = rule;
+    } else if (rule->op == op && !rule->member) {
+      by_op = rule;
+    } else if (rule->op == op) {
+      const char *value = *(const char *const *)GF_MEMBER_CPTR(request, rule->member->offset);
+      if (value && strcmp(value, rule->value) == 0)
+        return rule;
+    }
+  }
+  return by_op ? by_op : any;
+}
+
+typedef struct decision {
+  action_kind action;
+  gf_status error;
+  unsigned delay_ms;
+  char *message; /* owned; NULL when out of memory (the error name is used) */
+} decision;
+
+/* Advances the matching rule's chain for one call and says what to do;
+ * the caller holds the lock. */
+static void decide(gf_faults *faults, gf_operation op, const void *request, decision *d)
+{
+  d->action = ACT_OFF;
+  fault_rule *rule = match(&faults->spec, op, request);
+  if (!rule)
+    return;
+  rule->served++;
+  if (rule->term_at >= rule->term_count)
+    return; /* chain used up: pass through */
+  const fault_term *term = &rule->terms[rule->term_at];
+  if (term->count && ++rule->served_in_term >= term->count) {
+    rule->term_at++;
+    rule->served_in_term = 0;
+  }
+  if (term->pct > 0 &&
+      !((double)(splitmix64(&faults->prng) >> 11) * 0x1.0p-53 < term->pct / 100.0))
+    return;
+  if (term->action == ACT_OFF)
+    return;
+  rule->fired++;
+  d->action = term->action;
+  d->error = term->error;
+  d->delay_ms = term->delay_ms;
+  if (term->message) {
+    d->message = gfi_strdup(term->message);
+  } else {
+    static const char fmt[] = "%s injected by gluefake (fault rule %s)";
+    size_t len = sizeof fmt + strlen(gf_status_name(term->error)) + strlen(rule->target);
+    if ((d->message = gfi_malloc(len)) != NULL)
+      snprintf(d->message, len, fmt, gf_status_name(term->error), rule->target);
+  }
+}
+
+static gf_status faults_call(gf_generic_backend *self, gf_operation op, const void *request,
+                             void **out, gf_error *err)
+{
+  gf_faults *faults = (gf_faults *)self;
+  decision d = {ACT_OFF, GF_OK, 0, NULL};
+  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
+    pthread_mutex_lock(&faults->lock);
+    decide(faults, op, request, &d);
+    pthread_mutex_unlock(&faults->lock);
+  }
+
+  gf_status status;
+  switch (d.action) {
+  case ACT_ERROR:
+    status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));
+    gfi_free(d.message);
+    return status;
+  case ACT_APPLIED: {
+    void *response = NULL;
+    status = gf_call(faults->inner, op, request, &response, err);
+    if (status == GF_OK) {
+      gf_response_free(op, response);
+      status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));
+    } /* else the inner call's own error wins */
+    gfi_free(d.message);
+    return status;
+  }
+  case ACT_DELAY: {
+    gfi_free(d.message);
+    struct timespec ts = {(time_t)(d.delay_ms / 1000), (long)(d.delay_ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+      ;
+    break;
+  }
+  case ACT_OFF:
+    break;
+  }
+  return gf_call(faults->inner, op, request, out, err);
+}
+
+static void faults_destroy(gf_backend *self) { gf_faults_free((gf_faults *)self); }
+
+gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
+{
+  gf_faults *faults = gfi_calloc(1, sizeof *faults);
+  if (!faults) {
+    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fault injector");
+    return NULL;
+  }
+  gf_generic_backend_init(&faults->base, faults_call, faults_destroy);
+  faults->inner = inner;
+  atomic_init(&faults->has_rules, 0);
+  pthread_mutex_init(&faults->lock, NULL);
+  return faults;
+}
+
+int gfi_faults_armed(gf_faults *faults)
+{
+  return atomic_load_explicit(&faults->has_rules, memory_order_acquire);
+}
+
+void gf_faults_free(gf_faults *faults)
+{
+  if (!faults)
+    return;
+  gfi_fault_spec_clear(&faults->spec);
+  pthread_mutex_destroy(&faults->lock);
+  gfi_free(faults);
+}
+
+gf_backend *gf_faults_backend(gf_faults *faults) { return faults ? &faults->base.parent : NULL; }
+
+gf_status gf_faults_check(const char *spec, gf_error *err)
+{
+  fault_spec parsed = {0};
+  gf_status status = gfi_fault_spec_parse(spec, &parsed, err);
+  gfi_fault_spec_clear(&parsed);
+  return status;
+}
+
+gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err)
+{
+  fault_spec parsed = {0};
+  gf_status status = gfi_fault_spec_parse(spec, &parsed, err);
+  if (status != GF_OK)
+    return status;
+  pthread_mutex_lock(&faults->lock);
+  fault_spec old = faults->spec;
+  faults->spec = parsed;
+  faults->prng = parsed.seed;
+  atomic_store(&faults->has_rules, parsed.rule_count > 0);
+  pthread_mutex_unlock(&faults->lock);
+  gfi_fault_spec_clear(&old);
+  return GF_OK;
+}
+
+gf_status gf_faults_add(gf_faults *faults, const char *spec, gf_error *err)
+{
+  fault_spec parsed = {0};
+  gf_status status = gfi_fault_spec_parse(spec, &parsed, err);
+  if (status != GF_OK)
+    return status;
+  pthread_mutex_lock(&faults->lock);
+  fault_spec *cur = &faults->spec;
+  fault_rule *merged = gfi_realloc(cur->rules, (cur->rule_count + parsed.rule_count + 1) *
+                                                  sizeof *merged);
+  if (!merged) {
+    pthread_mutex_unlock(&faults->lock);
+    gfi_fault_spec_clear(&parsed);
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "fault spec: out of memory");
+  }
+  cur->rules = merged;
+  for (size_t i = 0; i < parsed.rule_count; i++) {
+    size_t j = 0;
+    while (j < cur->rule_count && !gfi_fault_same_target(&cur->rules[j], &parsed.rules[i]))
+      j++;
+    if (j < cur->rule_count)
+      gfi_fault_rule_clear(&cur->rules[j]);
+    else
+      cur->rule_count++;
+    cur->rules[j] = parsed.rules[i];
+  }
+  if (parsed.has_seed) {
+    cur->has_seed = 1;
+    cur->seed = parsed.seed;
+    faults->prng = parsed.seed;
+  }
+  atomic_store(&faults->has_rules, cur->rule_count > 0);
+  pthread_mutex_unlock(&faults->lock);
+  gfi_free(parsed.rules); /* the rules themselves moved */
+  return GF_OK;
+}
+
+void gf_faults_clear(gf_faults *faults)
+{
+  pthread_mutex_lock(&faults->lock);
+  fault_spec old = faults->spec;
+  memset(&faults->spec, 0, sizeof faults->spec);
+  faults->prng = 0;
+  atomic_store(&faults->has_rules, 0);
+  pthread_mutex_unlock(&faults->lock);
+  gfi_fault_spec_clear(&old);
+}
+
+int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size_t *fired)
+{
+  int found = -1;
+  pthread_mutex_lock(&faults->lock);
+  for (size_t i = 0; target && i < faults->spec.rule_count; i++) {
+    const fault_rule *rule = &faults->spec.rules[i];
+    if (strcmp(rule->target, target) == 0) {
+      if (served)
+        *served = rule->served;
+      if (fired)
+        *fired = rule->fired;
+      found = 0;
+    }
+  }
+  pthread_mutex_unlock(&faults->lock);
+  return found;
+}
+
+char *gf_faults_spec(gf_faults *faults)
+{
+  pthread_mutex_lock(&faults->lock);
+  char *text = gfi_fault_spec_format(&faults->spec);
+  pthread_mutex_unlock(&faults->lock);
+  return text;
+}

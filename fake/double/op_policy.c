@@ -1,0 +1,164 @@
+/* op_policy.c - Put, Get and DeleteResourcePolicy on the fake's store. */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "fake_impl.h"
+#include "validate.h"
+
+static gf_status hash_mismatch(gf_error *err, const char *condition, const char *arn)
+{
+  return gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
+                      "PolicyHashCondition '%s' does not match the hash of the current policy "
+                      "of resource '%s'",
+                      condition, arn);
+}
+
+gf_status gfi_fake_put_resource_policy(gf_backend *self,
+                                          const gf_put_resource_policy_request *req,
+                                          gf_put_resource_policy_response **out,
+                                          gf_error *err)
+{
+  gf_fake *fake = gfi_fake_of(self);
+  if (gfi_validate_request(GF_OP_PUT_RESOURCE_POLICY, req, err))
+    return err->status;
+
+  char computed[GF_HASH_SIZE];
+  gfi_policy_hash(req->policy_in_json, computed);
+  gf_put_resource_policy_response answer = {computed};
+  gf_put_resource_policy_response *resp = gf_response_copy(GF_OP_PUT_RESOURCE_POLICY, &answer);
+  policy_entry *fresh = gfi_calloc(1, sizeof *fresh);
+  char *document = gfi_strdup(req->policy_in_json);
+  char *hash = gfi_strdup(computed);
+  if (!resp || !fresh || !document || !hash) {
+    gf_put_resource_policy_response_free(resp);
+    gfi_free(fresh);
+    gfi_free(document);
+    gfi_free(hash);
+    return gfi_fake_out_of_memory(err, GF_OP_PUT_RESOURCE_POLICY);
+  }
+
+  gf_status status = GF_OK;
+  char default_arn[64];
+  pthread_mutex_lock(&fake->lock);
+  gfi_store_default_arn(&fake->st, default_arn);
+  const char *arn = req->resource_arn ? req->resource_arn : default_arn;
+  const char *exists = req->policy_exists_condition;
+  policy_entry *entry;
+  HASH_FIND_STR(fake->st.policies, arn, entry);
+  if (entry && exists && strcmp(exists, GF_POLICY_NOT_EXIST) == 0) {
+    status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
+                          "A policy already exists for resource '%s' "
+                          "(PolicyExistsCondition is NOT_EXIST)",
+                          arn);
+  } else if (!entry && exists && strcmp(exists, GF_POLICY_MUST_EXIST) == 0) {
+    status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
+                          "No policy exists for resource '%s' (PolicyExistsCondition is "
+                          "MUST_EXIST)",
+                          arn);
+  } else if (!entry && req->policy_hash_condition) {
+    status = gf_error_set(err, GF_CONDITION_CHECK_FAILURE,
+                          "PolicyHashCondition was given but no policy exists for resource "
+                          "'%s'",
+                          arn);
+  } else if (entry && req->policy_hash_condition &&
+             strcmp(req->policy_hash_condition, entry->hash) != 0) {
+    status = hash_mismatch(err, req->policy_hash_condition, arn);
+  } else if (entry) {
+    /* Swap the new document and hash in; the old ones are freed below. */
+    char *old = entry->document;
+    entry->document = document;
+    document = old;
+    old = entry->hash;
+    entry->hash = hash;
+    hash = old;
+    entry->update_time = gfi_store_clock_read(&fake->st);
+  } else if (gfi_store_add_policy(&fake->st, fresh, arn) != 0) {
+    status = gfi_fake_out_of_memory(err, GF_OP_PUT_RESOURCE_POLICY);
+  } else {
+    fresh->document = document;
+    fresh->hash = hash;
+    fresh->create_time = fresh->update_time = gfi_store_clock_read(&fake->st);
+    fresh = NULL; /* now the store's */
+    document = hash = NULL;
+  }
+  pthread_mutex_unlock(&fake->lock);
+
+  gfi_store_free_policy(fresh);
+  gfi_free(document);
+  gfi_free(hash);
+  if (status != GF_OK) {
+    gf_put_resource_policy_response_free(resp);
+    return status;
+  }
+  *out = resp;
+  return GF_OK;
+}
+
+gf_status gfi_fake_get_resource_policy(gf_backend *self,
+                                          const gf_get_resource_policy_request *req,
+                                          gf_get_resource_policy_response **out,
+                                          gf_error *err)
+{
+  gf_fake *fake = gfi_fake_of(self);
+  if (gfi_validate_request(GF_OP_GET_RESOURCE_POLICY, req, err))
+    return err->status;
+
+  gf_status status = GF_OK;
+  gf_get_resource_policy_response *resp = NULL;
+  char default_arn[64];
+  pthread_mutex_lock(&fake->lock);
+  gfi_store_default_arn(&fake->st, default_arn);
+  const char *arn = req->resource_arn ? req->resource_arn : default_arn;
+  policy_entry *entry;
+  HASH_FIND_STR(fake->st.policies, arn, entry);
+  if (!entry) {
+    status = gf_error_set(err, GF_ENTITY_NOT_FOUND, "Policy not found for resource '%s'", arn);
+  } else {
+    gf_get_resource_policy_response view = {entry->document, entry->hash, true,
+                                            entry->create_time, true, entry->update_time};
+    resp = gf_response_copy(GF_OP_GET_RESOURCE_POLICY, &view);
+    if (!resp)
+      status = gfi_fake_out_of_memory(err, GF_OP_GET_RESOURCE_POLICY);
+  }
+  pthread_mutex_unlock(&fake->lock);
+  *out = resp;
+  return status;
+}
+
+gf_status gfi_fake_delete_resource_policy(gf_backend *self,
+                                             const gf_delete_resource_policy_request *req,
+                                             gf_delete_resource_policy_response **out,
+                                             gf_error *err)
+{
+  gf_fake *fake = gfi_fake_of(self);
+  if (gfi_validate_request(GF_OP_DELETE_RESOURCE_POLICY, req, err))
+    return err->status;
+  gf_delete_resource_policy_response *resp = gfi_calloc(1, sizeof *resp);
+  if (!resp)
+    return gfi_fake_out_of_memory(err, GF_OP_DELETE_RESOURCE_POLICY);
+
+  gf_status status = GF_OK;
+  char default_arn[64];
+  policy_entry *entry;
+  pthread_mutex_lock(&fake->lock);
+  gfi_store_default_arn(&fake->st, default_arn);
+  const char *arn = req->resource_arn ? req->resource_arn : default_arn;
+  HASH_FIND_STR(fake->st.policies, arn, entry);
+  if (!entry) {
+    status = gf_error_set(err, GF_ENTITY_NOT_FOUND, "Policy not found for resource '%s'", arn);
+  } else if (req->policy_hash_condition && strcmp(req->policy_hash_condition, entry->hash)) {
+    status = hash_mismatch(err, req->policy_hash_condition, arn);
+    entry = NULL;
+  } else {
+    HASH_DEL(fake->st.policies, entry);
+  }
+  pthread_mutex_unlock(&fake->lock);
+
+  if (status != GF_OK) {
+    gfi_free(resp);
+    return status;
+  }
+  gfi_store_free_policy(entry);
+  *out = resp;
+  return GF_OK;
+}
