@@ -83,11 +83,19 @@ static void free_names(char **names, size_t n)
   free(names);
 }
 
+/* A new fake whose figures never depend on GLUEFAKE_FAULTS. */
+static gf_fake *quiet_fake(void)
+{
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.ignore_environment = 1;
+  return gf_fake_new_ext(&options, NULL);
+}
+
 /* A fake holding the configurations `names`, with logging off and no fault
  * rules unless `decorated`. */
 static gf_fake *store_of(char **names, size_t n, int decorated)
 {
-  gf_fake *fake = gf_fake_new(NULL, NULL);
+  gf_fake *fake = quiet_fake();
   gf_fake_set_clock(fake, 1700000000, 0.001, NULL);
   gf_recorder_set_enabled(gf_fake_calls(fake), 0);
   for (size_t i = 0; i < n; i++) {
@@ -96,7 +104,10 @@ static gf_fake *store_of(char **names, size_t n, int decorated)
   }
   if (decorated) {
     /* A rule the measured calls go through without firing, and the log on. */
-    gf_faults_set(gf_fake_faults(fake), "DeleteResourcePolicy=InternalService", NULL);
+    char spec[96];
+    snprintf(spec, sizeof spec, "%s=InternalService",
+             gf_operation_name(GF_OP_DELETE_RESOURCE_POLICY));
+    gf_faults_set(gf_fake_faults(fake), spec, NULL);
     gf_recorder_set_enabled(gf_fake_calls(fake), 1);
   }
   return fake;
@@ -117,10 +128,11 @@ static size_t resident_bytes(void)
 /* ---- typed calls ------------------------------------------------------------ */
 
 enum { CREATE, GET, DELETE, PUT_POLICY, GET_POLICY, PUT_SETTINGS, GET_SETTINGS, KINDS };
-static const char *const kind_names[KINDS] = {
-    "CreateSecurityConfiguration", "GetSecurityConfiguration", "DeleteSecurityConfiguration",
-    "PutResourcePolicy", "GetResourcePolicy", "PutDataCatalogEncryptionSettings",
-    "GetDataCatalogEncryptionSettings"};
+static const gf_operation kind_ops[KINDS] = {
+    GF_OP_CREATE_SECURITY_CONFIGURATION, GF_OP_GET_SECURITY_CONFIGURATION,
+    GF_OP_DELETE_SECURITY_CONFIGURATION, GF_OP_PUT_RESOURCE_POLICY,
+    GF_OP_GET_RESOURCE_POLICY, GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS,
+    GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS};
 
 /* ns per call of each kind on a store of `store_size`, median of runs.
  * Gets come first, on exactly `store_size` configurations; then a tenth as
@@ -248,7 +260,7 @@ static double json_dispatch(int decorated)
     double t0 = now();
     for (size_t i = 0; i < calls; i++) {
       gf_json_reply reply;
-      gf_json_dispatch(gf_fake_backend(fake), "GetSecurityConfiguration", body, strlen(body),
+      gf_json_dispatch(gf_fake_backend(fake), gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATION), body, strlen(body),
                        &reply);
       gf_json_reply_clear(&reply);
     }
@@ -284,7 +296,7 @@ static double fixture_load(size_t n)
   char *text = fixture_text(n, &len);
   double samples[16];
   for (int r = 0; r < runs; r++) {
-    gf_fake *fake = gf_fake_new(NULL, NULL);
+    gf_fake *fake = quiet_fake();
     double t0 = now();
     gf_error err = GF_ERROR_INIT;
     if (gf_fake_load(fake, text, len, "bench", &err) != GF_OK)
@@ -304,7 +316,7 @@ static double new_fake(void)
     const int n = 1000;
     double t0 = now();
     for (int i = 0; i < n; i++) {
-      gf_fake *fake = gf_fake_new(NULL, NULL);
+      gf_fake *fake = quiet_fake();
       gf_get_resource_policy(gf_fake_backend(fake), NULL, NULL, NULL); /* its first call */
       gf_fake_free(fake);
     }
@@ -409,7 +421,6 @@ int main(int argc, char **argv)
   }
   if (runs < 1 || runs > 15)
     runs = 5;
-  unsetenv("GLUEFAKE_FAULTS");
   fprintf(stderr, "gluefake bench: median of %d runs%s\n", runs, quick ? " (quick)" : "");
 
   double bpc = bytes_per_configuration();
@@ -419,7 +430,7 @@ int main(int argc, char **argv)
   typed_calls(store, 0, bare);
   typed_calls(store, 1, decorated);
   for (int k = 0; k < KINDS; k++) {
-    snprintf(label, sizeof label, "%s (store of %zu)", kind_names[k], store);
+    snprintf(label, sizeof label, "%s (store of %zu)", gf_operation_name(kind_ops[k]), store);
     char *copy = strdup(label);
     int targeted = k <= DELETE;
     report(copy, bare[k], "ns/call", targeted ? "<= 500" : "", targeted ? bare[k] <= 500 : -1);
@@ -452,7 +463,7 @@ int main(int argc, char **argv)
   double fresh = new_fake();
   report("new fake ready for its first call", fresh, "us", "<= 1000", fresh <= 1000);
   for (int k = 0; k < KINDS; k++) {
-    snprintf(label, sizeof label, "%s + recorder + injector", kind_names[k]);
+    snprintf(label, sizeof label, "%s + recorder + injector", gf_operation_name(kind_ops[k]));
     report(strdup(label), decorated[k], "ns/call", "", -1);
   }
   double json_decorated = json_dispatch(1);
