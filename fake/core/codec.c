@@ -282,7 +282,7 @@ cJSON *gfi_error_body(const char *type, const char *message)
 cJSON *gf_error_to_json(const gf_error *err)
 {
   const char *name = gf_status_name(err->status);
-  return gfi_error_body(name ? name : "UnknownError", gf_error_message(err));
+  return gfi_error_body(name ? name : gf_status_name(GF_UNKNOWN), gf_error_message(err));
 }
 
 int gf_error_from_json(const cJSON *json, gf_error *err)

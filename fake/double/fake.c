@@ -14,6 +14,28 @@
 #include "core/alloc.h"
 #include "decorators.h"
 #include "fake_impl.h"
+#include "validate.h"
+
+/* The store's slots: a request is validated, then the operation runs on the
+ * store (op_*.c), so that no operation sees a request that breaks a rule of
+ * the model; a response the operation prepared is dropped if it failed. */
+#define GF_X_STORE_SLOT(Wire, snake, UPPER)                                                \
+  static gf_status store_##snake(gf_backend *self, const gf_##snake##_request *request,    \
+                                 gf_##snake##_response **out, gf_error *err)               \
+  {                                                                                        \
+    gf_fake *fake = (gf_fake *)(void *)((char *)self - offsetof(gf_fake, store_slots));    \
+    gf_status status = gfi_validate_request(GF_OP_##UPPER, request, err);                  \
+    if (status != GF_OK)                                                                   \
+      return status;                                                                       \
+    status = gfi_op_##snake(fake, request, out, err);                                      \
+    if (status != GF_OK) {                                                                 \
+      gf_##snake##_response_free(*out);                                                    \
+      *out = NULL;                                                                         \
+    }                                                                                      \
+    return status;                                                                         \
+  }
+GF_OPERATIONS(GF_X_STORE_SLOT)
+#undef GF_X_STORE_SLOT
 
 /*
  * Whether the recorder and the injector would only pass a call on (logging
@@ -34,7 +56,7 @@ static int stack_is_inert(gf_fake *fake)
   {                                                                                        \
     gf_fake *fake = (gf_fake *)self;                                                       \
     if (stack_is_inert(fake))                                                              \
-      return gfi_fake_##snake(&fake->store_slots, request, out, err);                      \
+      return store_##snake(&fake->store_slots, request, out, err);                         \
     void *response = NULL;                                                                 \
     gf_status status = gf_call(gf_recorder_backend(fake->recorder), GF_OP_##UPPER,         \
                                request, &response, err);                                   \
@@ -61,7 +83,7 @@ static gf_fake *fake_new(const char *account_id, gf_error *err)
   gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
 #define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
   front.snake = front_##snake;                                                             \
-  store_slots.snake = gfi_fake_##snake;
+  store_slots.snake = store_##snake;
   GF_OPERATIONS(GF_X_SLOT_INIT)
 #undef GF_X_SLOT_INIT
   front.destroy = front_destroy;

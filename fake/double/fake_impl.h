@@ -30,19 +30,16 @@ struct gf_fake {
   gfi_store st;
 };
 
-/* The fake whose store slot `self` is. */
-static inline gf_fake *gfi_fake_of(gf_backend *self)
-{
-  return (gf_fake *)(void *)((char *)self - offsetof(gf_fake, store_slots));
-}
-
-/* The operations on the store, one per operation (op_*.c), under the
- * contract of a slot of gluefake/sys/backend.h. */
-#define GF_X_STORE_SLOT(Wire, snake, UPPER)                                                \
-  gf_status gfi_fake_##snake(gf_backend *self, const gf_##snake##_request *request,        \
-                             gf_##snake##_response **out, gf_error *err);
-GF_OPERATIONS(GF_X_STORE_SLOT)
-#undef GF_X_STORE_SLOT
+/* The operations on the store, one per operation (op_*.c), with a request
+ * that validation has passed (fake.c checks it first, for all of them).
+ * Each leaves the store as it was unless it returns GF_OK, sets `err` when
+ * it fails, and may leave in *out a response it prepared either way: the
+ * caller frees it on failure. */
+#define GF_X_OPERATION(Wire, snake, UPPER)                                                 \
+  gf_status gfi_op_##snake(gf_fake *fake, const gf_##snake##_request *req,                 \
+                           gf_##snake##_response **out, gf_error *err);
+GF_OPERATIONS(GF_X_OPERATION)
+#undef GF_X_OPERATION
 
 /* InternalServiceException "<Operation>: out of memory". */
 gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op);

@@ -3,17 +3,13 @@
 
 #include "core/alloc.h"
 #include "fake_impl.h"
-#include "validate.h"
 
-gf_status gfi_fake_get_data_catalog_encryption_settings(
-    gf_backend *self, const gf_get_data_catalog_encryption_settings_request *req,
+gf_status gfi_op_get_data_catalog_encryption_settings(
+    gf_fake *fake, const gf_get_data_catalog_encryption_settings_request *req,
     gf_get_data_catalog_encryption_settings_response **out, gf_error *err)
 {
   static const gf_encryption_at_rest default_at_rest = {GF_MODE_DISABLED, NULL};
   static const gf_connection_password_encryption default_password = {false, NULL, true};
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, req, err))
-    return err->status;
 
   gf_get_data_catalog_encryption_settings_response *resp;
   pthread_mutex_lock(&fake->lock);
@@ -36,14 +32,10 @@ gf_status gfi_fake_get_data_catalog_encryption_settings(
   return GF_OK;
 }
 
-gf_status gfi_fake_put_data_catalog_encryption_settings(
-    gf_backend *self, const gf_put_data_catalog_encryption_settings_request *req,
+gf_status gfi_op_put_data_catalog_encryption_settings(
+    gf_fake *fake, const gf_put_data_catalog_encryption_settings_request *req,
     gf_put_data_catalog_encryption_settings_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, req, err))
-    return err->status;
-
   gf_put_data_catalog_encryption_settings_response *resp = gfi_calloc(1, sizeof *resp);
   catalog_entry *fresh = gfi_calloc(1, sizeof *fresh);
   if (!resp || !fresh ||
@@ -72,10 +64,6 @@ gf_status gfi_fake_put_data_catalog_encryption_settings(
   pthread_mutex_unlock(&fake->lock);
 
   gfi_store_free_catalog(fresh);
-  if (status != GF_OK) {
-    gfi_free(resp);
-    return status;
-  }
   *out = resp;
-  return GF_OK;
+  return status;
 }

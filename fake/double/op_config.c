@@ -3,16 +3,11 @@
 
 #include "core/alloc.h"
 #include "fake_impl.h"
-#include "validate.h"
 
-gf_status gfi_fake_create_security_configuration(
-    gf_backend *self, const gf_create_security_configuration_request *req,
+gf_status gfi_op_create_security_configuration(
+    gf_fake *fake, const gf_create_security_configuration_request *req,
     gf_create_security_configuration_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_CREATE_SECURITY_CONFIGURATION, req, err))
-    return err->status;
-
   /* The response is the name and the time: packed by hand, as one block. */
   size_t name_size = strlen(req->name) + 1;
   gf_create_security_configuration_response *resp =
@@ -59,21 +54,14 @@ gf_status gfi_fake_create_security_configuration(
   pthread_mutex_unlock(&fake->lock);
 
   gfi_store_free_config(fresh);
-  if (status != GF_OK) {
-    gf_create_security_configuration_response_free(resp);
-    return status;
-  }
   *out = resp;
-  return GF_OK;
+  return status;
 }
 
-gf_status gfi_fake_delete_security_configuration(
-    gf_backend *self, const gf_delete_security_configuration_request *req,
+gf_status gfi_op_delete_security_configuration(
+    gf_fake *fake, const gf_delete_security_configuration_request *req,
     gf_delete_security_configuration_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_DELETE_SECURITY_CONFIGURATION, req, err))
-    return err->status;
   gf_delete_security_configuration_response *resp = gfi_calloc(1, sizeof *resp);
   if (!resp)
     return gfi_fake_out_of_memory(err, GF_OP_DELETE_SECURITY_CONFIGURATION);
@@ -84,23 +72,18 @@ gf_status gfi_fake_delete_security_configuration(
     gfi_store_remove_config(&fake->st, entry);
   pthread_mutex_unlock(&fake->lock);
 
-  if (!entry) {
-    gfi_free(resp);
+  *out = resp;
+  if (!entry)
     return gf_error_set(err, GF_ENTITY_NOT_FOUND, "Security configuration '%s' not found",
                         req->name);
-  }
   gfi_store_free_config(entry);
-  *out = resp;
   return GF_OK;
 }
 
-gf_status gfi_fake_get_security_configuration(
-    gf_backend *self, const gf_get_security_configuration_request *req,
+gf_status gfi_op_get_security_configuration(
+    gf_fake *fake, const gf_get_security_configuration_request *req,
     gf_get_security_configuration_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_GET_SECURITY_CONFIGURATION, req, err))
-    return err->status;
   gf_get_security_configuration_response *resp = NULL;
   pthread_mutex_lock(&fake->lock);
   config_entry *entry = gfi_store_find_config(&fake->st, req->name, NULL);

@@ -4,7 +4,6 @@
 
 #include "core/alloc.h"
 #include "fake_impl.h"
-#include "validate.h"
 
 #define DEFAULT_PAGE_SIZE 100
 
@@ -62,13 +61,10 @@ pack_listing(const order_slot *const *picked, size_t n, const char *token)
   return resp;
 }
 
-gf_status gfi_fake_get_security_configurations(
-    gf_backend *self, const gf_get_security_configurations_request *req,
+gf_status gfi_op_get_security_configurations(
+    gf_fake *fake, const gf_get_security_configurations_request *req,
     gf_get_security_configurations_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_GET_SECURITY_CONFIGURATIONS, req, err))
-    return err->status;
   size_t page = req->has_max_results ? (size_t)req->max_results : DEFAULT_PAGE_SIZE;
   const order_slot **picked = gfi_malloc(page * sizeof *picked);
   if (!picked)
@@ -104,8 +100,6 @@ gf_status gfi_fake_get_security_configurations(
   }
   pthread_mutex_unlock(&fake->lock);
   gfi_free(picked);
-  if (status != GF_OK)
-    return status;
   *out = resp;
-  return GF_OK;
+  return status;
 }

@@ -3,7 +3,6 @@
 
 #include "core/alloc.h"
 #include "fake_impl.h"
-#include "validate.h"
 
 static gf_status hash_mismatch(gf_error *err, const char *condition, const char *arn)
 {
@@ -13,15 +12,10 @@ static gf_status hash_mismatch(gf_error *err, const char *condition, const char 
                       condition, arn);
 }
 
-gf_status gfi_fake_put_resource_policy(gf_backend *self,
-                                          const gf_put_resource_policy_request *req,
-                                          gf_put_resource_policy_response **out,
-                                          gf_error *err)
+gf_status gfi_op_put_resource_policy(
+    gf_fake *fake, const gf_put_resource_policy_request *req,
+    gf_put_resource_policy_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_PUT_RESOURCE_POLICY, req, err))
-    return err->status;
-
   char computed[GF_HASH_SIZE];
   gfi_policy_hash(req->policy_in_json, computed);
   gf_put_resource_policy_response answer = {computed};
@@ -86,23 +80,14 @@ gf_status gfi_fake_put_resource_policy(gf_backend *self,
   gfi_store_free_policy(fresh);
   gfi_free(document);
   gfi_free(hash);
-  if (status != GF_OK) {
-    gf_put_resource_policy_response_free(resp);
-    return status;
-  }
   *out = resp;
-  return GF_OK;
+  return status;
 }
 
-gf_status gfi_fake_get_resource_policy(gf_backend *self,
-                                          const gf_get_resource_policy_request *req,
-                                          gf_get_resource_policy_response **out,
-                                          gf_error *err)
+gf_status gfi_op_get_resource_policy(
+    gf_fake *fake, const gf_get_resource_policy_request *req,
+    gf_get_resource_policy_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_GET_RESOURCE_POLICY, req, err))
-    return err->status;
-
   gf_status status = GF_OK;
   gf_get_resource_policy_response *resp = NULL;
   char default_arn[64];
@@ -125,14 +110,10 @@ gf_status gfi_fake_get_resource_policy(gf_backend *self,
   return status;
 }
 
-gf_status gfi_fake_delete_resource_policy(gf_backend *self,
-                                             const gf_delete_resource_policy_request *req,
-                                             gf_delete_resource_policy_response **out,
-                                             gf_error *err)
+gf_status gfi_op_delete_resource_policy(
+    gf_fake *fake, const gf_delete_resource_policy_request *req,
+    gf_delete_resource_policy_response **out, gf_error *err)
 {
-  gf_fake *fake = gfi_fake_of(self);
-  if (gfi_validate_request(GF_OP_DELETE_RESOURCE_POLICY, req, err))
-    return err->status;
   gf_delete_resource_policy_response *resp = gfi_calloc(1, sizeof *resp);
   if (!resp)
     return gfi_fake_out_of_memory(err, GF_OP_DELETE_RESOURCE_POLICY);
@@ -154,11 +135,7 @@ gf_status gfi_fake_delete_resource_policy(gf_backend *self,
   }
   pthread_mutex_unlock(&fake->lock);
 
-  if (status != GF_OK) {
-    gfi_free(resp);
-    return status;
-  }
-  gfi_store_free_policy(entry);
+  gfi_store_free_policy(entry); /* NULL unless deleted */
   *out = resp;
-  return GF_OK;
+  return status;
 }

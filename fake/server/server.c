@@ -86,18 +86,39 @@ static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *c
   cJSON *json = gfi_error_body(type, message);
   char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
-  static const char fallback[] = "{\"__type\":\"InternalServiceException\",\"Message\":\"out of memory\"}";
-  enum MHD_Result result =
-      text ? respond(server, connection, status, type, text, strlen(text))
-           : respond(server, connection, 500, "InternalServiceException", fallback,
-                     sizeof fallback - 1);
+  enum MHD_Result result;
+  if (text) {
+    result = respond(server, connection, status, type, text, strlen(text));
+  } else {
+    const char *internal = gf_status_name(GF_INTERNAL_SERVICE);
+    char fallback[128];
+    int len = snprintf(fallback, sizeof fallback, "{\"__type\":\"%s\",\"Message\":\"out of memory\"}",
+                       internal);
+    result = respond(server, connection, 500, internal, fallback, (size_t)len);
+  }
   cJSON_free(text);
   return result;
+}
+
+/* An error of the table, with its own HTTP status unless `http` says
+ * otherwise (0: the table's). */
+static enum MHD_Result respond_status(gf_server *server, struct MHD_Connection *connection,
+                                      unsigned http, gf_status status, const char *message)
+{
+  return respond_error(server, connection, http ? http : (unsigned)gf_status_http_code(status),
+                       gf_status_name(status), message);
 }
 
 static enum MHD_Result respond_ok_empty(gf_server *server, struct MHD_Connection *connection)
 {
   return respond(server, connection, 200, NULL, "{}", 2);
+}
+
+/* 413, an error of the HTTP layer that no operation returns. */
+static enum MHD_Result respond_too_large(gf_server *server, struct MHD_Connection *connection)
+{
+  return respond_error(server, connection, 413, "RequestEntityTooLarge",
+                       "the request body is over 1 MiB");
 }
 
 /* POST / with X-Amz-Target: AWSGlue.<Operation>. */
@@ -109,13 +130,13 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     char message[300];
     snprintf(message, sizeof message, "Unknown operation: %.200s (X-Amz-Target must be %s<Operation>)",
              target ? target : "no X-Amz-Target header", TARGET_PREFIX);
-    return respond_error(server, connection, 400, "UnknownOperationException", message);
+    return respond_status(server, connection, 0, GF_UNKNOWN_OPERATION, message);
   }
   gf_json_reply reply;
   if (gf_json_dispatch(gf_fake_backend(server->fake), target + strlen(TARGET_PREFIX), body->data,
                        body->len, &reply) != 0)
-    return respond_error(server, connection, 500, "InternalServiceException",
-                         "out of memory encoding the response");
+    return respond_status(server, connection, 0, GF_INTERNAL_SERVICE,
+                          "out of memory encoding the response");
   enum MHD_Result result = respond(server, connection, (unsigned)reply.http_status,
                                    reply.error_type, reply.body, reply.body_len);
   gf_json_reply_clear(&reply);
@@ -127,7 +148,7 @@ static enum MHD_Result respond_text(gf_server *server, struct MHD_Connection *co
                                     char *text)
 {
   if (!text)
-    return respond_error(server, connection, 500, "InternalServiceException", "out of memory");
+    return respond_status(server, connection, 0, GF_INTERNAL_SERVICE, "out of memory");
   enum MHD_Result result = respond(server, connection, 200, NULL, text, strlen(text));
   gf_buffer_free(text);
   return result;
@@ -179,8 +200,7 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
   if (status == GF_OK)
     result = respond_ok_empty(server, connection);
   else
-    result = respond_error(server, connection, (unsigned)gf_status_http_code(status),
-                           gf_status_name(status), gf_error_message(&err));
+    result = respond_status(server, connection, 0, status, gf_error_message(&err));
   gf_error_clear(&err);
   return result;
 }
@@ -201,8 +221,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length && strtoull(length, NULL, 10) > GF_MAX_BODY) {
       body->too_large = 1;
-      return respond_error(server, connection, 413, "RequestEntityTooLarge",
-                           "the request body is over 1 MiB");
+      return respond_too_large(server, connection);
     }
     return MHD_YES;
   }
@@ -220,15 +239,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     return MHD_YES;
   }
   if (body->too_large)
-    return respond_error(server, connection, 413, "RequestEntityTooLarge",
-                         "the request body is over 1 MiB");
+    return respond_too_large(server, connection);
   if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0)
     return serve_control(server, connection, url + strlen(CONTROL_PREFIX), method, body);
   if (strcmp(url, "/") != 0)
-    return respond_error(server, connection, 404, "UnknownOperationException",
+    return respond_status(server, connection, 404, GF_UNKNOWN_OPERATION,
                          "Not found: the API is served at POST /");
   if (strcmp(method, "POST") != 0)
-    return respond_error(server, connection, 405, "UnknownOperationException",
+    return respond_status(server, connection, 405, GF_UNKNOWN_OPERATION,
                          "The API takes POST / with X-Amz-Target: AWSGlue.<Operation>");
   return serve_api(server, connection, body);
 }
