@@ -1,13 +1,34 @@
 /*
- * decorators.h - what the fake asks of its decorators beyond their public
- * headers: whether they are inert, and a consistent read of the call log
- * (internal to the fake).
+ * decorators.h - what the decorators (fault injector, recorder, replay)
+ * share, and what the fake asks of them beyond their public headers:
+ * whether they are inert, and a consistent read of the call log (internal
+ * to the fake).
  */
 #ifndef GLUEFAKE_DOUBLE_DECORATORS_H
 #define GLUEFAKE_DOUBLE_DECORATORS_H
 
+#include <pthread.h>
+
 #include "gluefake/calls.h"
 #include "gluefake/faults.h"
+#include "gluefake/sys/backend.h"
+
+/* What every decorator starts with: the backend it is (every operation goes
+ * to one `call`), the backend it wraps, and the lock of its state. */
+typedef struct gfi_decorator {
+  gf_generic_backend base; /* first: a gf_backend * to it is a gfi_decorator * */
+  gf_backend *inner;       /* borrowed; NULL for a replay, which wraps nothing */
+  pthread_mutex_t lock;
+} gfi_decorator;
+
+/* A new decorator of `size` bytes, zeroed and starting with a
+ * gfi_decorator, that hands every operation to `call` and is freed through
+ * `destroy`.  NULL with `err` set ("out of memory creating a <what>"). */
+void *gfi_decorator_new(size_t size, const char *what, gf_generic_call_fn call,
+                        void (*destroy)(gf_backend *self), gf_backend *inner, gf_error *err);
+
+/* Frees a decorator of gfi_decorator_new(), once its own state is freed. */
+void gfi_decorator_free(gfi_decorator *decorator);
 
 /* Whether the recorder logs calls, and whether the injector has rules:
  * when neither, the fake's front calls its store directly (fake.c). */

@@ -18,7 +18,9 @@
 
 /* The store's slots: a request is validated, then the operation runs on the
  * store (op_*.c), so that no operation sees a request that breaks a rule of
- * the model; a response the operation prepared is dropped if it failed. */
+ * the model.  An operation that answers nothing gets its empty response
+ * made here, before it changes anything; a response is dropped if the
+ * operation failed. */
 #define GF_X_STORE_SLOT(Wire, snake, UPPER)                                                \
   static gf_status store_##snake(gf_backend *self, const gf_##snake##_request *request,    \
                                  gf_##snake##_response **out, gf_error *err)               \
@@ -27,6 +29,9 @@
     gf_status status = gfi_validate_request(GF_OP_##UPPER, request, err);                  \
     if (status != GF_OK)                                                                   \
       return status;                                                                       \
+    if (gfi_response_shapes[GF_OP_##UPPER]->member_count == 0 &&                           \
+        !(*out = gfi_calloc(1, sizeof **out)))                                             \
+      return gfi_fake_out_of_memory(err, GF_OP_##UPPER);                                   \
     status = gfi_op_##snake(fake, request, out, err);                                      \
     if (status != GF_OK) {                                                                 \
       gf_##snake##_response_free(*out);                                                    \

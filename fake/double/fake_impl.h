@@ -34,7 +34,8 @@ struct gf_fake {
  * that validation has passed (fake.c checks it first, for all of them).
  * Each leaves the store as it was unless it returns GF_OK, sets `err` when
  * it fails, and may leave in *out a response it prepared either way: the
- * caller frees it on failure. */
+ * caller frees it on failure.  For an operation that answers nothing, *out
+ * already holds its empty response. */
 #define GF_X_OPERATION(Wire, snake, UPPER)                                                 \
   gf_status gfi_op_##snake(gf_fake *fake, const gf_##snake##_request *req,                 \
                            gf_##snake##_response **out, gf_error *err);

@@ -16,9 +16,7 @@
 #include "gluefake/sys/backend.h"
 
 struct gf_faults {
-  gf_generic_backend base; /* first */
-  gf_backend *inner;
-  pthread_mutex_t lock;
+  gfi_decorator d; /* first */
   fault_spec spec;
   uint64_t prng;        /* splitmix64 state */
   atomic_int has_rules; /* read without the lock: no rules, no locking */
@@ -100,9 +98,9 @@ static gf_status faults_call(gf_generic_backend *self, gf_operation op, const vo
   gf_faults *faults = (gf_faults *)self;
   decision d = {ACT_OFF, GF_OK, 0, NULL};
   if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
-    pthread_mutex_lock(&faults->lock);
+    pthread_mutex_lock(&faults->d.lock);
     decide(faults, op, request, &d);
-    pthread_mutex_unlock(&faults->lock);
+    pthread_mutex_unlock(&faults->d.lock);
   }
 
   gf_status status;
@@ -113,7 +111,7 @@ static gf_status faults_call(gf_generic_backend *self, gf_operation op, const vo
     return status;
   case ACT_APPLIED: {
     void *response = NULL;
-    status = gf_call(faults->inner, op, request, &response, err);
+    status = gf_call(faults->d.inner, op, request, &response, err);
     if (status == GF_OK) {
       gf_response_free(op, response);
       status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));
@@ -131,22 +129,17 @@ static gf_status faults_call(gf_generic_backend *self, gf_operation op, const vo
   case ACT_OFF:
     break;
   }
-  return gf_call(faults->inner, op, request, out, err);
+  return gf_call(faults->d.inner, op, request, out, err);
 }
 
 static void faults_destroy(gf_backend *self) { gf_faults_free((gf_faults *)self); }
 
 gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
 {
-  gf_faults *faults = gfi_calloc(1, sizeof *faults);
-  if (!faults) {
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fault injector");
-    return NULL;
-  }
-  gf_generic_backend_init(&faults->base, faults_call, faults_destroy);
-  faults->inner = inner;
-  atomic_init(&faults->has_rules, 0);
-  pthread_mutex_init(&faults->lock, NULL);
+  gf_faults *faults =
+      gfi_decorator_new(sizeof *faults, "fault injector", faults_call, faults_destroy, inner, err);
+  if (faults)
+    atomic_init(&faults->has_rules, 0);
   return faults;
 }
 
@@ -160,11 +153,10 @@ void gf_faults_free(gf_faults *faults)
   if (!faults)
     return;
   gfi_fault_spec_clear(&faults->spec);
-  pthread_mutex_destroy(&faults->lock);
-  gfi_free(faults);
+  gfi_decorator_free(&faults->d);
 }
 
-gf_backend *gf_faults_backend(gf_faults *faults) { return faults ? &faults->base.parent : NULL; }
+gf_backend *gf_faults_backend(gf_faults *faults) { return faults ? &faults->d.base.parent : NULL; }
 
 gf_status gf_faults_check(const char *spec, gf_error *err)
 {
@@ -174,74 +166,85 @@ gf_status gf_faults_check(const char *spec, gf_error *err)
   return status;
 }
 
-gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err)
+/* Moves the rules of `from` into `into`, each replacing the rule with its
+ * target if there is one, and its seed if it sets one; `from` keeps no
+ * rule.  0, or -1 when out of memory (both unchanged). */
+static int merge(fault_spec *into, fault_spec *from)
+{
+  fault_rule *grown =
+      gfi_realloc(into->rules, (into->rule_count + from->rule_count + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  into->rules = grown;
+  for (size_t i = 0; i < from->rule_count; i++) {
+    size_t j = 0;
+    while (j < into->rule_count && !gfi_fault_same_target(&into->rules[j], &from->rules[i]))
+      j++;
+    if (j < into->rule_count)
+      gfi_fault_rule_clear(&into->rules[j]);
+    else
+      into->rule_count++;
+    into->rules[j] = from->rules[i];
+  }
+  from->rule_count = 0;
+  if (from->has_seed) {
+    into->has_seed = 1;
+    into->seed = from->seed;
+  }
+  return 0;
+}
+
+/* Parses `text` and installs its rules: in place of every rule (`replace`,
+ * the generator reseeded), or merged with them (the generator reseeded if
+ * it sets a seed).  On any error nothing changes. */
+static gf_status install(gf_faults *faults, const char *text, int replace, gf_error *err)
 {
   fault_spec parsed = {0};
-  gf_status status = gfi_fault_spec_parse(spec, &parsed, err);
+  gf_status status = gfi_fault_spec_parse(text, &parsed, err);
   if (status != GF_OK)
     return status;
-  pthread_mutex_lock(&faults->lock);
-  fault_spec old = faults->spec;
-  faults->spec = parsed;
-  faults->prng = parsed.seed;
-  atomic_store(&faults->has_rules, parsed.rule_count > 0);
-  pthread_mutex_unlock(&faults->lock);
-  gfi_fault_spec_clear(&old);
-  return GF_OK;
+  pthread_mutex_lock(&faults->d.lock);
+  if (replace) {
+    fault_spec old = faults->spec;
+    faults->spec = parsed;
+    parsed = old; /* cleared below */
+    faults->prng = faults->spec.seed;
+  } else if (merge(&faults->spec, &parsed) != 0) {
+    status = gf_error_set(err, GF_INTERNAL_SERVICE, "fault spec: out of memory");
+  } else if (parsed.has_seed) {
+    faults->prng = parsed.seed;
+  }
+  atomic_store(&faults->has_rules, faults->spec.rule_count > 0);
+  pthread_mutex_unlock(&faults->d.lock);
+  gfi_fault_spec_clear(&parsed);
+  return status;
+}
+
+gf_status gf_faults_set(gf_faults *faults, const char *spec, gf_error *err)
+{
+  return install(faults, spec, 1, err);
 }
 
 gf_status gf_faults_add(gf_faults *faults, const char *spec, gf_error *err)
 {
-  fault_spec parsed = {0};
-  gf_status status = gfi_fault_spec_parse(spec, &parsed, err);
-  if (status != GF_OK)
-    return status;
-  pthread_mutex_lock(&faults->lock);
-  fault_spec *cur = &faults->spec;
-  fault_rule *merged = gfi_realloc(cur->rules, (cur->rule_count + parsed.rule_count + 1) *
-                                                  sizeof *merged);
-  if (!merged) {
-    pthread_mutex_unlock(&faults->lock);
-    gfi_fault_spec_clear(&parsed);
-    return gf_error_set(err, GF_INTERNAL_SERVICE, "fault spec: out of memory");
-  }
-  cur->rules = merged;
-  for (size_t i = 0; i < parsed.rule_count; i++) {
-    size_t j = 0;
-    while (j < cur->rule_count && !gfi_fault_same_target(&cur->rules[j], &parsed.rules[i]))
-      j++;
-    if (j < cur->rule_count)
-      gfi_fault_rule_clear(&cur->rules[j]);
-    else
-      cur->rule_count++;
-    cur->rules[j] = parsed.rules[i];
-  }
-  if (parsed.has_seed) {
-    cur->has_seed = 1;
-    cur->seed = parsed.seed;
-    faults->prng = parsed.seed;
-  }
-  atomic_store(&faults->has_rules, cur->rule_count > 0);
-  pthread_mutex_unlock(&faults->lock);
-  gfi_free(parsed.rules); /* the rules themselves moved */
-  return GF_OK;
+  return install(faults, spec, 0, err);
 }
 
 void gf_faults_clear(gf_faults *faults)
 {
-  pthread_mutex_lock(&faults->lock);
+  pthread_mutex_lock(&faults->d.lock);
   fault_spec old = faults->spec;
   memset(&faults->spec, 0, sizeof faults->spec);
   faults->prng = 0;
   atomic_store(&faults->has_rules, 0);
-  pthread_mutex_unlock(&faults->lock);
+  pthread_mutex_unlock(&faults->d.lock);
   gfi_fault_spec_clear(&old);
 }
 
 int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size_t *fired)
 {
   int found = -1;
-  pthread_mutex_lock(&faults->lock);
+  pthread_mutex_lock(&faults->d.lock);
   for (size_t i = 0; target && i < faults->spec.rule_count; i++) {
     const fault_rule *rule = &faults->spec.rules[i];
     if (strcmp(rule->target, target) == 0) {
@@ -252,14 +255,14 @@ int gf_faults_counts(gf_faults *faults, const char *target, size_t *served, size
       found = 0;
     }
   }
-  pthread_mutex_unlock(&faults->lock);
+  pthread_mutex_unlock(&faults->d.lock);
   return found;
 }
 
 char *gf_faults_spec(gf_faults *faults)
 {
-  pthread_mutex_lock(&faults->lock);
+  pthread_mutex_lock(&faults->d.lock);
   char *text = gfi_fault_spec_format(&faults->spec);
-  pthread_mutex_unlock(&faults->lock);
+  pthread_mutex_unlock(&faults->d.lock);
   return text;
 }

@@ -145,6 +145,39 @@ static gf_status load_limits(loader *l, const cJSON *limits)
   return GF_OK;
 }
 
+/* Adds one decoded configuration under the rules of
+ * CreateSecurityConfiguration (Name and EncryptionConfiguration required and
+ * valid), its name unique; stored packed, as the API stores them. */
+static gf_status add_config(loader *l, gf_security_configuration *config, const char *path)
+{
+  gf_create_security_configuration_request as_create = {config->name,
+                                                        config->encryption_configuration};
+  gfi_violations v;
+  gfi_violations_init(&v);
+  if (gfi_shape_validate(gfi_request_shapes[GF_OP_CREATE_SECURITY_CONFIGURATION], &as_create,
+                         &v) ||
+      v.out_of_memory)
+    return fail_violations(l, &v, path, NULL);
+  unsigned hashv = 0;
+  const config_entry *twin = gfi_store_find_config(&l->st, config->name, &hashv);
+  if (twin) {
+    char rule[400], where[80];
+    gfi_path_format(rule, sizeof rule, "duplicate name '%s' (security_configurations[%llu])",
+                    config->name, (unsigned long long)twin->seq);
+    snprintf(where, sizeof where, "%s.Name", path);
+    return fail(l, where, rule);
+  }
+  if (!config->has_created_time_stamp) {
+    config->has_created_time_stamp = true;
+    config->created_time_stamp = gfi_store_clock_read(&l->st);
+  }
+  config_entry *entry = gfi_store_new_config(config);
+  if (entry && gfi_store_add_config(&l->st, entry, hashv) == 0)
+    return GF_OK;
+  gfi_store_free_config(entry);
+  return out_of_memory(l);
+}
+
 static gf_status load_configs(loader *l, const cJSON *list)
 {
   if (!cJSON_IsArray(list))
@@ -157,48 +190,43 @@ static gf_status load_configs(loader *l, const cJSON *list)
     snprintf(path, sizeof path, "security_configurations[%zu]", index++);
     gf_security_configuration config;
     gf_status status = decode(l, &gfi_shape_security_configuration, item, &config, path);
+    if (status == GF_OK) {
+      status = add_config(l, &config, path);
+      gfi_shape_free_members(&gfi_shape_security_configuration, &config);
+    }
     if (status != GF_OK)
       return status;
-    /* The rules of CreateSecurityConfiguration: Name and
-     * EncryptionConfiguration required and valid. */
-    gf_create_security_configuration_request as_create = {config.name,
-                                                          config.encryption_configuration};
-    gfi_violations v;
-    gfi_violations_init(&v);
-    config_entry *twin = NULL, *entry = NULL;
-    unsigned hashv = 0;
-    if (gfi_shape_validate(gfi_request_shapes[GF_OP_CREATE_SECURITY_CONFIGURATION], &as_create,
-                          &v) ||
-        v.out_of_memory) {
-      status = fail_violations(l, &v, path, NULL);
-    } else {
-      twin = gfi_store_find_config(&l->st, config.name, &hashv);
-      if (twin) {
-        char rule[400];
-        gfi_path_format(rule, sizeof rule, "duplicate name '%s' (security_configurations[%llu])",
-                       config.name, (unsigned long long)twin->seq);
-        char where[80];
-        snprintf(where, sizeof where, "%s.Name", path);
-        status = fail(l, where, rule);
-      }
-    }
-    if (status == GF_OK && !config.has_created_time_stamp) {
-      config.has_created_time_stamp = true;
-      config.created_time_stamp = gfi_store_clock_read(&l->st);
-    }
-    /* Stored packed, as the API stores them. */
-    if (status == GF_OK &&
-        (!(entry = gfi_store_new_config(&config)) || gfi_store_add_config(&l->st, entry, hashv) != 0))
-      status = out_of_memory(l);
-    gfi_shape_free_members(&gfi_shape_security_configuration, &config);
-    if (status != GF_OK) {
-      gfi_store_free_config(entry);
-      return status;
-    }
   }
   /* More configurations than the limit is a state the API can reach (a
    * limit lowered later), so its dump must load: creates then fail. */
   return GF_OK;
+}
+
+/* Adds one catalog's decoded settings under the rules of
+ * PutDataCatalogEncryptionSettings, its key as CatalogId; stored packed. */
+static gf_status add_catalog(loader *l, const char *catalog_id,
+                             const gf_data_catalog_encryption_settings *settings,
+                             const char *path)
+{
+  gf_put_data_catalog_encryption_settings_request as_put = {catalog_id, settings};
+  gfi_violations v;
+  gfi_violations_init(&v);
+  if (gfi_shape_validate(gfi_request_shapes[GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS], &as_put,
+                         &v) ||
+      v.out_of_memory)
+    return !v.out_of_memory && strcmp(v.items[0].wire_path, "CatalogId") == 0
+               ? fail(l, path, v.items[0].rule)
+               : fail_violations(l, &v, path, "DataCatalogEncryptionSettings.");
+  catalog_entry *entry;
+  HASH_FIND_STR(l->st.catalogs, catalog_id, entry);
+  if (entry)
+    return fail(l, path, "duplicate catalog id");
+  if ((entry = gfi_calloc(1, sizeof *entry)) != NULL &&
+      (entry->settings = gfi_shape_pack(&gfi_shape_data_catalog_encryption_settings, settings)) &&
+      gfi_store_add_catalog(&l->st, entry, catalog_id) == 0)
+    return GF_OK;
+  gfi_store_free_catalog(entry);
+  return out_of_memory(l);
 }
 
 static gf_status load_catalogs(loader *l, const cJSON *map)
@@ -214,36 +242,12 @@ static gf_status load_catalogs(loader *l, const cJSON *map)
     gf_data_catalog_encryption_settings settings;
     gf_status status =
         decode(l, &gfi_shape_data_catalog_encryption_settings, item, &settings, path);
+    if (status == GF_OK) {
+      status = add_catalog(l, item->string, &settings, path);
+      gfi_shape_free_members(&gfi_shape_data_catalog_encryption_settings, &settings);
+    }
     if (status != GF_OK)
       return status;
-    /* The rules of PutDataCatalogEncryptionSettings, the key as CatalogId. */
-    gf_put_data_catalog_encryption_settings_request as_put = {item->string, &settings};
-    gfi_violations v;
-    gfi_violations_init(&v);
-    catalog_entry *twin = NULL;
-    if (gfi_shape_validate(gfi_request_shapes[GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS],
-                          &as_put, &v) ||
-        v.out_of_memory) {
-      status = !v.out_of_memory && strcmp(v.items[0].wire_path, "CatalogId") == 0
-                   ? fail(l, path, v.items[0].rule)
-                   : fail_violations(l, &v, path, "DataCatalogEncryptionSettings.");
-    } else {
-      HASH_FIND_STR(l->st.catalogs, item->string, twin);
-      if (twin)
-        status = fail(l, path, "duplicate catalog id");
-    }
-    /* Stored packed, as the API stores them. */
-    catalog_entry *entry = NULL;
-    if (status == GF_OK &&
-        (!(entry = gfi_calloc(1, sizeof *entry)) ||
-         !(entry->settings = gfi_shape_pack(&gfi_shape_data_catalog_encryption_settings, &settings)) ||
-         gfi_store_add_catalog(&l->st, entry, item->string) != 0))
-      status = out_of_memory(l);
-    gfi_shape_free_members(&gfi_shape_data_catalog_encryption_settings, &settings);
-    if (status != GF_OK) {
-      gfi_store_free_catalog(entry);
-      return status;
-    }
   }
   return GF_OK;
 }

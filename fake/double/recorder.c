@@ -21,9 +21,7 @@ typedef struct record {
 } record;
 
 struct gf_recorder {
-  gf_generic_backend base; /* first */
-  gf_backend *inner;
-  pthread_mutex_t lock;
+  gfi_decorator d; /* first */
   atomic_int enabled; /* read without the lock: logging off costs nothing */
   record *log;
   size_t len, cap;
@@ -50,34 +48,34 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
 {
   gf_recorder *rec = (gf_recorder *)self;
   if (!atomic_load_explicit(&rec->enabled, memory_order_acquire))
-    return gf_call(rec->inner, op, request, out, err);
-  pthread_mutex_lock(&rec->lock);
+    return gf_call(rec->d.inner, op, request, out, err);
+  pthread_mutex_lock(&rec->d.lock);
   int room = reserve(rec) == 0;
   if (room)
     rec->reserved++;
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
   record r = {op, room ? gfi_shape_pack(gfi_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
   if (!r.request) {
-    pthread_mutex_lock(&rec->lock);
+    pthread_mutex_lock(&rec->d.lock);
     rec->reserved -= room;
-    pthread_mutex_unlock(&rec->lock);
+    pthread_mutex_unlock(&rec->d.lock);
     return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory logging the call",
                         gf_operation_name(op));
   }
-  r.status = gf_call(rec->inner, op, request, out, err);
+  r.status = gf_call(rec->d.inner, op, request, out, err);
   if (r.status == GF_OK)
     r.response = gfi_shape_pack(gfi_response_shapes[op], *out); /* NULL if out of memory */
   else
     r.message = gfi_strdup(gf_error_message(err)); /* NULL if out of memory */
 
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   rec->reserved--;
   rec->log[rec->len++] = r;
   rec->per_op[op]++;
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
   return r.status;
 }
 
@@ -85,15 +83,10 @@ static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *
 
 gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
 {
-  gf_recorder *rec = gfi_calloc(1, sizeof *rec);
-  if (!rec) {
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a recorder");
-    return NULL;
-  }
-  gf_generic_backend_init(&rec->base, recorder_call, recorder_destroy);
-  rec->inner = inner;
-  atomic_init(&rec->enabled, 1);
-  pthread_mutex_init(&rec->lock, NULL);
+  gf_recorder *rec =
+      gfi_decorator_new(sizeof *rec, "recorder", recorder_call, recorder_destroy, inner, err);
+  if (rec)
+    atomic_init(&rec->enabled, 1);
   return rec;
 }
 
@@ -103,11 +96,10 @@ void gf_recorder_free(gf_recorder *rec)
     return;
   gf_calls_clear(rec);
   gfi_free(rec->log);
-  pthread_mutex_destroy(&rec->lock);
-  gfi_free(rec);
+  gfi_decorator_free(&rec->d);
 }
 
-gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->base.parent : NULL; }
+gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->d.base.parent : NULL; }
 
 int gfi_recorder_logging(gf_recorder *rec)
 {
@@ -121,9 +113,9 @@ void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
 
 size_t gf_calls_count(gf_recorder *rec)
 {
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   size_t n = rec->len;
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
   return n;
 }
 
@@ -131,9 +123,9 @@ size_t gf_calls_count_op(gf_recorder *rec, gf_operation op)
 {
   if ((unsigned)op >= GF_OPERATION_COUNT)
     return 0;
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   size_t n = rec->per_op[op];
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
   return n;
 }
 
@@ -149,46 +141,46 @@ static void fill(const record *r, gf_call_record *out)
 int gf_calls_get(gf_recorder *rec, size_t index, gf_call_record *out)
 {
   int found = -1;
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   if (index < rec->len) {
     fill(&rec->log[index], out);
     found = 0;
   }
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
   return found;
 }
 
 int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record *out)
 {
   int found = -1;
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len && found != 0; i++)
     if (rec->log[i].op == op && n-- == 0) {
       fill(&rec->log[i], out);
       found = 0;
     }
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
   return found;
 }
 
 void gfi_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
                           void *ctx)
 {
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   gf_call_record r;
   for (size_t i = 0; i < rec->len; i++) {
     fill(&rec->log[i], &r);
     fn(&r, ctx);
   }
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
 }
 
 void gf_calls_clear(gf_recorder *rec)
 {
-  pthread_mutex_lock(&rec->lock);
+  pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len; i++)
     record_clear(&rec->log[i]);
   rec->len = 0;
   memset(rec->per_op, 0, sizeof rec->per_op);
-  pthread_mutex_unlock(&rec->lock);
+  pthread_mutex_unlock(&rec->d.lock);
 }

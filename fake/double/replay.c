@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "core/alloc.h"
+#include "decorators.h"
 #include "gluefake/json.h"
 #include "gluefake/sys/backend.h"
 #include "gluefake/transcript.h"
@@ -12,8 +13,7 @@
 #include "transcript_read.h"
 
 struct gf_replay {
-  gf_generic_backend base; /* first */
-  pthread_mutex_t lock;
+  gfi_decorator d; /* first; wraps no backend */
   gfi_transcript t;
   size_t next;
   gf_error first_problem; /* GF_OK until a call differs */
@@ -44,7 +44,7 @@ static gf_status replay_call(gf_generic_backend *self, gf_operation op, const vo
     return gf_error_set(err, GF_INTERNAL_SERVICE, "replay: out of memory");
   gf_status status;
   gfi_difference d;
-  pthread_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->d.lock);
   size_t index = r->next++;
   const gfi_transcript_entry *e = index < r->t.count ? &r->t.entries[index] : NULL;
   if (!e)
@@ -60,7 +60,7 @@ static gf_status replay_call(gf_generic_backend *self, gf_operation op, const vo
     status = gf_response_from_json(op, e->response, out, err);
   else
     status = gf_error_copy(err, &e->error);
-  pthread_mutex_unlock(&r->lock);
+  pthread_mutex_unlock(&r->d.lock);
   cJSON_Delete(actual);
   return status;
 }
@@ -69,17 +69,11 @@ static void replay_destroy(gf_backend *self) { gf_replay_free((gf_replay *)self)
 
 gf_replay *gf_replay_new(const char *json, size_t len, const char *source, gf_error *err)
 {
-  gf_replay *r = gfi_calloc(1, sizeof *r);
-  if (!r) {
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a replay");
+  gf_replay *r = gfi_decorator_new(sizeof *r, "replay", replay_call, replay_destroy, NULL, err);
+  if (r && gfi_transcript_load(json, len, source ? source : "<transcript>", &r->t, err) != GF_OK) {
+    gfi_decorator_free(&r->d);
     return NULL;
   }
-  if (gfi_transcript_load(json, len, source ? source : "<transcript>", &r->t, err) != GF_OK) {
-    gfi_free(r);
-    return NULL;
-  }
-  gf_generic_backend_init(&r->base, replay_call, replay_destroy);
-  pthread_mutex_init(&r->lock, NULL);
   return r;
 }
 
@@ -89,24 +83,23 @@ void gf_replay_free(gf_replay *r)
     return;
   gfi_transcript_clear(&r->t);
   gf_error_clear(&r->first_problem);
-  pthread_mutex_destroy(&r->lock);
-  gfi_free(r);
+  gfi_decorator_free(&r->d);
 }
 
-gf_backend *gf_replay_backend(gf_replay *r) { return r ? &r->base.parent : NULL; }
+gf_backend *gf_replay_backend(gf_replay *r) { return r ? &r->d.base.parent : NULL; }
 
 size_t gf_replay_remaining(gf_replay *r)
 {
-  pthread_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->d.lock);
   size_t left = r->next < r->t.count ? r->t.count - r->next : 0;
-  pthread_mutex_unlock(&r->lock);
+  pthread_mutex_unlock(&r->d.lock);
   return left;
 }
 
 gf_status gf_replay_finish(gf_replay *r, gf_error *err)
 {
   gf_status status = GF_OK;
-  pthread_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->d.lock);
   if (r->first_problem.status != GF_OK)
     status = gf_error_copy(err, &r->first_problem);
   else if (r->next < r->t.count)
@@ -114,6 +107,6 @@ gf_status gf_replay_finish(gf_replay *r, gf_error *err)
                           "replay: %zu recorded call%s not made, the first: transcript[%zu] (%s)",
                           r->t.count - r->next, r->t.count - r->next == 1 ? " was" : "s were",
                           r->next, gf_operation_name(r->t.entries[r->next].op));
-  pthread_mutex_unlock(&r->lock);
+  pthread_mutex_unlock(&r->d.lock);
   return status;
 }
