@@ -37,19 +37,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
+#define FUZZ_TARGET "fuzz_nexttoken"
+#include "common.h"
 #include "store.h" /* internal: the token encoder, for forged tokens */
-
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_nexttoken: check failed at line %d: %s\n  ", __LINE__, #cond);  \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
 
 #define CREATED 150
 
@@ -64,11 +54,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   (void)argc;
   (void)argv;
-  unsetenv("GLUEFAKE_FAULTS");
   gf_error err = GF_ERROR_INIT;
-  fake = gf_fake_new(NULL, &err);
-  CHECK(fake, "gf_fake_new: %s", gf_error_message(&err));
-  CHECK(gf_fake_set_clock(fake, 1700000000, 1, &err) == GF_OK, "set_clock");
+  fake = fuzz_fake_on_clock(NULL, 1);
   gf_backend *glue = gf_fake_backend(fake);
   gf_encryption_configuration none = {NULL, 0, NULL, NULL};
   for (size_t i = 0; i < CREATED; i++) {
@@ -233,7 +220,8 @@ static void check_json(const uint8_t *data, size_t size, int mode, int escape_al
 {
   char *body = json_body(data, size, mode, escape_all, has_max, max);
   gf_json_reply reply;
-  int rc = gf_json_dispatch(gf_fake_backend(fake), "GetSecurityConfigurations", body,
+  int rc = gf_json_dispatch(gf_fake_backend(fake),
+                            gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATIONS), body,
                             strlen(body), &reply);
   CHECK(rc == 0 && reply.body, "dispatch rc %d", rc);
   CHECK(reply.status == GF_OK || reply.status == GF_INVALID_INPUT ||
