@@ -33,54 +33,44 @@
 
 #include <cjson/cJSON.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
+#define FUZZ_TARGET "fuzz_dispatch"
+#include "common.h"
 
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_dispatch: check failed at line %d: %s\n  ", __LINE__, #cond);   \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
+/* The operation of byte 0's low 4 bits: the nine in gf_operation order,
+ * then names that are not one of them (made from the real ones), NULL for
+ * "no operation at all", and GetSecurityConfigurations again. */
+_Static_assert(GF_OPERATION_COUNT == 9, "byte 0 of the seed corpus picks among nine operations");
 
-/* Low 4 bits of byte 0; NULL is "no operation at all". */
-static const char *const operations[16] = {
-    "GetDataCatalogEncryptionSettings",
-    "PutDataCatalogEncryptionSettings",
-    "PutResourcePolicy",
-    "GetResourcePolicy",
-    "DeleteResourcePolicy",
-    "CreateSecurityConfiguration",
-    "DeleteSecurityConfiguration",
-    "GetSecurityConfiguration",
-    "GetSecurityConfigurations",
-    "getSecurityConfiguration", /* names are case-sensitive */
-    "ListThings",
-    "",
-    NULL,
-    "CreateSecurityConfiguration ",
-    "AWSGlue.GetSecurityConfiguration",
-    "GetSecurityConfigurations",
-};
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static const char *operation_of(unsigned k)
 {
-  (void)argc;
-  (void)argv;
-  unsetenv("GLUEFAKE_FAULTS"); /* runs must not depend on the environment */
-  return 0;
-}
-
-static gf_fake *new_fake(void)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  CHECK(fake, "gf_fake_new: %s", gf_error_message(&err));
-  CHECK(gf_fake_set_clock(fake, 1700000000, 1, &err) == GF_OK, "set_clock");
-  return fake;
+  static char lowercase[64], trailing_space[64], prefixed[64];
+  if (!lowercase[0]) {
+    snprintf(lowercase, sizeof lowercase, "%s",
+             gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATION));
+    lowercase[0] = (char)(lowercase[0] - 'A' + 'a'); /* names are case-sensitive */
+    snprintf(trailing_space, sizeof trailing_space, "%s ",
+             gf_operation_name(GF_OP_CREATE_SECURITY_CONFIGURATION));
+    snprintf(prefixed, sizeof prefixed, "AWSGlue.%s",
+             gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATION));
+  }
+  if (k < GF_OPERATION_COUNT)
+    return gf_operation_name((gf_operation)k);
+  switch (k) {
+  case 9:
+    return lowercase;
+  case 10:
+    return "ListThings";
+  case 11:
+    return "";
+  case 12:
+    return NULL;
+  case 13:
+    return trailing_space;
+  case 14:
+    return prefixed;
+  default:
+    return gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATIONS);
+  }
 }
 
 /* Two configurations, a catalog policy, catalog settings. */
@@ -203,7 +193,7 @@ static void check_dump(gf_fake *fake)
 {
   char *d1 = gf_fake_dump(fake);
   CHECK(d1, "gf_fake_dump returned NULL");
-  gf_fake *other = new_fake();
+  gf_fake *other = fuzz_fake_on_clock(NULL, 1);
   gf_error err = GF_ERROR_INIT;
   CHECK(gf_fake_load(other, d1, strlen(d1), "dump", &err) == GF_OK,
         "the dump does not load: %s\n%s", gf_error_message(&err), d1);
@@ -246,12 +236,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 1)
     return 0;
-  const char *operation = operations[data[0] & 0x0f];
+  const char *operation = operation_of(data[0] & 0x0fu);
   int runs = data[0] & 0x40 ? 2 : 1;
   const char *body = (const char *)data + 1;
   size_t body_len = size - 1;
 
-  gf_fake *fake = new_fake();
+  gf_fake *fake = fuzz_fake_on_clock(NULL, 1);
   preload(fake);
 
   gf_json_reply replies[2];

@@ -21,37 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
-
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_faultspec: check failed at line %d: %s\n  ", __LINE__, #cond);  \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
+#define FUZZ_TARGET "fuzz_faultspec"
+#include "common.h"
 
 #define INITIAL_RULES "GetResourcePolicy=2*off->1*OperationTimeout"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-  (void)argc;
-  (void)argv;
-  unsetenv("GLUEFAKE_FAULTS");
-  return 0;
-}
-
-static gf_fake *new_fake(void)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
-  CHECK(fake, "gf_fake_new: %s", gf_error_message(&err));
-  CHECK(gf_fake_set_clock(fake, 1700000000, 1, &err) == GF_OK, "set_clock");
-  return fake;
-}
 
 static char *spec_of(gf_faults *faults)
 {
@@ -126,19 +99,26 @@ static void run_calls(gf_fake *fake)
         gf_calls_count(gf_fake_calls(fake)), calls);
 }
 
-/* fired <= served for every installed rule target we can name. */
+static void check_count(gf_faults *faults, const char *target)
+{
+  size_t served = 0, fired = 0;
+  if (gf_faults_counts(faults, target, &served, &fired) == 0)
+    CHECK(fired <= served, "rule %s: fired %zu > served %zu", target, fired, served);
+}
+
+/* fired <= served for every installed rule target we can name: "*", each
+ * operation, and the member rules of the seeds. */
 static void check_counts(gf_faults *faults)
 {
-  static const char *const targets[] = {
-      "*", "CreateSecurityConfiguration", "GetSecurityConfiguration",
-      "GetSecurityConfigurations", "DeleteSecurityConfiguration", "PutResourcePolicy",
-      "GetResourcePolicy", "DeleteResourcePolicy", "PutDataCatalogEncryptionSettings",
-      "GetDataCatalogEncryptionSettings", "CreateSecurityConfiguration[Name=prod]",
-      "GetSecurityConfiguration[Name=prod]"};
-  for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
-    size_t served = 0, fired = 0;
-    if (gf_faults_counts(faults, targets[i], &served, &fired) == 0)
-      CHECK(fired <= served, "rule %s: fired %zu > served %zu", targets[i], fired, served);
+  check_count(faults, "*");
+  for (int op = 0; op < GF_OPERATION_COUNT; op++)
+    check_count(faults, gf_operation_name((gf_operation)op));
+  static const gf_operation member_ops[] = {GF_OP_CREATE_SECURITY_CONFIGURATION,
+                                            GF_OP_GET_SECURITY_CONFIGURATION};
+  for (size_t i = 0; i < sizeof member_ops / sizeof *member_ops; i++) {
+    char target[96];
+    snprintf(target, sizeof target, "%s[Name=prod]", gf_operation_name(member_ops[i]));
+    check_count(faults, target);
   }
 }
 
@@ -153,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   gf_error check_err = GF_ERROR_INIT, err = GF_ERROR_INIT;
   gf_status checked = gf_faults_check(spec, &check_err);
 
-  gf_fake *fake = new_fake();
+  gf_fake *fake = fuzz_fake_on_clock(NULL, 1);
   gf_faults *faults = gf_fake_faults(fake);
   CHECK(gf_faults_set(faults, INITIAL_RULES, &err) == GF_OK, "initial rules: %s",
         gf_error_message(&err));
@@ -180,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(gf_faults_check(canonical, &again) == GF_OK,
           "the canonical spelling of '%s' does not parse: '%s': %s", spec, canonical,
           gf_error_message(&again));
-    gf_fake *other = new_fake();
+    gf_fake *other = fuzz_fake_on_clock(NULL, 1);
     CHECK(gf_faults_set(gf_fake_faults(other), canonical, &again) == GF_OK, "%s",
           gf_error_message(&again));
     char *canonical2 = spec_of(gf_fake_faults(other));

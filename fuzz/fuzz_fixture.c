@@ -20,42 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
-
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_fixture: check failed at line %d: %s\n  ", __LINE__, #cond);    \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
+#define FUZZ_TARGET "fuzz_fixture"
+#include "common.h"
 
 #define SOURCE "fuzz.json"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-  (void)argc;
-  (void)argv;
-  unsetenv("GLUEFAKE_FAULTS");
-  return 0;
-}
-
-static gf_fake *new_fake(const char *account)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(account, &err);
-  CHECK(fake, "gf_fake_new: %s", gf_error_message(&err));
-  return fake;
-}
 
 static void populate(gf_fake *fake)
 {
   gf_backend *glue = gf_fake_backend(fake);
   gf_error err = GF_ERROR_INIT;
-  CHECK(gf_fake_set_clock(fake, 1700000000, 0.5, &err) == GF_OK, "set_clock");
+  CHECK(gf_fake_set_clock(fake, FUZZ_T0, 0.5, &err) == GF_OK, "set_clock");
   gf_s3_encryption s3[2] = {{GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:111122223333:key/a"},
                             {GF_MODE_SSE_S3, NULL}};
   gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, "arn:aws:kms:us-east-1:111122223333:key/j"};
@@ -123,7 +97,7 @@ static void check_listing(gf_fake *fake)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  gf_fake *fake = new_fake("111122223333");
+  gf_fake *fake = fuzz_fake_new("111122223333");
   populate(fake);
   char *before = gf_fake_dump(fake);
   char *faults_before = gf_faults_spec(gf_fake_faults(fake));
@@ -150,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   } else {
     char *d1 = gf_fake_dump(fake);
     CHECK(d1, "dump after a load returned NULL");
-    gf_fake *other = new_fake(NULL);
+    gf_fake *other = fuzz_fake_new(NULL);
     CHECK(gf_fake_load(other, d1, strlen(d1), "dump.json", &err) == GF_OK,
           "the dump of a loaded fixture does not load: %s\n%s", gf_error_message(&err), d1);
     char *d2 = gf_fake_dump(other);

@@ -16,7 +16,7 @@
  *                the JSON: SerializationException is then allowed too);
  *             3  as a cursor (up to 8 bytes, big-endian) that the harness
  *                turns into a well-formed token with the store's own
- *                encoder (gf_store_token_encode, internal): a "forged" but
+ *                encoder (gfi_store_token_encode, internal): a "forged" but
  *                valid-looking token for any position, deleted ones and
  *                ones past the end included.
  *   bits 2-4  MaxResults: absent, 1, 2, 3, 5, 10, 100, 1000.
@@ -37,19 +37,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
-#include "store.h" /* internal: the token encoder, for forged tokens */
-
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_nexttoken: check failed at line %d: %s\n  ", __LINE__, #cond);  \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
+#define FUZZ_TARGET "fuzz_nexttoken"
+#include "common.h"
+#include "double/fake_impl.h" /* internal: the store and its token encoder, for forged tokens */
 
 #define CREATED 150
 
@@ -64,11 +54,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   (void)argc;
   (void)argv;
-  unsetenv("GLUEFAKE_FAULTS");
   gf_error err = GF_ERROR_INIT;
-  fake = gf_fake_new(NULL, &err);
-  CHECK(fake, "gf_fake_new: %s", gf_error_message(&err));
-  CHECK(gf_fake_set_clock(fake, 1700000000, 1, &err) == GF_OK, "set_clock");
+  fake = fuzz_fake_on_clock(NULL, 1);
   gf_backend *glue = gf_fake_backend(fake);
   gf_encryption_configuration none = {NULL, 0, NULL, NULL};
   for (size_t i = 0; i < CREATED; i++) {
@@ -101,23 +88,23 @@ typedef struct token_ctx {
   int ok;
 } token_ctx;
 
-static void encode_in_store(gf_store *store, void *ctx)
+static void encode_in_store(gfi_store *store, void *ctx)
 {
   token_ctx *t = ctx;
-  gf_store_token_encode(store, t->cursor, t->out);
+  gfi_store_token_encode(store, t->cursor, t->out);
 }
 
-static void decode_in_store(gf_store *store, void *ctx)
+static void decode_in_store(gfi_store *store, void *ctx)
 {
   token_ctx *t = ctx;
-  t->ok = gf_store_token_decode(store, t->token, &t->cursor) == 0;
+  t->ok = gfi_store_token_decode(store, t->token, &t->cursor) == 0;
 }
 
 /* The cursor a token stands for, or -1 when the store refuses it. */
 static int decode(const char *token, uint64_t *cursor)
 {
   token_ctx t = {0, token, {0}, 0};
-  gf_fake_with_store(fake, decode_in_store, &t);
+  gfi_fake_with_store(fake, decode_in_store, &t);
   *cursor = t.cursor;
   return t.ok ? 0 : -1;
 }
@@ -233,7 +220,8 @@ static void check_json(const uint8_t *data, size_t size, int mode, int escape_al
 {
   char *body = json_body(data, size, mode, escape_all, has_max, max);
   gf_json_reply reply;
-  int rc = gf_json_dispatch(gf_fake_backend(fake), "GetSecurityConfigurations", body,
+  int rc = gf_json_dispatch(gf_fake_backend(fake),
+                            gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATIONS), body,
                             strlen(body), &reply);
   CHECK(rc == 0 && reply.body, "dispatch rc %d", rc);
   CHECK(reply.status == GF_OK || reply.status == GF_INVALID_INPUT ||
@@ -287,7 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size && i < 8; i++)
       cursor = cursor << 8 | data[i];
     token_ctx t = {cursor, NULL, {0}, 0};
-    gf_fake_with_store(fake, encode_in_store, &t);
+    gfi_fake_with_store(fake, encode_in_store, &t);
     check_typed(t.out, has_max, max, 1, cursor);
   } else if (mode == 0) {
     if (memchr(data, '\0', size))

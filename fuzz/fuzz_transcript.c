@@ -25,18 +25,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "gluefake.h"
-#include "gluefake/sys/alloc.h"
-
-#define CHECK(cond, ...)                                                                   \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf(stderr, "fuzz_transcript: check failed at line %d: %s\n  ", __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                                        \
-      fprintf(stderr, "\n");                                                               \
-      abort();                                                                             \
-    }                                                                                      \
-  } while (0)
+#define FUZZ_TARGET "fuzz_transcript"
+#include "common.h"
 
 #define SOURCE "fuzz.json"
 
@@ -47,14 +37,6 @@ static const char fixture[] =
     "\"SSE-S3\"}]}}],"
     " \"resource_policies\": {\"arn:aws:glue:us-east-1:123456789012:catalog\":"
     "  {\"PolicyInJson\": \"{}\"}}}";
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-  (void)argc;
-  (void)argv;
-  unsetenv("GLUEFAKE_FAULTS");
-  return 0;
-}
 
 static size_t count_lines(const char *text)
 {
@@ -67,7 +49,7 @@ static size_t count_lines(const char *text)
 static void verify(const uint8_t *data, size_t size, size_t entries, int with_fixture)
 {
   static const char *const volatile_members[] = {GF_VERIFY_VOLATILE};
-  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, 0};
+  gf_verify_options options = GF_VERIFY_OPTIONS_INIT;
   if (with_fixture) {
     options.fixture = fixture;
     options.fixture_len = strlen(fixture);

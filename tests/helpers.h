@@ -1,8 +1,10 @@
 /*
- * helpers.h - the pieces several C suites share: a fake on the fixed clock,
- * the fixture of suites that need only a fake and its backend, substring
- * assertions, a growable string, a seeded generator, and the raw socket
- * I/O of the HTTP suites.  Header-only (static inline), so that each suite
+ * helpers.h - the pieces several C suites share: the one function that
+ * makes a fake (test_fake_new), a fake on the fixed clock, the fixture of
+ * suites that need only a fake and its backend, calls that check a failed
+ * call hands out nothing (config_create/get/delete, policy_put), the
+ * error-body assertion, substring assertions, a growable string, a seeded
+ * generator, and the raw socket I/O of the HTTP suites.  Header-only (static inline), so that each suite
  * stays one translation unit.  A suite's own helpers stay in it.
  *
  * tests/test_glue_client.c does not use it on purpose: it is the README's
@@ -24,15 +26,28 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <cjson/cJSON.h>
+
 #include "gluefake.h"
 
 /* Where the fixed clock starts: suites write expected timestamps from it. */
 #define FIXED_T0 1700000000.0
 
+/* The one place the suites make a fake.  It ignores GLUEFAKE_FAULTS, so
+ * that no fault rules from the environment reach a test; the tests of that
+ * variable call gf_fake_new themselves. */
+static inline gf_fake *test_fake_new(const char *account_id, gf_error *err)
+{
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.account_id = account_id;
+  options.ignore_environment = 1;
+  return gf_fake_new_ext(&options, err);
+}
+
 /* A fresh fake on a clock stepping 1 s from FIXED_T0, so timestamps are known in advance. */
 static inline gf_fake *fixed_fake(const char *account_id, gf_error *err)
 {
-  gf_fake *fake = gf_fake_new(account_id, err);
+  gf_fake *fake = test_fake_new(account_id, err);
   if (fake && gf_fake_set_clock(fake, FIXED_T0, 1, err) != GF_OK) {
     gf_fake_free(fake);
     fake = NULL;
@@ -86,6 +101,101 @@ static inline int fake_fx_teardown(void **state)
     free(f);
   }
   return 0;
+}
+
+/* ---- calls that each check that a failed call hands out nothing ---------- */
+
+/* CreateSecurityConfiguration of `name` with `config` (NULL: absent). */
+static inline gf_status config_create(gf_backend *b, const char *name,
+                                      const gf_encryption_configuration *config, gf_error *err)
+{
+  gf_create_security_configuration_request req = {name, config};
+  gf_create_security_configuration_response *out = NULL;
+  gf_status status = gf_create_security_configuration(b, &req, &out, err);
+  if (status != GF_OK)
+    assert_null(out);
+  gf_create_security_configuration_response_free(out);
+  return status;
+}
+
+/* GetSecurityConfiguration of `name`: a response exactly on success. */
+static inline gf_status config_get(gf_backend *b, const char *name, gf_error *err)
+{
+  gf_get_security_configuration_request req = {name};
+  gf_get_security_configuration_response *out = NULL;
+  gf_status status = gf_get_security_configuration(b, &req, &out, err);
+  if (status == GF_OK)
+    assert_non_null(out);
+  else
+    assert_null(out);
+  gf_get_security_configuration_response_free(out);
+  return status;
+}
+
+/* DeleteSecurityConfiguration of `name`. */
+static inline gf_status config_delete(gf_backend *b, const char *name, gf_error *err)
+{
+  gf_delete_security_configuration_request req = {name};
+  gf_delete_security_configuration_response *out = NULL;
+  gf_status status = gf_delete_security_configuration(b, &req, &out, err);
+  if (status != GF_OK)
+    assert_null(out);
+  gf_delete_security_configuration_response_free(out);
+  return status;
+}
+
+/* PutResourcePolicy of `req`: on success a non-empty PolicyHash, copied to
+ * *hash_out (the caller's, free) when asked for; on failure no response and
+ * *hash_out NULL. */
+static inline gf_status policy_put_req(gf_backend *b, const gf_put_resource_policy_request *req,
+                                       char **hash_out, gf_error *err)
+{
+  gf_put_resource_policy_response *resp = NULL;
+  gf_status st = gf_put_resource_policy(b, req, &resp, err);
+  if (st == GF_OK) {
+    assert_non_null(resp);
+    assert_non_null(resp->policy_hash);
+    assert_true(strlen(resp->policy_hash) > 0);
+    if (hash_out) {
+      *hash_out = strdup(resp->policy_hash);
+      assert_non_null(*hash_out);
+    }
+    gf_put_resource_policy_response_free(resp);
+  } else {
+    assert_null(resp);
+    if (hash_out)
+      *hash_out = NULL;
+  }
+  return st;
+}
+
+/* The same, the request made of `doc` and its conditions (NULL: absent). */
+static inline gf_status policy_put(gf_backend *b, const char *doc, const char *hash_cond,
+                                   const char *exists_cond, const char *arn, char **hash_out,
+                                   gf_error *err)
+{
+  gf_put_resource_policy_request req = {doc, hash_cond, exists_cond, arn, NULL};
+  return policy_put_req(b, &req, hash_out, err);
+}
+
+/* An error body is exactly {"__type": `type`, "Message": "<non-empty>"}, in
+ * that order; `message` NULL: any message. */
+static inline void assert_error_body(const char *body, const char *type, const char *message)
+{
+  cJSON *json = cJSON_Parse(body);
+  assert_non_null(json);
+  assert_true(cJSON_IsObject(json));
+  assert_int_equal(cJSON_GetArraySize(json), 2);
+  const cJSON *ty = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(json, "Message");
+  assert_true(cJSON_IsString(ty));
+  assert_true(cJSON_IsString(msg));
+  assert_string_equal(ty->valuestring, type);
+  assert_true(strlen(msg->valuestring) > 0);
+  if (message)
+    assert_string_equal(msg->valuestring, message);
+  assert_string_equal(json->child->string, "__type");
+  cJSON_Delete(json);
 }
 
 /* Messages are checked for what they must mention, not word for word. */

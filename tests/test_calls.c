@@ -42,7 +42,6 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-  unsetenv("GLUEFAKE_FAULTS");
   fx *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
@@ -548,7 +547,7 @@ static void test_recorder_over_injector_over_fake(void **state)
 static void test_stack_free_order(void **state)
 {
   fx *f = *state;
-  gf_fake *fake = gf_fake_new(NULL, &f->err);
+  gf_fake *fake = test_fake_new(NULL, &f->err);
   assert_non_null(fake);
   gf_faults *faults = gf_faults_new(gf_fake_backend(fake), &f->err);
   assert_non_null(faults);

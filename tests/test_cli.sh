@@ -22,6 +22,10 @@ fail() {
   echo "  exit status: ${RC:-?}" >&2
   echo "  stdout: $(cat "$TMP/out" 2>/dev/null)" >&2
   echo "  stderr: $(cat "$TMP/err" 2>/dev/null)" >&2
+  if [ -n "${SERVE_OUT:-}" ]; then # the server of the check, if any: its own output
+    echo "  server stdout: $(cat "$SERVE_OUT" 2>/dev/null)" >&2
+    echo "  server stderr: $(cat "$SERVE_ERR" 2>/dev/null)" >&2
+  fi
   exit 1
 }
 ok() { CHECKS=$((CHECKS + 1)); }
@@ -369,6 +373,8 @@ expect_err_has "column" "serve --faults that does not parse"
 # stdout line.  Talks to it with curl.
 command -v curl >/dev/null 2>&1 || fail "curl not found (tools/deps.sh test installs it)"
 SERVE_PID=""
+SERVE_OUT="" # the output files of the server of the last start_serve
+SERVE_ERR=""
 stop_serve() { # stop_serve SIGNAL: stops the server started by start_serve, sets $RC
   RC=0
   if [ -n "$SERVE_PID" ]; then
@@ -379,16 +385,20 @@ stop_serve() { # stop_serve SIGNAL: stops the server started by start_serve, set
 }
 trap 'stop_serve KILL; rm -rf "$TMP"' EXIT
 # start_serve ARGS...: serve --host 127.0.0.1 --port 0 ARGS in the background;
-# leaves $PORT (stdout in $TMP/serve.out, stderr in $TMP/serve.err).
+# leaves $PORT, read from the server's own stdout: each server writes to
+# files of its own ($SERVE_OUT, $SERVE_ERR), made before it starts, so that
+# no line of an earlier server can be taken for its port.
 start_serve() {
   LAST_ARGS=(serve --host 127.0.0.1 --port 0 "$@")
-  "$GLUEFAKE" serve --host 127.0.0.1 --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+  SERVE_OUT=$(mktemp "$TMP/serve-out.XXXXXX") && SERVE_ERR=$(mktemp "$TMP/serve-err.XXXXXX") ||
+    fail "mktemp for the server's output"
+  "$GLUEFAKE" serve --host 127.0.0.1 --port 0 "$@" >"$SERVE_OUT" 2>"$SERVE_ERR" &
   SERVE_PID=$!
   local line="" i
   for i in $(seq 100); do
-    line=$(head -n 1 "$TMP/serve.out")
+    line=$(head -n 1 "$SERVE_OUT")
     [ -n "$line" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || { stop_serve KILL; fail "serve $*: exited before listening: $(cat "$TMP/serve.err")"; }
+    kill -0 "$SERVE_PID" 2>/dev/null || { stop_serve KILL; fail "serve $*: exited before listening: $(cat "$SERVE_ERR")"; }
     sleep 0.1
   done
   [[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] ||
@@ -439,7 +449,7 @@ expect_call "the fixture's account id" 200 "" \
   '{"DataCatalogEncryptionSettings":{"EncryptionAtRest":{"CatalogEncryptionMode":"DISABLED"},"ConnectionPasswordEncryption":{"ReturnConnectionPasswordEncrypted":false}}}'
 stop_serve INT
 expect_rc 0 "serve stopped by SIGINT"
-[ "$(lines "$TMP/serve.out")" -eq 1 ] || fail "serve printed more than one line on stdout: $(cat "$TMP/serve.out")"
+[ "$(lines "$SERVE_OUT")" -eq 1 ] || fail "serve printed more than one line on stdout: $(cat "$SERVE_OUT")"
 ok
 
 # --faults replaces the fixture's faults (and GLUEFAKE_FAULTS).
@@ -474,6 +484,7 @@ grep -qF 'arn:aws:glue:us-east-1:444455556666:catalog' "$TMP/state.json" ||
 ok
 stop_serve INT
 expect_rc 0 "serve stopped by SIGINT"
+SERVE_OUT="" SERVE_ERR="" # no server from here on
 
 # An empty transcript matches trivially.
 printf '{"transcript": []}\n' >"$TMP/empty-transcript.json"

@@ -71,7 +71,7 @@ typedef fake_fx fx;
 static gf_fake *new_fake(const char *account_id)
 {
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(account_id, &err);
+  gf_fake *fake = test_fake_new(account_id, &err);
   if (!fake)
     fail_msg("gf_fake_new: %s", gf_error_message(&err));
   gf_error_clear(&err);
@@ -79,11 +79,7 @@ static gf_fake *new_fake(const char *account_id)
 }
 
 /* The fake keeps the real clock: the fixtures under test set their own. */
-static int setup(void **state)
-{
-  unsetenv("GLUEFAKE_FAULTS");
-  return fake_fx_start(state, gf_fake_new(NULL, NULL));
-}
+static int setup(void **state) { return fake_fx_start(state, test_fake_new(NULL, NULL)); }
 
 static int teardown(void **state) { return fake_fx_teardown(state); }
 
@@ -211,18 +207,11 @@ static char *put_policy(gf_backend *b, const char *arn, const char *doc, const c
                         gf_status expect)
 {
   gf_error err = GF_ERROR_INIT;
-  gf_put_resource_policy_request req = {doc, hash_cond, NULL, arn, NULL};
-  gf_put_resource_policy_response *resp = NULL;
-  gf_status s = gf_put_resource_policy(b, &req, &resp, &err);
+  char *hash = NULL;
+  gf_status s = policy_put(b, doc, hash_cond, NULL, arn, &hash, &err);
   if (s != expect)
     fail_msg("put policy: %s, expected %s: %s", gf_status_name(s), gf_status_name(expect),
              gf_error_message(&err));
-  char *hash = NULL;
-  if (s == GF_OK) {
-    hash = strdup(resp->policy_hash);
-    assert_non_null(hash);
-  }
-  gf_put_resource_policy_response_free(resp);
   gf_error_clear(&err);
   return hash;
 }
@@ -2188,7 +2177,6 @@ static void test_big_fixture(void **state)
 
 int main(void)
 {
-  unsetenv("GLUEFAKE_FAULTS");
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(test_account_id_alone),

@@ -55,11 +55,13 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-  unsetenv("GLUEFAKE_FAULTS");
   fx *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  f->fake = gf_fake_new(NULL, &f->err);
+  /* These tests set their own faults: none from GLUEFAKE_FAULTS. */
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.ignore_environment = 1;
+  f->fake = gf_fake_new_ext(&options, &f->err);
   if (!f->fake || gf_fake_set_clock(f->fake, BASE_TIME, 1, &f->err) != GF_OK) {
     gf_error_clear(&f->err);
     gf_fake_free(f->fake);

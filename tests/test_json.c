@@ -101,21 +101,7 @@ static void check_error_reply(const gf_json_reply *reply, gf_status status, int 
   assert_int_equal(reply->status, status);
   assert_int_equal(reply->http_status, http);
   assert_string_equal(reply->error_type, gf_status_name(status));
-  cJSON *json = cJSON_Parse(reply->body);
-  assert_non_null(json);
-  assert_true(cJSON_IsObject(json));
-  assert_int_equal(cJSON_GetArraySize(json), 2);
-  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
-  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(json, "Message");
-  assert_true(cJSON_IsString(type));
-  assert_true(cJSON_IsString(msg));
-  assert_string_equal(type->valuestring, gf_status_name(status));
-  assert_true(strlen(msg->valuestring) > 0);
-  if (message)
-    assert_string_equal(msg->valuestring, message);
-  /* The order of the two members is fixed too. */
-  assert_string_equal(json->child->string, "__type");
-  cJSON_Delete(json);
+  assert_error_body(reply->body, gf_status_name(status), message);
 }
 
 static void expect_error_len(gf_backend *b, const char *op, const char *body, size_t len,

@@ -70,18 +70,10 @@ static int teardown(void **state) { return fake_fx_teardown(state); }
 
 static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
 
-/* Creates `name` with `config` (empty when NULL); returns the status. */
-static gf_status create(gf_backend *b, const char *name, const gf_encryption_configuration *config,
-                        gf_error *err)
-{
-  gf_create_security_configuration_request req = {name, config ? config : &empty_config};
-  return gf_create_security_configuration(b, &req, NULL, err);
-}
-
 static void create_ok(gf_backend *b, const char *name)
 {
   gf_error err = GF_ERROR_INIT;
-  gf_status status = create(b, name, NULL, &err);
+  gf_status status = config_create(b, name, &empty_config, &err);
   if (status != GF_OK)
     print_error("create %s: %s\n", name, gf_error_message(&err));
   gf_error_clear(&err);
@@ -104,16 +96,7 @@ static gf_get_security_configuration_response *get_config(gf_backend *b, const c
   return out;
 }
 
-static gf_status get_status(gf_backend *b, const char *name)
-{
-  gf_error err = GF_ERROR_INIT;
-  gf_get_security_configuration_request req = {name};
-  gf_get_security_configuration_response *out = NULL;
-  gf_status status = gf_get_security_configuration(b, &req, &out, &err);
-  gf_get_security_configuration_response_free(out);
-  gf_error_clear(&err);
-  return status;
-}
+static gf_status get_status(gf_backend *b, const char *name) { return config_get(b, name, NULL); }
 
 static void assert_s3(const gf_s3_encryption *actual, const gf_s3_encryption *expected)
 {
@@ -394,7 +377,7 @@ static void test_list_security_configurations(void **state)
   const gf_s3_encryption s3 = {GF_MODE_SSE_S3, NULL};
   const gf_encryption_configuration with_s3 = {&s3, 1, NULL, NULL};
   create_ok(f->b, "zeta");
-  assert_int_equal(create(f->b, "alpha", &with_s3, &err), GF_OK);
+  assert_int_equal(config_create(f->b, "alpha", &with_s3, &err), GF_OK);
   create_ok(f->b, "mid");
 
   /* Default page: all, in creation order, with their timestamps. */
@@ -470,7 +453,7 @@ static void test_create_duplicate_already_exists(void **state)
   gf_error err = GF_ERROR_INIT;
   const gf_s3_encryption s3 = {GF_MODE_SSE_KMS, KMS1};
   const gf_encryption_configuration original = {&s3, 1, NULL, NULL};
-  assert_int_equal(create(f->b, "dup", &original, &err), GF_OK);
+  assert_int_equal(config_create(f->b, "dup", &original, &err), GF_OK);
   create_ok(f->b, "other");
 
   const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
@@ -549,13 +532,14 @@ static void test_security_configuration_limit(void **state)
   assert_int_equal(get_status(f->b, "three"), GF_ENTITY_NOT_FOUND);
 
   /* A duplicate at the limit is still AlreadyExists. */
-  assert_failed(create(f->b, "one", NULL, &err), err, GF_ALREADY_EXISTS);
+  assert_failed(config_create(f->b, "one", &empty_config, &err), err, GF_ALREADY_EXISTS);
 
   /* After a delete there is room for one more. */
   gf_delete_security_configuration_request del = {"one"};
   assert_int_equal(gf_delete_security_configuration(f->b, &del, NULL, &err), GF_OK);
   create_ok(f->b, "three");
-  assert_failed(create(f->b, "four", NULL, &err), err, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_failed(config_create(f->b, "four", &empty_config, &err), err,
+                GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
 
   /* No limit any more. */
@@ -566,7 +550,8 @@ static void test_security_configuration_limit(void **state)
 
   /* A limit below the current count: nothing is removed, nothing created. */
   gf_fake_set_security_configuration_limit(f->fake, 1);
-  assert_failed(create(f->b, "six", NULL, &err), err, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_failed(config_create(f->b, "six", &empty_config, &err), err,
+                GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 4);
   assert_int_equal(get_status(f->b, "two"), GF_OK);
 }
@@ -576,11 +561,13 @@ static void test_security_configuration_limit_zero(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   gf_fake_set_security_configuration_limit(f->fake, 0);
-  assert_failed(create(f->b, "none", NULL, &err), err, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_failed(config_create(f->b, "none", &empty_config, &err), err,
+                GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 0);
   gf_fake_set_security_configuration_limit(f->fake, 1);
   create_ok(f->b, "none");
-  assert_failed(create(f->b, "second", NULL, &err), err, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_failed(config_create(f->b, "second", &empty_config, &err), err,
+                GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
 }
 
 /* ---- data catalog encryption settings ------------------------------------ */
@@ -774,7 +761,7 @@ static void test_set_account_id_changes_default_catalog(void **state)
   assert_catalog(f->b, ACCOUNT, GF_MODE_SSE_KMS, "alias/old", false, NULL);
 
   /* The fake created with an explicit account id uses it. */
-  gf_fake *other = gf_fake_new("000000000001", &err);
+  gf_fake *other = test_fake_new("000000000001", &err);
   assert_non_null(other);
   gf_fake_account_id(other, buf);
   assert_string_equal(buf, "000000000001");
@@ -820,18 +807,12 @@ static void test_bad_account_ids_rejected(void **state)
 static char *put_policy(gf_backend *b, const char *document, const char *arn)
 {
   gf_error err = GF_ERROR_INIT;
-  gf_put_resource_policy_request req = {document, NULL, NULL, arn, NULL};
-  gf_put_resource_policy_response *out = NULL;
-  gf_status status = gf_put_resource_policy(b, &req, &out, &err);
+  char *hash = NULL;
+  gf_status status = policy_put(b, document, NULL, NULL, arn, &hash, &err);
   if (status != GF_OK)
     print_error("put policy: %s\n", gf_error_message(&err));
   gf_error_clear(&err);
   assert_int_equal(status, GF_OK);
-  assert_non_null(out);
-  assert_non_null(out->policy_hash);
-  assert_true(strlen(out->policy_hash) > 0);
-  char *hash = strdup(out->policy_hash);
-  gf_put_resource_policy_response_free(out);
   return hash;
 }
 
@@ -944,7 +925,7 @@ static void test_policy_hash_is_deterministic_across_fakes(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   char *here = put_policy(f->b, unicode_policy, NULL);
-  gf_fake *other = gf_fake_new("999999999999", &err);
+  gf_fake *other = test_fake_new("999999999999", &err);
   assert_non_null(other);
   char *there = put_policy(gf_fake_backend(other), unicode_policy, NULL);
   char *there_db =
@@ -1163,10 +1144,11 @@ static void test_null_err_allowed(void **state)
   req.name = "";
   assert_int_equal(gf_get_security_configuration(f->b, &req, &out, NULL), GF_INVALID_INPUT);
   assert_null(out);
-  assert_int_equal(create(f->b, "ok", NULL, NULL), GF_OK);
-  assert_int_equal(create(f->b, "ok", NULL, NULL), GF_ALREADY_EXISTS);
+  assert_int_equal(config_create(f->b, "ok", &empty_config, NULL), GF_OK);
+  assert_int_equal(config_create(f->b, "ok", &empty_config, NULL), GF_ALREADY_EXISTS);
   gf_fake_set_security_configuration_limit(f->fake, 1);
-  assert_int_equal(create(f->b, "more", NULL, NULL), GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_int_equal(config_create(f->b, "more", &empty_config, NULL),
+                   GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   req.name = "ok";
   assert_int_equal(gf_get_security_configuration(f->b, &req, &out, NULL), GF_OK);
   assert_non_null(out);
@@ -1454,7 +1436,7 @@ static void test_backend_free_frees_fake(void **state)
 {
   (void)state;
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
+  gf_fake *fake = test_fake_new(NULL, &err);
   assert_non_null(fake);
   gf_backend *b = gf_fake_backend(fake);
   assert_non_null(b);
@@ -1479,17 +1461,18 @@ static void test_error_reused_over_failures(void **state)
   req.name = "";
   assert_int_equal(gf_get_security_configuration(f->b, &req, NULL, &err), GF_INVALID_INPUT);
   assert_contains(err.message, "validation error");
-  assert_int_equal(create(f->b, "dup", NULL, &err), GF_OK);
+  assert_int_equal(config_create(f->b, "dup", &empty_config, &err), GF_OK);
   /* Success leaves err as it was. */
   assert_int_equal(err.status, GF_INVALID_INPUT);
   assert_contains(err.message, "validation error");
-  assert_int_equal(create(f->b, "dup", NULL, &err), GF_ALREADY_EXISTS);
+  assert_int_equal(config_create(f->b, "dup", &empty_config, &err), GF_ALREADY_EXISTS);
   assert_int_equal(err.status, GF_ALREADY_EXISTS);
   assert_contains(err.message, "dup");
   assert_int_equal(gf_call(NULL, GF_OP_GET_RESOURCE_POLICY, NULL, NULL, &err), GF_INVALID_INPUT);
   assert_int_equal(gf_call(f->b, GF_OPERATION_COUNT, NULL, NULL, &err), GF_UNKNOWN_OPERATION);
   gf_fake_set_security_configuration_limit(f->fake, 0);
-  assert_int_equal(create(f->b, "more", NULL, &err), GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
+  assert_int_equal(config_create(f->b, "more", &empty_config, &err),
+                   GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   assert_int_equal(err.status, GF_RESOURCE_NUMBER_LIMIT_EXCEEDED);
   for (int i = 0; i < 50; i++)
     assert_int_equal(gf_get_resource_policy(f->b, NULL, NULL, &err), GF_ENTITY_NOT_FOUND);
@@ -1776,7 +1759,7 @@ static void test_reset_empties_everything(void **state)
 {
   (void)state;
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new("111122223333", &err);
+  gf_fake *fake = test_fake_new("111122223333", &err);
   assert_non_null(fake);
   gf_backend *b = gf_fake_backend(fake);
   assert_int_equal(gf_fake_set_clock(fake, T0, 1, &err), GF_OK);
@@ -1843,7 +1826,7 @@ static void test_reset_empties_everything(void **state)
 static char *run_scenario(void)
 {
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(NULL, &err);
+  gf_fake *fake = test_fake_new(NULL, &err);
   assert_non_null(fake);
   assert_int_equal(gf_fake_set_clock(fake, T0, 0.5, &err), GF_OK);
   gf_backend *b = gf_fake_backend(fake);

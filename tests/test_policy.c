@@ -108,36 +108,13 @@ static void assert_unchanged(gf_backend *b, const char *arn, const snap *before)
   snap_free(&now);
 }
 
-static gf_status put(gf_backend *b, const char *doc, const char *hash_cond,
-                     const char *exists_cond, const char *arn, char **hash_out, gf_error *err)
-{
-  gf_put_resource_policy_request req = {doc, hash_cond, exists_cond, arn, NULL};
-  gf_put_resource_policy_response *resp = NULL;
-  gf_status st = gf_put_resource_policy(b, &req, &resp, err);
-  if (st == GF_OK) {
-    assert_non_null(resp);
-    assert_non_null(resp->policy_hash);
-    assert_true(strlen(resp->policy_hash) > 0);
-    if (hash_out) {
-      *hash_out = strdup(resp->policy_hash);
-      assert_non_null(*hash_out);
-    }
-    gf_put_resource_policy_response_free(resp);
-  } else {
-    assert_null(resp);
-    if (hash_out)
-      *hash_out = NULL;
-  }
-  return st;
-}
-
 /* A put that must succeed; returns its hash (owned). */
 static char *put_ok(gf_backend *b, const char *doc, const char *hash_cond,
                     const char *exists_cond, const char *arn)
 {
   gf_error err = GF_ERROR_INIT;
   char *hash = NULL;
-  gf_status st = put(b, doc, hash_cond, exists_cond, arn, &hash, &err);
+  gf_status st = policy_put(b, doc, hash_cond, exists_cond, arn, &hash, &err);
   if (st != GF_OK)
     fail_msg("put (hash=%s, exists=%s, arn=%s): %s %s", hash_cond ? hash_cond : "-",
              exists_cond ? exists_cond : "-", arn ? arn : "-", gf_status_name(st),
@@ -165,7 +142,7 @@ static void put_fails_condition_at(gf_backend *b, const char *doc, const char *h
 {
   snap before = get_snap(b, arn);
   gf_error err = GF_ERROR_INIT;
-  gf_status st = put(b, doc, hash_cond, exists_cond, arn, NULL, &err);
+  gf_status st = policy_put(b, doc, hash_cond, exists_cond, arn, NULL, &err);
   if (st != GF_CONDITION_CHECK_FAILURE)
     fail_msg("put (hash=%s, exists=%s, arn=%s): expected ConditionCheckFailure, got %s",
              hash_cond ? hash_cond : "-", exists_cond ? exists_cond : "-", shown,
@@ -344,7 +321,7 @@ static void test_hash_condition_while_none_fails(void **state)
   fx *f = *state;
   /* a real hash of some document, a garbage one: both fail the condition,
    * not EntityNotFound, and nothing is created */
-  gf_fake *other = gf_fake_new(NULL, NULL);
+  gf_fake *other = test_fake_new(NULL, NULL);
   assert_non_null(other);
   char *h = put_ok(gf_fake_backend(other), DOC1, NULL, NULL, NULL);
   gf_fake_free(other);
@@ -472,20 +449,20 @@ static void test_invalid_requests_change_nothing(void **state)
   char *h = put_ok(f->b, DOC1, NULL, NULL, NULL);
   snap before = get_snap(f->b, NULL);
   gf_error err = GF_ERROR_INIT;
-  assert_int_equal(put(f->b, "{", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, "{", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, "{}x", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, "{}x", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, "1", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT); /* < 2 */
+  assert_int_equal(policy_put(f->b, "1", NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT); /* < 2 */
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, NULL, NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, NULL, NULL, NULL, NULL, NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, DOC2, NULL, "MAYBE", NULL, NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, DOC2, NULL, "MAYBE", NULL, NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, DOC2, NULL, NULL, "arn:aws:s3:::bucket", NULL, &err),
+  assert_int_equal(policy_put(f->b, DOC2, NULL, NULL, "arn:aws:s3:::bucket", NULL, &err),
                    GF_INVALID_INPUT);
   gf_error_clear(&err);
-  assert_int_equal(put(f->b, DOC2, NULL, NULL, "", NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, DOC2, NULL, NULL, "", NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
   assert_unchanged(f->b, NULL, &before);
   assert_int_equal(del(f->b, NULL, "not-an-arn", &err), GF_INVALID_INPUT);
@@ -508,8 +485,8 @@ static void test_invalid_requests_change_nothing(void **state)
 static void test_hash_is_deterministic(void **state)
 {
   fx *f = *state;
-  gf_fake *other = gf_fake_new(NULL, NULL);
-  gf_fake *third = gf_fake_new(OTHER_ACCOUNT, NULL);
+  gf_fake *other = test_fake_new(NULL, NULL);
+  gf_fake *third = test_fake_new(OTHER_ACCOUNT, NULL);
   assert_non_null(other);
   assert_non_null(third);
   char *a = put_ok(f->b, DOC1, NULL, NULL, NULL);
@@ -629,7 +606,7 @@ static void test_document_kept_byte_for_byte(void **state)
   bigger[len] = ' ';
   bigger[len + 1] = '\0';
   gf_error err = GF_ERROR_INIT;
-  assert_int_equal(put(f->b, bigger, NULL, NULL, ARN_A, NULL, &err), GF_INVALID_INPUT);
+  assert_int_equal(policy_put(f->b, bigger, NULL, NULL, ARN_A, NULL, &err), GF_INVALID_INPUT);
   gf_error_clear(&err);
   assert_policy(f->b, ARN_A, big, h);
   free(h);
@@ -807,7 +784,7 @@ static void test_default_arn_of_a_fake_for_another_account(void **state)
 {
   (void)state;
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(OTHER_ACCOUNT, &err);
+  gf_fake *fake = test_fake_new(OTHER_ACCOUNT, &err);
   assert_non_null(fake);
   gf_backend *b = gf_fake_backend(fake);
   char *h = put_ok(b, DOC1, NULL, NULL, NULL);
@@ -829,19 +806,19 @@ static void test_messages_name_the_resource(void **state)
     gf_get_resource_policy_response *gresp = NULL;
     assert_int_equal(gf_get_resource_policy(f->b, &greq, &gresp, &err), GF_ENTITY_NOT_FOUND);
     assert_error(&err, GF_ENTITY_NOT_FOUND, shown);
-    assert_int_equal(put(f->b, DOC1, NULL, GF_POLICY_MUST_EXIST, arns[i], NULL, &err),
+    assert_int_equal(policy_put(f->b, DOC1, NULL, GF_POLICY_MUST_EXIST, arns[i], NULL, &err),
                      GF_CONDITION_CHECK_FAILURE);
     assert_error(&err, GF_CONDITION_CHECK_FAILURE, shown);
-    assert_int_equal(put(f->b, DOC1, "h", NULL, arns[i], NULL, &err),
+    assert_int_equal(policy_put(f->b, DOC1, "h", NULL, arns[i], NULL, &err),
                      GF_CONDITION_CHECK_FAILURE);
     assert_error(&err, GF_CONDITION_CHECK_FAILURE, shown);
     assert_int_equal(del(f->b, NULL, arns[i], &err), GF_ENTITY_NOT_FOUND);
     assert_error(&err, GF_ENTITY_NOT_FOUND, shown);
     char *h = put_ok(f->b, DOC1, NULL, NULL, arns[i]);
-    assert_int_equal(put(f->b, DOC2, NULL, GF_POLICY_NOT_EXIST, arns[i], NULL, &err),
+    assert_int_equal(policy_put(f->b, DOC2, NULL, GF_POLICY_NOT_EXIST, arns[i], NULL, &err),
                      GF_CONDITION_CHECK_FAILURE);
     assert_error(&err, GF_CONDITION_CHECK_FAILURE, shown);
-    assert_int_equal(put(f->b, DOC2, "h", NULL, arns[i], NULL, &err),
+    assert_int_equal(policy_put(f->b, DOC2, "h", NULL, arns[i], NULL, &err),
                      GF_CONDITION_CHECK_FAILURE);
     assert_error(&err, GF_CONDITION_CHECK_FAILURE, shown);
     assert_int_equal(del(f->b, "h", arns[i], &err), GF_CONDITION_CHECK_FAILURE);

@@ -279,7 +279,6 @@ typedef struct ctx {
 
 static int setup(void **state)
 {
-  unsetenv("GLUEFAKE_FAULTS");
   ctx *t = calloc(1, sizeof *t);
   if (!t)
     return -1;
@@ -387,17 +386,7 @@ static void assert_error(const http_resp *r, int status, const char *type)
   assert_non_null(header(r, "Content-Type"));
   assert_string_equal(header(r, "Content-Type"), JSON_TYPE);
   assert_request_id(r);
-  cJSON *json = cJSON_Parse(r->body);
-  assert_non_null(json);
-  assert_true(cJSON_IsObject(json));
-  assert_int_equal(cJSON_GetArraySize(json), 2);
-  const cJSON *ty = cJSON_GetObjectItemCaseSensitive(json, "__type");
-  const cJSON *msg = cJSON_GetObjectItemCaseSensitive(json, "Message");
-  assert_true(cJSON_IsString(ty));
-  assert_string_equal(ty->valuestring, type);
-  assert_true(cJSON_IsString(msg));
-  assert_true(strlen(msg->valuestring) > 0);
-  cJSON_Delete(json);
+  assert_error_body(r->body, type, NULL);
 }
 
 /* The Message of an error body (a copy, freed by the caller). */
@@ -1155,7 +1144,7 @@ static void test_control_reset(void **state)
   /* Empty state (as a new fake: real time, no limit), no rules, no calls. */
   assert_int_equal(gf_fake_security_configuration_count(t->fake), 0);
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fresh = gf_fake_new(NULL, &err);
+  gf_fake *fresh = test_fake_new(NULL, &err);
   assert_non_null(fresh);
   char *expected = gf_fake_dump(fresh);
   control(t, "GET", "state", NULL, &r);
@@ -1208,7 +1197,7 @@ static void test_control_get_state(void **state)
   control(t, "GET", "state", NULL, &r);
   assert_int_equal(r.status, 200);
   gf_error err = GF_ERROR_INIT;
-  gf_fake *other = gf_fake_new(NULL, &err);
+  gf_fake *other = test_fake_new(NULL, &err);
   assert_non_null(other);
   assert_int_equal(gf_fake_load(other, r.body, r.body_len, "http", &err), GF_OK);
   char *dump = gf_fake_dump(other);

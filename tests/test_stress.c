@@ -2118,7 +2118,7 @@ static void *transcript_resetter(void *arg)
 static void test_transcript_during_reset(void **state)
 {
   (void)state;
-  gf_fake *fake = gf_fake_new(NULL, NULL);
+  gf_fake *fake = test_fake_new(NULL, NULL);
   assert_non_null(fake);
   pthread_barrier_t start;
   assert_int_equal(pthread_barrier_init(&start, NULL, 4), 0);

@@ -821,7 +821,7 @@ static void test_two_fakes_share_nothing(void **state)
 {
   fx *f = *state;
   gf_error err = GF_ERROR_INIT;
-  gf_fake *other = gf_fake_new(NULL, &err);
+  gf_fake *other = test_fake_new(NULL, &err);
   assert_non_null(other);
   assert_int_equal(gf_fake_set_clock(other, 5000000, 1, &err), GF_OK);
   int rounds = iterations() >= 1000 ? 3 : 1;

@@ -60,7 +60,6 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-  unsetenv("GLUEFAKE_FAULTS");
   fx *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
@@ -101,7 +100,7 @@ static int teardown(void **state)
 static gf_fake *new_fake(fx *f, double now, double step)
 {
   gf_fake_free(f->fake);
-  f->fake = gf_fake_new(NULL, &f->err);
+  f->fake = test_fake_new(NULL, &f->err);
   assert_non_null(f->fake);
   assert_gf_ok(gf_fake_set_clock(f->fake, now, step, &f->err), &f->err);
   return f->fake;

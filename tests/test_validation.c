@@ -249,40 +249,6 @@ static void expect_ok(gf_status status, gf_error *err)
 
 /* ---- call wrappers: each checks that a failed call hands out nothing ----- */
 
-static gf_status do_create(fixture *f, const char *name, const gf_encryption_configuration *config,
-                           gf_error *err)
-{
-  gf_create_security_configuration_request req = {name, config};
-  gf_create_security_configuration_response *out = NULL;
-  gf_status status = gf_create_security_configuration(f->b, &req, &out, err);
-  if (status != GF_OK)
-    assert_null(out);
-  gf_create_security_configuration_response_free(out);
-  return status;
-}
-
-static gf_status do_get(fixture *f, const char *name, gf_error *err)
-{
-  gf_get_security_configuration_request req = {name};
-  gf_get_security_configuration_response *out = NULL;
-  gf_status status = gf_get_security_configuration(f->b, &req, &out, err);
-  if (status != GF_OK)
-    assert_null(out);
-  gf_get_security_configuration_response_free(out);
-  return status;
-}
-
-static gf_status do_delete(fixture *f, const char *name, gf_error *err)
-{
-  gf_delete_security_configuration_request req = {name};
-  gf_delete_security_configuration_response *out = NULL;
-  gf_status status = gf_delete_security_configuration(f->b, &req, &out, err);
-  if (status != GF_OK)
-    assert_null(out);
-  gf_delete_security_configuration_response_free(out);
-  return status;
-}
-
 static gf_status do_get_catalog(fixture *f, const char *catalog_id, gf_error *err)
 {
   gf_get_data_catalog_encryption_settings_request req = {catalog_id};
@@ -307,21 +273,9 @@ static gf_status do_put_catalog(fixture *f, const char *catalog_id,
   return status;
 }
 
-static gf_status do_put_policy(fixture *f, const gf_put_resource_policy_request *req,
-                               gf_error *err)
-{
-  gf_put_resource_policy_response *out = NULL;
-  gf_status status = gf_put_resource_policy(f->b, req, &out, err);
-  if (status != GF_OK)
-    assert_null(out);
-  gf_put_resource_policy_response_free(out);
-  return status;
-}
-
 static gf_status put_doc(fixture *f, const char *document, gf_error *err)
 {
-  gf_put_resource_policy_request req = {document, NULL, NULL, NULL, NULL};
-  return do_put_policy(f, &req, err);
+  return policy_put(f->b, document, NULL, NULL, NULL, NULL, err);
 }
 
 static gf_status do_get_policy(fixture *f, const char *arn, gf_error *err)
@@ -363,24 +317,24 @@ static gf_status do_list(fixture *f, bool has_max, int64_t max, size_t *count, g
 static void expect_name_rejected(fixture *f, const char *name, const char *rule)
 {
   gf_error err = GF_ERROR_INIT;
-  expect_one(f, do_create(f, name, &empty_config, &err), &err, "name", rule);
-  expect_one(f, do_create(f, name, &existing_config, &err), &err, "name", rule);
-  expect_one(f, do_get(f, name, &err), &err, "name", rule);
-  expect_one(f, do_delete(f, name, &err), &err, "name", rule);
+  expect_one(f, config_create(f->b, name, &empty_config, &err), &err, "name", rule);
+  expect_one(f, config_create(f->b, name, &existing_config, &err), &err, "name", rule);
+  expect_one(f, config_get(f->b, name, &err), &err, "name", rule);
+  expect_one(f, config_delete(f->b, name, &err), &err, "name", rule);
 }
 
 /* `name` is accepted: created, read back byte for byte, deleted. */
 static void expect_name_accepted(fixture *f, const char *name)
 {
   gf_error err = GF_ERROR_INIT;
-  expect_ok(do_create(f, name, &empty_config, &err), &err);
+  expect_ok(config_create(f->b, name, &empty_config, &err), &err);
   gf_get_security_configuration_request req = {name};
   gf_get_security_configuration_response *out = NULL;
   expect_ok(gf_get_security_configuration(f->b, &req, &out, &err), &err);
   assert_string_equal(out->security_configuration->name, name);
   gf_get_security_configuration_response_free(out);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
-  expect_ok(do_delete(f, name, &err), &err);
+  expect_ok(config_delete(f->b, name, &err), &err);
   assert_unchanged(f);
 }
 
@@ -404,8 +358,8 @@ static void test_name_length_boundaries(void **state)
   /* A name that passes validation but does not exist is not found. */
   char *missing = repeat("m", 255, "");
   gf_error err = GF_ERROR_INIT;
-  assert_int_equal(do_get(f, missing, &err), GF_ENTITY_NOT_FOUND);
-  assert_int_equal(do_delete(f, missing, &err), GF_ENTITY_NOT_FOUND);
+  assert_int_equal(config_get(f->b, missing, &err), GF_ENTITY_NOT_FOUND);
+  assert_int_equal(config_delete(f->b, missing, &err), GF_ENTITY_NOT_FOUND);
   gf_error_clear(&err);
   free(missing);
   assert_unchanged(f);
@@ -477,7 +431,7 @@ static void test_name_single_line_pattern(void **state)
   /* Too long and not single-line: both are reported, in that order. */
   char *long_line = repeat("a", 256, "\n");
   gf_error err = GF_ERROR_INIT;
-  expect_rejected(f, do_create(f, long_line, &empty_config, &err), &err,
+  expect_rejected(f, config_create(f->b, long_line, &empty_config, &err), &err,
                   "2 validation errors detected: " ITEM("name", MAX_LEN(255)) "; " ITEM(
                       "name", SINGLE_LINE));
   free(long_line);
@@ -653,10 +607,10 @@ static void test_policy_hash_condition_rules(void **state)
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     const char *value = bad[i].value ? bad[i].value : s256;
     gf_put_resource_policy_request put = {"{}", value, NULL, NULL, NULL};
-    expect_one(f, do_put_policy(f, &put, &err), &err, "policyHashCondition", bad[i].rule);
+    expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "policyHashCondition", bad[i].rule);
     /* Even where no policy exists: validation comes first. */
     put.resource_arn = "arn:aws:glue:us-east-1:123456789012:database/none";
-    expect_one(f, do_put_policy(f, &put, &err), &err, "policyHashCondition", bad[i].rule);
+    expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "policyHashCondition", bad[i].rule);
     expect_one(f, do_delete_policy(f, value, NULL, &err), &err, "policyHashCondition",
                bad[i].rule);
     expect_one(f, do_delete_policy(f, value, "arn:aws:glue:us-east-1:1:database/none", &err),
@@ -668,7 +622,7 @@ static void test_policy_hash_condition_rules(void **state)
   const char *fine[] = {"h", s255, "\t\xF0\x9F\x98\x80"};
   for (size_t i = 0; i < 3; i++) {
     gf_put_resource_policy_request put = {"{}", fine[i], NULL, NULL, NULL};
-    assert_int_equal(do_put_policy(f, &put, &err), GF_CONDITION_CHECK_FAILURE);
+    assert_int_equal(policy_put_req(f->b, &put, NULL, &err), GF_CONDITION_CHECK_FAILURE);
     assert_int_equal(err.status, GF_CONDITION_CHECK_FAILURE);
     assert_int_equal(do_delete_policy(f, fine[i], NULL, &err), GF_CONDITION_CHECK_FAILURE);
     gf_error_clear(&err);
@@ -686,24 +640,24 @@ static void test_s3_encryption_mode_enum(void **state)
   gf_error err = GF_ERROR_INIT;
   gf_s3_encryption s3[3] = {{GF_MODE_SSE_S3, NULL}, {"SSE_KMS", KMS1}, {GF_MODE_DISABLED, NULL}};
   gf_encryption_configuration config = {s3, 3, NULL, NULL};
-  expect_one(f, do_create(f, "new", &config, &err), &err,
+  expect_one(f, config_create(f->b, "new", &config, &err), &err,
              "encryptionConfiguration.s3Encryption.2.member.s3EncryptionMode", S3_MODES);
 
   const char *bad[] = {"sse-s3", "SSE-KMS ", "", "CSE-KMS", "SSE_S3", "NONE"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     s3[1].s3_encryption_mode = GF_MODE_SSE_KMS;
     s3[2].s3_encryption_mode = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.s3Encryption.3.member.s3EncryptionMode", S3_MODES);
     s3[2].s3_encryption_mode = GF_MODE_DISABLED;
     s3[0].s3_encryption_mode = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.s3Encryption.1.member.s3EncryptionMode", S3_MODES);
     s3[0].s3_encryption_mode = GF_MODE_SSE_S3;
   }
 
   /* Each of the three values is accepted. */
-  expect_ok(do_create(f, "new", &config, &err), &err);
+  expect_ok(config_create(f->b, "new", &config, &err), &err);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
 }
 
@@ -716,15 +670,15 @@ static void test_cloud_watch_encryption_mode_enum(void **state)
   const char *bad[] = {"SSE-S3", "CSE-KMS", "disabled", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     cw.cloud_watch_encryption_mode = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.cloudWatchEncryption.cloudWatchEncryptionMode",
                CW_MODES);
   }
   cw.cloud_watch_encryption_mode = GF_MODE_DISABLED;
-  expect_ok(do_create(f, "cw-disabled", &config, &err), &err);
+  expect_ok(config_create(f->b, "cw-disabled", &config, &err), &err);
   cw.cloud_watch_encryption_mode = GF_MODE_SSE_KMS;
   cw.kms_key_arn = KMS2;
-  expect_ok(do_create(f, "cw-kms", &config, &err), &err);
+  expect_ok(config_create(f->b, "cw-kms", &config, &err), &err);
 }
 
 static void test_job_bookmarks_encryption_mode_enum(void **state)
@@ -736,15 +690,15 @@ static void test_job_bookmarks_encryption_mode_enum(void **state)
   const char *bad[] = {"SSE-KMS", "SSE-S3", "cse-kms", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     jb.job_bookmarks_encryption_mode = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode",
                JB_MODES);
   }
   jb.job_bookmarks_encryption_mode = GF_MODE_DISABLED;
-  expect_ok(do_create(f, "jb-disabled", &config, &err), &err);
+  expect_ok(config_create(f->b, "jb-disabled", &config, &err), &err);
   jb.job_bookmarks_encryption_mode = GF_MODE_CSE_KMS;
   jb.kms_key_arn = KMS3;
-  expect_ok(do_create(f, "jb-kms", &config, &err), &err);
+  expect_ok(config_create(f->b, "jb-kms", &config, &err), &err);
 }
 
 static void test_catalog_encryption_mode_enum(void **state)
@@ -774,18 +728,18 @@ static void test_policy_exists_condition_enum(void **state)
   const char *bad[] = {"MAYBE", "must_exist", "NOT_EXISTS", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     gf_put_resource_policy_request put = {"{}", NULL, bad[i], NULL, NULL};
-    expect_one(f, do_put_policy(f, &put, &err), &err, "policyExistsCondition",
+    expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "policyExistsCondition",
                EXIST_CONDITIONS);
   }
   /* The three values pass validation (the policy exists). */
   gf_put_resource_policy_request put = {"{}", NULL, GF_POLICY_NOT_EXIST, NULL, NULL};
-  assert_int_equal(do_put_policy(f, &put, &err), GF_CONDITION_CHECK_FAILURE);
+  assert_int_equal(policy_put_req(f->b, &put, NULL, &err), GF_CONDITION_CHECK_FAILURE);
   gf_error_clear(&err);
   assert_unchanged(f);
   put.policy_exists_condition = GF_POLICY_MUST_EXIST;
-  expect_ok(do_put_policy(f, &put, &err), &err);
+  expect_ok(policy_put_req(f->b, &put, NULL, &err), &err);
   put.policy_exists_condition = GF_POLICY_NONE;
-  expect_ok(do_put_policy(f, &put, &err), &err);
+  expect_ok(policy_put_req(f->b, &put, NULL, &err), &err);
 }
 
 static void test_enable_hybrid_enum(void **state)
@@ -795,12 +749,12 @@ static void test_enable_hybrid_enum(void **state)
   const char *bad[] = {"yes", "true", "True", "1", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     gf_put_resource_policy_request put = {"{}", NULL, NULL, NULL, bad[i]};
-    expect_one(f, do_put_policy(f, &put, &err), &err, "enableHybrid", HYBRID_VALUES);
+    expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "enableHybrid", HYBRID_VALUES);
   }
   gf_put_resource_policy_request put = {"{}", NULL, NULL, NULL, "TRUE"};
-  expect_ok(do_put_policy(f, &put, &err), &err);
+  expect_ok(policy_put_req(f->b, &put, NULL, &err), &err);
   put.enable_hybrid = "FALSE";
-  expect_ok(do_put_policy(f, &put, &err), &err);
+  expect_ok(policy_put_req(f->b, &put, NULL, &err), &err);
 }
 
 /* ---- KmsKeyArn and ResourceArn ------------------------------------------- */
@@ -832,20 +786,20 @@ static void test_kms_key_arn_pattern(void **state)
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     s3[1].kms_key_arn = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.s3Encryption.2.member.kmsKeyArn", KMS_PATTERN);
     s3[1].kms_key_arn = KMS1;
     cw.kms_key_arn = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.cloudWatchEncryption.kmsKeyArn", KMS_PATTERN);
     cw.kms_key_arn = KMS2;
     jb.kms_key_arn = bad[i];
-    expect_one(f, do_create(f, "new", &config, &err), &err,
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
                "encryptionConfiguration.jobBookmarksEncryption.kmsKeyArn", KMS_PATTERN);
     jb.kms_key_arn = NULL;
   }
   cw.kms_key_arn = "arn:aws:kms:\x80";
-  expect_one(f, do_create(f, "new", &config, &err), &err,
+  expect_one(f, config_create(f->b, "new", &config, &err), &err,
              "encryptionConfiguration.cloudWatchEncryption.kmsKeyArn", UTF8);
 
   /* "arn:aws:kms:" alone matches arn:aws:kms:.*; so does anything after it
@@ -861,7 +815,7 @@ static void test_kms_key_arn_pattern(void **state)
     cw.kms_key_arn = arn;
     jb.kms_key_arn = arn;
     snprintf(name, sizeof name, "good-%zu", i);
-    expect_ok(do_create(f, name, &config, &err), &err);
+    expect_ok(config_create(f->b, name, &config, &err), &err);
     gf_get_security_configuration_request req = {name};
     gf_get_security_configuration_response *out = NULL;
     expect_ok(gf_get_security_configuration(f->b, &req, &out, &err), &err);
@@ -891,7 +845,7 @@ static void test_resource_arn_pattern(void **state)
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     gf_put_resource_policy_request put = {"{}", NULL, NULL, bad[i], NULL};
-    expect_one(f, do_put_policy(f, &put, &err), &err, "resourceArn", GLUE_PATTERN);
+    expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "resourceArn", GLUE_PATTERN);
     expect_one(f, do_get_policy(f, bad[i], &err), &err, "resourceArn", GLUE_PATTERN);
     expect_one(f, do_delete_policy(f, NULL, bad[i], &err), &err, "resourceArn", GLUE_PATTERN);
   }
@@ -901,7 +855,7 @@ static void test_resource_arn_pattern(void **state)
                               ITEM("resourceArn", MIN_LEN(1)) "; "
                               ITEM("resourceArn", GLUE_PATTERN);
   gf_put_resource_policy_request put = {"{}", NULL, NULL, "", NULL};
-  expect_rejected(f, do_put_policy(f, &put, &err), &err, empty_message);
+  expect_rejected(f, policy_put_req(f->b, &put, NULL, &err), &err, empty_message);
   expect_rejected(f, do_get_policy(f, "", &err), &err, empty_message);
   expect_rejected(f, do_delete_policy(f, NULL, "", &err), &err, empty_message);
 
@@ -915,7 +869,7 @@ static void test_resource_arn_pattern(void **state)
   memcpy(arn10241, "arn:aws:glue:", 13);
   expect_one(f, do_get_policy(f, arn10241, &err), &err, "resourceArn", MAX_LEN(10240));
   put.resource_arn = arn10241;
-  expect_one(f, do_put_policy(f, &put, &err), &err, "resourceArn", MAX_LEN(10240));
+  expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "resourceArn", MAX_LEN(10240));
   expect_one(f, do_delete_policy(f, NULL, arn10241, &err), &err, "resourceArn", MAX_LEN(10240));
 
   /* Each partition, and the longest, is accepted: put, get, delete. */
@@ -931,7 +885,7 @@ static void test_resource_arn_pattern(void **state)
     assert_int_equal(do_get_policy(f, good[i], &err), GF_ENTITY_NOT_FOUND);
     gf_error_clear(&err);
     gf_put_resource_policy_request ok = {"{\"p\":1}", NULL, NULL, good[i], "TRUE"};
-    expect_ok(do_put_policy(f, &ok, &err), &err);
+    expect_ok(policy_put_req(f->b, &ok, NULL, &err), &err);
     gf_get_resource_policy_request get = {good[i]};
     gf_get_resource_policy_response *out = NULL;
     expect_ok(gf_get_resource_policy(f->b, &get, &out, &err), &err);
@@ -951,15 +905,16 @@ static void test_required_members(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
 
-  expect_rejected(f, do_create(f, NULL, &existing_config, &err), &err, ONE_NULL("name"));
-  expect_rejected(f, do_create(f, "new", NULL, &err), &err, ONE_NULL("encryptionConfiguration"));
-  expect_rejected(f, do_create(f, "existing", NULL, &err), &err,
+  expect_rejected(f, config_create(f->b, NULL, &existing_config, &err), &err, ONE_NULL("name"));
+  expect_rejected(f, config_create(f->b, "new", NULL, &err), &err,
                   ONE_NULL("encryptionConfiguration"));
-  expect_rejected(f, do_create(f, NULL, NULL, &err), &err,
+  expect_rejected(f, config_create(f->b, "existing", NULL, &err), &err,
+                  ONE_NULL("encryptionConfiguration"));
+  expect_rejected(f, config_create(f->b, NULL, NULL, &err), &err,
                   "2 validation errors detected: " NULL_ITEM("name") "; " NULL_ITEM(
                       "encryptionConfiguration"));
-  expect_rejected(f, do_get(f, NULL, &err), &err, ONE_NULL("name"));
-  expect_rejected(f, do_delete(f, NULL, &err), &err, ONE_NULL("name"));
+  expect_rejected(f, config_get(f->b, NULL, &err), &err, ONE_NULL("name"));
+  expect_rejected(f, config_delete(f->b, NULL, &err), &err, ONE_NULL("name"));
 
   expect_rejected(f, do_put_catalog(f, NULL, NULL, &err), &err,
                   ONE_NULL("dataCatalogEncryptionSettings"));
@@ -970,15 +925,15 @@ static void test_required_members(void **state)
   expect_rejected(f, do_put_catalog(f, NULL, &settings, &err), &err, ONE_NULL(P_CATALOG_MODE));
 
   gf_put_resource_policy_request put = {NULL, NULL, NULL, NULL, NULL};
-  expect_rejected(f, do_put_policy(f, &put, &err), &err, ONE_NULL("policyInJson"));
+  expect_rejected(f, policy_put_req(f->b, &put, NULL, &err), &err, ONE_NULL("policyInJson"));
   put.resource_arn = DB1_ARN;
   put.policy_exists_condition = GF_POLICY_MUST_EXIST;
-  expect_rejected(f, do_put_policy(f, &put, &err), &err, ONE_NULL("policyInJson"));
+  expect_rejected(f, policy_put_req(f->b, &put, NULL, &err), &err, ONE_NULL("policyInJson"));
 
   /* Optional members absent are fine. */
   expect_ok(do_put_catalog(f, "x", &(gf_data_catalog_encryption_settings){NULL, NULL}, &err),
             &err);
-  expect_ok(do_create(f, "new", &empty_config, &err), &err);
+  expect_ok(config_create(f->b, "new", &empty_config, &err), &err);
 }
 
 /* ---- MaxResults ---------------------------------------------------------- */
@@ -996,7 +951,7 @@ static void test_max_results_range(void **state)
     expect_one(f, do_list(f, true, too_big[i], NULL, &err), &err, "maxResults",
                "Member must have value less than or equal to 1000");
 
-  expect_ok(do_create(f, "second", &empty_config, &err), &err);
+  expect_ok(config_create(f->b, "second", &empty_config, &err), &err);
   size_t count = 0;
   expect_ok(do_list(f, true, 1, &count, &err), &err);
   assert_int_equal(count, 1);
@@ -1074,7 +1029,7 @@ static void test_several_violations_listed(void **state)
   gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, "arn:aws:kms\n"};
   gf_encryption_configuration config = {s3, 2, &cw, &jb};
   expect_rejected(
-      f, do_create(f, "", &config, &err), &err,
+      f, config_create(f->b, "", &config, &err), &err,
       "5 validation errors detected: " ITEM("name", MIN_LEN(1)) "; " ITEM(
           "encryptionConfiguration.s3Encryption.2.member.s3EncryptionMode",
           S3_MODES) "; " ITEM("encryptionConfiguration.s3Encryption.2.member.kmsKeyArn",
@@ -1086,7 +1041,7 @@ static void test_several_violations_listed(void **state)
   /* The same configuration under an existing name: InvalidInput, not
    * AlreadyExists, and the existing one is kept. */
   expect_rejected(
-      f, do_create(f, "existing", &config, &err), &err,
+      f, config_create(f->b, "existing", &config, &err), &err,
       "4 validation errors detected: " ITEM(
           "encryptionConfiguration.s3Encryption.2.member.s3EncryptionMode",
           S3_MODES) "; " ITEM("encryptionConfiguration.s3Encryption.2.member.kmsKeyArn",
@@ -1096,7 +1051,7 @@ static void test_several_violations_listed(void **state)
                                    KMS_PATTERN));
 
   gf_put_resource_policy_request put = {"{", "", "MAYBE", "arn:aws:s3:::b", "yes"};
-  expect_rejected(f, do_put_policy(f, &put, &err), &err,
+  expect_rejected(f, policy_put_req(f->b, &put, NULL, &err), &err,
                   "5 validation errors detected: " ITEM("policyInJson", MIN_LEN(2)) "; " ITEM(
                       "policyHashCondition", MIN_LEN(1)) "; " ITEM("policyExistsCondition",
                                                                    EXIST_CONDITIONS) "; "
@@ -1135,7 +1090,7 @@ static void test_many_violations_all_listed(void **state)
                   "%sValue at 'encryptionConfiguration.s3Encryption.%zu.member.s3EncryptionMode'"
                   " failed to satisfy constraint: " S3_MODES,
                   i ? "; " : "", i + 1);
-  gf_status status = do_create(f, "many", &config, &err);
+  gf_status status = config_create(f->b, "many", &config, &err);
   assert_int_equal(status, GF_INVALID_INPUT);
   assert_non_null(err.message);
   int listed = 0;
@@ -1171,7 +1126,7 @@ static void test_more_violations_than_listed(void **state)
                   " failed to satisfy constraint: " S3_MODES,
                   i ? "; " : "", i + 1);
   snprintf(expected + n, sizeof expected - (size_t)n, "; and %d more", N - LISTED);
-  gf_status status = do_create(f, "many", &config, &err);
+  gf_status status = config_create(f->b, "many", &config, &err);
   expect_rejected(f, status, &err, expected);
 }
 
@@ -1183,10 +1138,11 @@ static void test_rejections_leave_store_and_clock_alone(void **state)
   gf_error err = GF_ERROR_INIT;
   /* The fixture took 3 readings: T0 (the configuration), T0+1 and T0+2
    * (the two policies); the rejected calls take none. */
-  expect_one(f, do_create(f, "", &empty_config, &err), &err, "name", MIN_LEN(1));
+  expect_one(f, config_create(f->b, "", &empty_config, &err), &err, "name", MIN_LEN(1));
   expect_one(f, put_doc(f, "{", &err), &err, "policyInJson", MIN_LEN(2));
   gf_put_resource_policy_request put = {"{}", NULL, "MAYBE", NULL, NULL};
-  expect_one(f, do_put_policy(f, &put, &err), &err, "policyExistsCondition", EXIST_CONDITIONS);
+  expect_one(f, policy_put_req(f->b, &put, NULL, &err), &err, "policyExistsCondition",
+             EXIST_CONDITIONS);
   gf_create_security_configuration_request req = {"next", &empty_config};
   gf_create_security_configuration_response *out = NULL;
   expect_ok(gf_create_security_configuration(f->b, &req, &out, &err), &err);
