@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "gluefake/api.h"
+#include "gluefake/errors.h"
 
 void *gfi_malloc(size_t size);
 void *gfi_calloc(size_t count, size_t size);
@@ -20,6 +21,10 @@ void *gfi_realloc(void *ptr, size_t size);
 void gfi_free(void *ptr);
 char *gfi_strdup(const char *s);
 char *gfi_strndup(const char *s, size_t len);
+
+/* A zeroed block of `size` bytes for a new `what` ("fake"), or NULL with
+ * `err` set to InternalServiceException "out of memory creating a <what>". */
+void *gfi_new_object(size_t size, const char *what, gf_error *err);
 
 /* Makes `*array` (of `size`-byte elements, `*cap` of them) hold at least
  * `need`, doubling from `first`.  0, or -1 when out of memory (nothing

@@ -174,42 +174,28 @@ cJSON *gfi_shape_encode(const gfi_shape *shape, const void *obj)
   cJSON *json = cJSON_CreateObject();
   for (size_t i = 0; json && i < shape->member_count; i++) {
     const gfi_member *m = &shape->members[i];
+    if (!gfi_member_present(m, obj))
+      continue;
     const void *slot = GF_MEMBER_CPTR(obj, m->offset);
     cJSON *item = NULL;
     switch (m->kind) {
-    case GF_KIND_STRING: {
-      const char *s = *(const char *const *)slot;
-      if (!s)
-        continue;
-      item = cJSON_CreateString(s);
+    case GF_KIND_STRING:
+      item = cJSON_CreateString(*(const char *const *)slot);
       break;
-    }
     case GF_KIND_BOOL:
-      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
-        continue;
       item = cJSON_CreateBool(*(const bool *)slot);
       break;
     case GF_KIND_INT:
-      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
-        continue;
       item = cJSON_CreateNumber((double)*(const int64_t *)slot);
       break;
     case GF_KIND_TIMESTAMP:
-      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
-        continue;
       item = cJSON_CreateNumber(*(const double *)slot);
       break;
-    case GF_KIND_STRUCT: {
-      const void *inner = *(const void *const *)slot;
-      if (!inner)
-        continue;
-      item = gfi_shape_encode(m->shape, inner);
+    case GF_KIND_STRUCT:
+      item = gfi_shape_encode(m->shape, *(const void *const *)slot);
       break;
-    }
     case GF_KIND_LIST: {
       const char *items = *(const char *const *)slot;
-      if (!items)
-        continue;
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
       item = cJSON_CreateArray();
       for (size_t j = 0; item && j < count; j++) {
@@ -244,22 +230,26 @@ cJSON *gf_response_to_json(gf_operation op, const void *response)
   return valid_op(op) && response ? gfi_shape_encode(gfi_response_shapes[op], response) : NULL;
 }
 
-gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
-                               gf_error *err)
+/* Decodes `json` as the request or the response (`shapes`) of `op`. */
+static gf_status decode_for(const gfi_shape *const shapes[], gf_operation op, const cJSON *json,
+                            void **out, gf_error *err)
 {
   if (!valid_op(op))
     return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
                         (int)op);
-  return decode_new(gfi_request_shapes[op], json, request, err);
+  return decode_new(shapes[op], json, out, err);
+}
+
+gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
+                               gf_error *err)
+{
+  return decode_for(gfi_request_shapes, op, json, request, err);
 }
 
 gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **response,
                                 gf_error *err)
 {
-  if (!valid_op(op))
-    return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
-                        (int)op);
-  return decode_new(gfi_response_shapes[op], json, response, err);
+  return decode_for(gfi_response_shapes, op, json, response, err);
 }
 
 void gf_request_free(gf_operation op, void *request)

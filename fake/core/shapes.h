@@ -100,4 +100,13 @@ void gfi_shape_relocate(const gfi_shape *shape, void *obj, const char *from, cha
 #define GF_MEMBER_PTR(obj, off) ((void *)((char *)(obj) + (off)))
 #define GF_MEMBER_CPTR(obj, off) ((const void *)((const char *)(obj) + (off)))
 
+/* Whether member `m` of `obj` is present: its has_ flag for a scalar, a
+ * non-NULL pointer for the rest. */
+static inline int gfi_member_present(const gfi_member *m, const void *obj)
+{
+  if (m->kind == GF_KIND_BOOL || m->kind == GF_KIND_INT || m->kind == GF_KIND_TIMESTAMP)
+    return *(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset);
+  return *(const void *const *)GF_MEMBER_CPTR(obj, m->offset) != NULL;
+}
+
 #endif

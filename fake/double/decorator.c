@@ -6,11 +6,9 @@
 void *gfi_decorator_new(size_t size, const char *what, gf_generic_call_fn call,
                         void (*destroy)(gf_backend *self), gf_backend *inner, gf_error *err)
 {
-  gfi_decorator *decorator = gfi_calloc(1, size);
-  if (!decorator) {
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a %s", what);
+  gfi_decorator *decorator = gfi_new_object(size, what, err);
+  if (!decorator)
     return NULL;
-  }
   gf_generic_backend_init(&decorator->base, call, destroy);
   decorator->inner = inner;
   pthread_mutex_init(&decorator->lock, NULL);

@@ -80,11 +80,9 @@ static gf_fake *fake_new(const char *account_id, gf_error *err)
     gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
     return NULL;
   }
-  gf_fake *fake = gfi_calloc(1, sizeof *fake);
-  if (!fake) {
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a fake");
+  gf_fake *fake = gfi_new_object(sizeof *fake, "fake", err);
+  if (!fake)
     return NULL;
-  }
   gf_backend front = GF_BACKEND_INIT, store_slots = GF_BACKEND_INIT;
 #define GF_X_SLOT_INIT(Wire, snake, UPPER)                                                 \
   front.snake = front_##snake;                                                             \

@@ -234,15 +234,26 @@ static gf_status parse_term(parser *p, fault_term *term)
   return parse_action(p, term);
 }
 
+/* Appends a zeroed element to the array at `*array` (`*count` elements of
+ * `size` bytes; specs are short, so it grows one at a time) and returns it;
+ * NULL when out of memory (the array unchanged). */
+static void *append_zeroed(void *array, size_t *count, size_t size)
+{
+  void **slot = array;
+  char *grown = gfi_realloc(*slot, (*count + 1) * size);
+  if (!grown)
+    return NULL;
+  *slot = grown;
+  memset(grown + *count * size, 0, size);
+  return grown + (*count)++ * size;
+}
+
 static gf_status parse_chain(parser *p, fault_rule *rule)
 {
   for (;;) {
-    fault_term *grown = gfi_realloc(rule->terms, (rule->term_count + 1) * sizeof *grown);
-    if (!grown)
+    fault_term *term = append_zeroed(&rule->terms, &rule->term_count, sizeof *term);
+    if (!term)
       return parse_oom(p);
-    rule->terms = grown;
-    fault_term *term = &rule->terms[rule->term_count++];
-    memset(term, 0, sizeof *term);
     if (parse_term(p, term) != GF_OK)
       return GF_INVALID_INPUT;
     skip_spaces(p);
@@ -337,12 +348,9 @@ static gf_status parse_item(parser *p, fault_spec *spec)
     spec->has_seed = 1;
     return GF_OK;
   }
-  fault_rule *grown = gfi_realloc(spec->rules, (spec->rule_count + 1) * sizeof *grown);
-  if (!grown)
+  fault_rule *rule = append_zeroed(&spec->rules, &spec->rule_count, sizeof *rule);
+  if (!rule)
     return parse_oom(p);
-  spec->rules = grown;
-  fault_rule *rule = &spec->rules[spec->rule_count++];
-  memset(rule, 0, sizeof *rule);
   if (parse_target(p, rule) != GF_OK)
     return GF_INVALID_INPUT;
   for (size_t i = 0; i + 1 < spec->rule_count; i++)

@@ -136,11 +136,9 @@ static void faults_destroy(gf_backend *self) { gf_faults_free((gf_faults *)self)
 
 gf_faults *gf_faults_new(gf_backend *inner, gf_error *err)
 {
-  gf_faults *faults =
-      gfi_decorator_new(sizeof *faults, "fault injector", faults_call, faults_destroy, inner, err);
-  if (faults)
-    atomic_init(&faults->has_rules, 0);
-  return faults;
+  /* Zeroed: has_rules is 0, no rules. */
+  return gfi_decorator_new(sizeof(gf_faults), "fault injector", faults_call, faults_destroy,
+                           inner, err);
 }
 
 int gfi_faults_armed(gf_faults *faults)

@@ -15,15 +15,6 @@
 #include "gluefake/fixture.h"
 #include "validate.h"
 
-static const char *const top_keys[] = {"account_id",
-                                       "clock",
-                                       "limits",
-                                       "security_configurations",
-                                       "data_catalog_encryption_settings",
-                                       "resource_policies",
-                                       "faults",
-                                       NULL};
-
 typedef struct loader {
   const char *source;
   gf_error *err;
@@ -314,6 +305,31 @@ static gf_status load_policies(loader *l, const cJSON *map)
   return GF_OK;
 }
 
+/* The sections of a fixture that fill the new store, in the order they
+ * load: X(key, loader).  "account_id" comes before them (the store is made
+ * for it) and "faults" after (the one step that touches the live fake). */
+#define FIXTURE_SECTIONS(X)                                                                \
+  X("clock", load_clock)                                                                   \
+  X("limits", load_limits)                                                                 \
+  X("security_configurations", load_configs)                                               \
+  X("data_catalog_encryption_settings", load_catalogs)                                     \
+  X("resource_policies", load_policies)
+
+static const char *const top_keys[] = {
+#define GF_X_KEY(key, load) key,
+    "account_id", FIXTURE_SECTIONS(GF_X_KEY) "faults", NULL
+#undef GF_X_KEY
+};
+
+static const struct section {
+  const char *key;
+  gf_status (*load)(loader *l, const cJSON *value);
+} sections[] = {
+#define GF_X_SECTION(key, load) {key, load},
+    FIXTURE_SECTIONS(GF_X_SECTION)
+#undef GF_X_SECTION
+};
+
 gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
                        gf_error *err)
 {
@@ -344,22 +360,11 @@ gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *
   }
   gfi_store_init(&l.st, account ? account->valuestring : gfi_fake_initial_account_id(fake));
 
-  const cJSON *item;
-  if ((item = cJSON_GetObjectItemCaseSensitive(root, "clock")) &&
-      (status = load_clock(&l, item)) != GF_OK)
-    goto done;
-  if ((item = cJSON_GetObjectItemCaseSensitive(root, "limits")) &&
-      (status = load_limits(&l, item)) != GF_OK)
-    goto done;
-  if ((item = cJSON_GetObjectItemCaseSensitive(root, "security_configurations")) &&
-      (status = load_configs(&l, item)) != GF_OK)
-    goto done;
-  if ((item = cJSON_GetObjectItemCaseSensitive(root, "data_catalog_encryption_settings")) &&
-      (status = load_catalogs(&l, item)) != GF_OK)
-    goto done;
-  if ((item = cJSON_GetObjectItemCaseSensitive(root, "resource_policies")) &&
-      (status = load_policies(&l, item)) != GF_OK)
-    goto done;
+  for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(root, sections[i].key);
+    if (value && (status = sections[i].load(&l, value)) != GF_OK)
+      goto done;
+  }
   const cJSON *faults = cJSON_GetObjectItemCaseSensitive(root, "faults");
   if (faults && !cJSON_IsString(faults)) {
     status = fail(&l, "faults", "must be a fault spec string");

@@ -22,7 +22,7 @@ typedef struct record {
 
 struct gf_recorder {
   gfi_decorator d; /* first */
-  atomic_int enabled; /* read without the lock: logging off costs nothing */
+  atomic_int disabled; /* read without the lock: logging off costs nothing */
   record *log;
   size_t len, cap;
   size_t reserved; /* slots promised to calls under way */
@@ -47,7 +47,7 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
                                void **out, gf_error *err)
 {
   gf_recorder *rec = (gf_recorder *)self;
-  if (!atomic_load_explicit(&rec->enabled, memory_order_acquire))
+  if (atomic_load_explicit(&rec->disabled, memory_order_acquire))
     return gf_call(rec->d.inner, op, request, out, err);
   pthread_mutex_lock(&rec->d.lock);
   int room = reserve(rec) == 0;
@@ -83,11 +83,9 @@ static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *
 
 gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
 {
-  gf_recorder *rec =
-      gfi_decorator_new(sizeof *rec, "recorder", recorder_call, recorder_destroy, inner, err);
-  if (rec)
-    atomic_init(&rec->enabled, 1);
-  return rec;
+  /* Zeroed: `disabled` is 0, logging on. */
+  return gfi_decorator_new(sizeof(gf_recorder), "recorder", recorder_call, recorder_destroy,
+                           inner, err);
 }
 
 void gf_recorder_free(gf_recorder *rec)
@@ -103,12 +101,12 @@ gf_backend *gf_recorder_backend(gf_recorder *rec) { return rec ? &rec->d.base.pa
 
 int gfi_recorder_logging(gf_recorder *rec)
 {
-  return atomic_load_explicit(&rec->enabled, memory_order_acquire);
+  return !atomic_load_explicit(&rec->disabled, memory_order_acquire);
 }
 
 void gf_recorder_set_enabled(gf_recorder *rec, int enabled)
 {
-  atomic_store(&rec->enabled, enabled != 0);
+  atomic_store(&rec->disabled, enabled == 0);
 }
 
 size_t gf_calls_count(gf_recorder *rec)

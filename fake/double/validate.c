@@ -186,19 +186,17 @@ static void validate_object(const gfi_shape *shape, const void *obj, const gfi_p
   for (size_t i = 0; i < shape->member_count; i++) {
     const gfi_member *m = &shape->members[i];
     const gfi_path here = {parent, m, 0, NULL}, *at = &here;
+    if (!gfi_member_present(m, obj)) {
+      if (m->required)
+        gfi_violation_add(v, at, 1, "Member must not be null");
+      continue;
+    }
     const void *value = GF_MEMBER_CPTR(obj, m->offset);
     switch (m->kind) {
-    case GF_KIND_STRING: {
-      const char *s = *(const char *const *)value;
-      if (s)
-        check_string(m, s, at, v);
-      else if (m->required)
-        gfi_violation_add(v, at, 1, "Member must not be null");
+    case GF_KIND_STRING:
+      check_string(m, *(const char *const *)value, at, v);
       break;
-    }
     case GF_KIND_INT: {
-      if (!*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
-        break;
       int64_t n = *(const int64_t *)value;
       char rule[96];
       if (n < m->min_value) {
@@ -212,29 +210,21 @@ static void validate_object(const gfi_shape *shape, const void *obj, const gfi_p
       }
       break;
     }
-    case GF_KIND_STRUCT: {
-      const void *inner = *(const void *const *)value;
-      if (inner)
-        validate_object(m->shape, inner, at, v);
-      else if (m->required)
-        gfi_violation_add(v, at, 1, "Member must not be null");
+    case GF_KIND_STRUCT:
+      validate_object(m->shape, *(const void *const *)value, at, v);
       break;
-    }
     case GF_KIND_LIST: {
       const char *items = *(const char *const *)value;
       size_t count = *(const size_t *)GF_MEMBER_CPTR(obj, m->aux_offset);
-      for (size_t j = 0; items && j < count; j++) {
+      for (size_t j = 0; j < count; j++) {
         const gfi_path item = {at, NULL, j, NULL};
         validate_object(m->shape, items + j * m->shape->size, &item, v);
       }
       break;
     }
     case GF_KIND_BOOL:
-      if (m->required && !*(const bool *)GF_MEMBER_CPTR(obj, m->aux_offset))
-        gfi_violation_add(v, at, 1, "Member must not be null");
-      break;
     case GF_KIND_TIMESTAMP:
-      break;
+      break; /* any value is valid */
     }
   }
 }
