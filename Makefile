@@ -51,7 +51,7 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 
 .PHONY: all check-deps deps deps-test test asan memcheck run demo install clean fixture bench \
-        tsan c-tests coverage fuzz fuzz-regressions check-exports check-headers
+        tsan c-tests coverage fuzz fuzz-regressions check-exports check-headers check-layers
 
 all: check-deps $(BUILD)/libgluefake-core.a $(BUILD)/libgluefake-core.so \
      $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
@@ -88,6 +88,11 @@ $(BUILD)/gluefake: cli/gluefake.c $(LIBS_A)
 check-exports: $(BUILD)/libgluefake-core.so $(BUILD)/libgluefake.so
 	@tools/check-exports.sh $(BUILD)
 
+# The library's files call each other without cycles, and only down the
+# layers (core, fake, server).
+check-layers: $(CORE_OBJ) $(FAKE_OBJ)
+	@/usr/bin/python3 tools/check-layers.py $^
+
 # Every public header compiles on its own, in C and in C++.
 check-headers:
 	@tools/check-headers.sh $(BUILD)/headers $(PKG_CFLAGS)
@@ -113,7 +118,7 @@ $(BUILD)/tests/readme_example.c: README.md
 $(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(LIBS_A)
 	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(TEST_LIBS) $(LDLIBS)
 
-test: deps-test $(TESTS) check-headers check-exports $(BUILD)/gluefake
+test: deps-test $(TESTS) check-headers check-exports check-layers $(BUILD)/gluefake
 	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; \
 	for t in $(wildcard tests/test_*.sh); do echo "== $$t"; bash $$t $(BUILD)/gluefake; done; \
 	echo "all tests passed"

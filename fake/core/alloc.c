@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "gluefake/sys/alloc.h"
-#include "gluefake/sys/backend.h"
 
 static gf_allocator current = {malloc, realloc, free};
 
@@ -92,14 +91,6 @@ int gfi_grow(void *array, size_t *cap, size_t need, size_t size, size_t first)
 }
 
 char *gfi_strdup(const char *s) { return gfi_strndup(s, strlen(s)); }
-
-void *gfi_new_object(size_t size, const char *what, gf_error *err)
-{
-  void *object = gfi_calloc(1, size);
-  if (!object)
-    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory creating a %s", what);
-  return object;
-}
 
 void gfi_text_vappend(gfi_text *t, const char *fmt, va_list ap)
 {

@@ -23,7 +23,8 @@ char *gfi_strdup(const char *s);
 char *gfi_strndup(const char *s, size_t len);
 
 /* A zeroed block of `size` bytes for a new `what` ("fake"), or NULL with
- * `err` set to InternalServiceException "out of memory creating a <what>". */
+ * `err` set to InternalServiceException "out of memory creating a <what>"
+ * (object.c). */
 void *gfi_new_object(size_t size, const char *what, gf_error *err);
 
 /* Makes `*array` (of `size`-byte elements, `*cap` of them) hold at least

@@ -155,11 +155,6 @@ gf_faults *gf_fake_faults(gf_fake *fake) { return fake->faults; }
 
 gf_recorder *gf_fake_calls(gf_fake *fake) { return fake->recorder; }
 
-gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op)
-{
-  return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", gf_operation_name(op));
-}
-
 void gfi_fake_swap_store(gf_fake *fake, gfi_store *fresh)
 {
   pthread_mutex_lock(&fake->lock);

@@ -43,7 +43,10 @@ GF_OPERATIONS(GF_X_OPERATION)
 #undef GF_X_OPERATION
 
 /* InternalServiceException "<Operation>: out of memory". */
-gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op);
+static inline gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op)
+{
+  return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", gf_operation_name(op));
+}
 
 /* Runs `fn` on the fake's store under its lock (fixture dumps). */
 void gfi_fake_with_store(gf_fake *fake, void (*fn)(gfi_store *store, void *ctx), void *ctx);
