@@ -169,7 +169,7 @@ coverage:
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := $(CORE_SRC) $(wildcard fake/double/*.c)
-FUZZ_FLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Ifake $(PKG_CFLAGS) \
+FUZZ_FLAGS = -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L -g -O1 -Iinclude -Ifake $(PKG_CFLAGS) \
              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard include/*.h include/*/*.h include/*/*/*.h) \
               $(wildcard fake/*/*.h) $(wildcard fuzz/*.h)

@@ -22,6 +22,11 @@
 #include "gluefake.h"
 #include "gluefake/sys/alloc.h"
 
+/* libFuzzer's entry points, which each target defines (Initialize where it
+ * needs one). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
 #ifndef FUZZ_TARGET
 #error "define FUZZ_TARGET (the target's name) before including common.h"
 #endif

@@ -50,6 +50,7 @@ typedef struct text {
   size_t len, cap;
 } text;
 
+static void text_add(text *t, const char *fmt, ...) GF_PRINTF(2, 3);
 static void text_add(text *t, const char *fmt, ...)
 {
   va_list ap;

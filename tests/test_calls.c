@@ -1256,6 +1256,176 @@ static void test_sweep_invalid_options(void **state)
   assert_true(f->report.complete);
 }
 
+/* What a sweep's run saw: the calls it made and the first error, with its
+ * message. */
+typedef struct seen_ctx {
+  int runs;
+  gf_status first_error;
+  char message[200];
+  int errors;
+} seen_ctx;
+
+/* Two creates, each attempted whatever the other did. */
+static int two_creates_seen_run(gf_fake *fake, void *ctx)
+{
+  seen_ctx *c = ctx;
+  c->runs++;
+  static const char *const names[] = {"one", "two"};
+  int failed = 0;
+  for (int i = 0; i < 2; i++) {
+    gf_error err = GF_ERROR_INIT;
+    gf_status status = create_config(gf_fake_backend(fake), names[i], &err);
+    if (status != GF_OK) {
+      failed = 1;
+      if (c->errors++ == 0) {
+        c->first_error = status;
+        snprintf(c->message, sizeof c->message, "%s", gf_error_message(&err));
+      }
+    }
+    gf_error_clear(&err);
+  }
+  return failed ? -1 : 0;
+}
+
+/* The report a refused sweep leaves: empty, whatever it held before. */
+static void assert_report_empty(const gf_sweep_report *r)
+{
+  assert_null(r->points);
+  assert_int_equal(r->count, 0);
+  assert_int_equal(r->failures, 0);
+  assert_int_equal(r->clean_run_survived, 0);
+  assert_int_equal(r->complete, 0);
+}
+
+/* Options of a version this library does not know are refused, before any
+ * run, with the version in the message and an empty report. */
+static void test_sweep_options_version(void **state)
+{
+  fx *f = *state;
+  seen_ctx c = {0};
+  gf_sweep_scenario s = {NULL, two_creates_seen_run, NULL, &c};
+  static const unsigned versions[] = {0, GF_SWEEP_OPTIONS_VERSION + 1, 77};
+  assert_int_equal(GF_SWEEP_OPTIONS_VERSION, 1);
+  for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+    gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
+    o.version = versions[i];
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "sweep: options version %u is not supported (this library knows 1..1)",
+             versions[i]);
+    f->report.count = 5; /* stale values the refusal must clear */
+    f->report.failures = 2;
+    f->report.clean_run_survived = 1;
+    f->report.complete = 1;
+    assert_int_equal(gf_sweep(&s, &o, &f->report, &f->err), GF_INVALID_INPUT);
+    assert_int_equal(f->err.status, GF_INVALID_INPUT);
+    assert_string_equal(gf_error_message(&f->err), expected);
+    assert_report_empty(&f->report);
+  }
+  gf_sweep_options zero = GF_SWEEP_OPTIONS_INIT;
+  zero.version = 0;
+  assert_int_equal(gf_sweep(&s, &zero, &f->report, &f->err), GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&f->err),
+                      "sweep: options version 0 is not supported (this library knows 1..1)");
+  assert_int_equal(gf_sweep(&s, &zero, &f->report, NULL), GF_INVALID_INPUT);
+  assert_int_equal(c.runs, 0);
+}
+
+/* GF_SWEEP_OPTIONS_INIT: InternalService, not applied, at every call. */
+static void test_sweep_options_init(void **state)
+{
+  fx *f = *state;
+  gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
+  assert_int_equal(o.version, GF_SWEEP_OPTIONS_VERSION);
+  assert_int_equal(o.error, GF_INTERNAL_SERVICE);
+  assert_int_equal(o.applied, 0);
+  assert_int_equal(o.max_calls, 0);
+  seen_ctx c = {0};
+  gf_sweep_scenario s = {NULL, two_creates_seen_run, NULL, &c};
+  assert_gf_ok(gf_sweep(&s, &o, &f->report, &f->err), &f->err);
+  assert_int_equal(f->report.count, 2);
+  assert_int_equal(f->report.failures, 2);
+  assert_int_equal(f->report.points[0].op, GF_OP_CREATE_SECURITY_CONFIGURATION);
+  assert_int_equal(f->report.points[1].op, GF_OP_CREATE_SECURITY_CONFIGURATION);
+  assert_true(f->report.clean_run_survived);
+  assert_true(f->report.complete);
+  assert_int_equal(c.runs, 3);
+  assert_int_equal(c.errors, 2); /* one per injection point, none in the clean run */
+  assert_int_equal(c.first_error, GF_INTERNAL_SERVICE);
+  assert_string_equal(c.message, "InternalServiceException injected by gluefake (fault rule *)");
+}
+
+/* GlueEncryptionException is an error the API models: a sweep injects it. */
+static void test_sweep_glue_encryption(void **state)
+{
+  fx *f = *state;
+  for (int applied = 0; applied <= 1; applied++) {
+    seen_ctx c = {0};
+    gf_sweep_scenario s = {NULL, two_creates_seen_run, NULL, &c};
+    gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
+    o.error = GF_GLUE_ENCRYPTION;
+    o.applied = applied;
+    gf_status status = gf_sweep(&s, &o, &f->report, &f->err);
+    if (status != GF_OK)
+      print_error("sweep with GlueEncryption: %s\n", gf_error_message(&f->err));
+    assert_int_equal(status, GF_OK);
+    assert_int_equal(f->report.count, 2);
+    assert_int_equal(f->report.failures, 2);
+    assert_true(f->report.clean_run_survived);
+    assert_true(f->report.complete);
+    assert_int_equal(c.runs, 3);
+    assert_int_equal(c.errors, 2);
+    assert_int_equal(c.first_error, GF_GLUE_ENCRYPTION);
+    assert_string_equal(c.message,
+                        "GlueEncryptionException injected by gluefake (fault rule *)");
+    gf_sweep_report_clear(&f->report);
+  }
+}
+
+/* An error the API does not model is refused, before any run, with an
+ * empty report; every error it models is accepted. */
+static void test_sweep_error_must_be_modelled(void **state)
+{
+  fx *f = *state;
+  seen_ctx c = {0};
+  gf_sweep_scenario s = {NULL, two_creates_seen_run, NULL, &c};
+  static const gf_status refused[] = {
+      GF_THROTTLING,         GF_TRANSPORT,        GF_SERIALIZATION,
+      GF_UNKNOWN_OPERATION,  GF_SERVICE_UNAVAILABLE, GF_ACCESS_DENIED,
+      GF_MISSING_AUTHENTICATION_TOKEN, GF_EXPIRED_TOKEN, GF_UNKNOWN,
+      GF_OK,                 GF_STATUS_COUNT,     (gf_status)-1,
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
+    o.error = refused[i];
+    f->report.count = 3;
+    f->report.complete = 1;
+    assert_int_equal(gf_sweep(&s, &o, &f->report, &f->err), GF_INVALID_INPUT);
+    assert_int_equal(f->err.status, GF_INVALID_INPUT);
+    assert_string_equal(gf_error_message(&f->err),
+                        "sweep: the error must be one that the API models");
+    assert_report_empty(&f->report);
+  }
+  assert_int_equal(c.runs, 0);
+
+  /* every status the table calls modelled is accepted, and injected */
+  static const gf_status modelled[] = {
+      GF_ALREADY_EXISTS,  GF_CONDITION_CHECK_FAILURE, GF_ENTITY_NOT_FOUND,
+      GF_INTERNAL_SERVICE, GF_INVALID_INPUT,          GF_OPERATION_TIMEOUT,
+      GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, GF_GLUE_ENCRYPTION,
+  };
+  for (size_t i = 0; i < sizeof modelled / sizeof modelled[0]; i++) {
+    seen_ctx seen = {0};
+    gf_sweep_scenario one = {NULL, two_creates_seen_run, NULL, &seen};
+    gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
+    o.error = modelled[i];
+    assert_gf_ok(gf_sweep(&one, &o, &f->report, &f->err), &f->err);
+    assert_int_equal(f->report.count, 2);
+    assert_int_equal(seen.first_error, modelled[i]);
+    gf_sweep_report_clear(&f->report);
+  }
+}
+
 static int failing_setup(gf_fake *fake, void *ctx)
 {
   (void)fake;
@@ -1415,6 +1585,10 @@ int main(int argc, char **argv)
       T(test_sweep_applied_meets_already_exists),
       T(test_sweep_max_calls),
       T(test_sweep_invalid_options),
+      T(test_sweep_options_version),
+      T(test_sweep_options_init),
+      T(test_sweep_glue_encryption),
+      T(test_sweep_error_must_be_modelled),
       T(test_sweep_setup_fails),
       T(test_sweep_report_print),
       T(test_sweep_report_print_edges),

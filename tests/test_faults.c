@@ -721,6 +721,163 @@ static void test_reject_keeps_state(void **state)
   assert_counts(f->faults, "GetSecurityConfiguration", 40, fired);
 }
 
+/* GlueEncryption is an error the API models: injectable by its short and
+ * full name, inside applied() too, and it reaches the caller and the call
+ * log with the injector's own message. */
+static void test_accept_glue_encryption(void **state)
+{
+  fixture *f = *state;
+  check_canonical(f->faults, "CreateSecurityConfiguration=1*GlueEncryption",
+                  "CreateSecurityConfiguration=1*GlueEncryptionException");
+  check_canonical(f->faults, "CreateSecurityConfiguration=1*GlueEncryptionException",
+                  "CreateSecurityConfiguration=1*GlueEncryptionException");
+  check_canonical(f->faults, "CreateSecurityConfiguration=1*applied(GlueEncryption)",
+                  "CreateSecurityConfiguration=1*applied(GlueEncryptionException)");
+  check_canonical(f->faults, "CreateSecurityConfiguration=GlueEncryption(key gone)",
+                  "CreateSecurityConfiguration=GlueEncryptionException(key gone)");
+
+  static const char *const specs[] = {"CreateSecurityConfiguration=1*GlueEncryption",
+                                      "CreateSecurityConfiguration=1*GlueEncryptionException"};
+  gf_recorder *calls = gf_fake_calls(f->fake);
+  for (size_t i = 0; i < 2; i++) {
+    set_rules(f->faults, specs[i]);
+    gf_error err = GF_ERROR_INIT;
+    gf_create_security_configuration_request req = {"a", &empty_config};
+    gf_create_security_configuration_response *out = (void *)&err;
+    assert_int_equal(gf_create_security_configuration(f->b, &req, &out, &err),
+                     GF_GLUE_ENCRYPTION);
+    assert_null(out);
+    assert_int_equal(err.status, GF_GLUE_ENCRYPTION);
+    assert_string_equal(gf_error_message(&err), "GlueEncryptionException injected by gluefake "
+                                                "(fault rule CreateSecurityConfiguration)");
+    gf_call_record r;
+    assert_int_equal(gf_calls_get(calls, gf_calls_count(calls) - 1, &r), 0);
+    assert_int_equal(r.op, GF_OP_CREATE_SECURITY_CONFIGURATION);
+    assert_int_equal(r.status, GF_GLUE_ENCRYPTION);
+    assert_null(r.response);
+    assert_string_equal(r.message, err.message);
+    gf_error_clear(&err);
+    assert_counts(f->faults, "CreateSecurityConfiguration", 1, 1);
+    /* not applied: nothing was created; the next call passes */
+    assert_int_equal(get_cfg(f->b, "a"), GF_ENTITY_NOT_FOUND);
+    assert_int_equal(gf_fake_security_configuration_count(f->fake), 0);
+  }
+  assert_gf_ok(create_cfg(f->b, "a"), NULL);
+
+  /* applied(GlueEncryption): created, but the caller sees the error */
+  set_rules(f->faults, "CreateSecurityConfiguration=1*applied(GlueEncryption)");
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(config_create(f->b, "b", &empty_config, &err), GF_GLUE_ENCRYPTION);
+  assert_int_equal(err.status, GF_GLUE_ENCRYPTION);
+  assert_string_equal(gf_error_message(&err), "GlueEncryptionException injected by gluefake "
+                                              "(fault rule CreateSecurityConfiguration)");
+  gf_error_clear(&err);
+  assert_counts(f->faults, "CreateSecurityConfiguration", 1, 1);
+  assert_gf_ok(get_cfg(f->b, "b"), NULL);
+  assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
+  assert_gf_nth_call_status(calls, GF_OP_CREATE_SECURITY_CONFIGURATION,
+                            gf_calls_count_op(calls, GF_OP_CREATE_SECURITY_CONFIGURATION) - 1,
+                            GF_GLUE_ENCRYPTION);
+}
+
+/* GlueEncryption on each of the nine operations, with the rule's target in
+ * the message. */
+static void test_glue_encryption_on_nine_operations(void **state)
+{
+  (void)state;
+  for (int o = 0; o < GF_OPERATION_COUNT; o++) {
+    gf_operation op = (gf_operation)o;
+    fixture *f = fixture_new();
+    assert_non_null(f);
+    prestate(f->b);
+    char spec[160], message[200];
+    snprintf(spec, sizeof spec, "%s=1*GlueEncryption", gf_operation_name(op));
+    snprintf(message, sizeof message,
+             "GlueEncryptionException injected by gluefake (fault rule %s)",
+             gf_operation_name(op));
+    set_rules(f->faults, spec);
+    gf_error err = GF_ERROR_INIT;
+    void *out = NULL;
+    gf_status status = gf_call(f->b, op, requests[op], &out, &err);
+    if (status != GF_GLUE_ENCRYPTION)
+      print_error("%s: %s (%s)\n", spec, gf_status_name(status), gf_error_message(&err));
+    assert_int_equal(status, GF_GLUE_ENCRYPTION);
+    assert_null(out);
+    assert_string_equal(gf_error_message(&err), message);
+    gf_error_clear(&err);
+    assert_int_equal(call_op(f->b, op), GF_OK);
+    fixture_free(f);
+  }
+}
+
+/* Only the errors the API models are injectable: the service, transport and
+ * unknown errors of the table are refused, and the message lists exactly
+ * the names that are accepted. */
+#define INJECTABLE                                                                         \
+  "(AlreadyExists, ConditionCheckFailure, EntityNotFound, InternalService, InvalidInput, " \
+  "OperationTimeout, ResourceNumberLimitExceeded, GlueEncryption)"
+
+static void test_reject_errors_the_api_does_not_model(void **state)
+{
+  fixture *f = *state;
+  set_rules(f->faults, "GetSecurityConfiguration=off");
+  static const char *const refused[] = {
+      "Throttling",          "ThrottlingException",     "ServiceUnavailable",
+      "ServiceUnavailableException", "TransportError",  "UnknownError",
+      "AccessDenied",        "AccessDeniedException",   "MissingAuthenticationToken",
+      "IncompleteSignature", "InvalidSignature",        "UnrecognizedClient",
+      "ExpiredToken",        "ExpiredTokenException",   "Serialization",
+      "SerializationException", "UnknownOperation",     "UnknownOperationException",
+      "Transport",           "Unknown",
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    const char *forms[][2] = {
+        {"CreateSecurityConfiguration=", ""},
+        {"CreateSecurityConfiguration=1*", ""},
+        {"CreateSecurityConfiguration=applied(", ")"},
+    };
+    for (size_t k = 0; k < 3; k++) {
+      char spec[160], expected[400];
+      snprintf(spec, sizeof spec, "%s%s%s", forms[k][0], refused[i], forms[k][1]);
+      snprintf(expected, sizeof expected,
+               "fault spec: column %zu: expected an error name " INJECTABLE,
+               strlen(forms[k][0]) + 1);
+      gf_error err = GF_ERROR_INIT;
+      assert_int_equal(gf_faults_check(spec, &err), GF_INVALID_INPUT);
+      assert_int_equal(err.status, GF_INVALID_INPUT);
+      if (strcmp(gf_error_message(&err), expected) != 0)
+        print_error("'%s': '%s', expected '%s'\n", spec, gf_error_message(&err), expected);
+      assert_string_equal(gf_error_message(&err), expected);
+      assert_int_equal(gf_faults_set(f->faults, spec, &err), GF_INVALID_INPUT);
+      assert_string_equal(gf_error_message(&err), expected);
+      assert_int_equal(gf_faults_add(f->faults, spec, &err), GF_INVALID_INPUT);
+      assert_string_equal(gf_error_message(&err), expected);
+      gf_error_clear(&err);
+    }
+  }
+  /* The brief's own example, spelled out. */
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_faults_check("CreateSecurityConfiguration=Throttling", &err),
+                   GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&err),
+                      "fault spec: column 29: expected an error name (AlreadyExists, "
+                      "ConditionCheckFailure, EntityNotFound, InternalService, InvalidInput, "
+                      "OperationTimeout, ResourceNumberLimitExceeded, GlueEncryption)");
+  gf_error_clear(&err);
+  /* the rules in place did not change */
+  assert_spec(f->faults, "GetSecurityConfiguration=off");
+
+  /* Against the table: an error is injectable exactly when the API models it. */
+  for (int s = 1; s < GF_STATUS_COUNT; s++) {
+    char spec[160];
+    snprintf(spec, sizeof spec, "CreateSecurityConfiguration=%s", gf_status_name((gf_status)s));
+    gf_status want = gf_status_kind((gf_status)s) == GF_ERROR_MODELLED ? GF_OK : GF_INVALID_INPUT;
+    if (gf_faults_check(spec, NULL) != want)
+      print_error("'%s': expected %s\n", spec, gf_status_name(want));
+    assert_int_equal(gf_faults_check(spec, NULL), want);
+  }
+}
+
 /* ==== 3. semantics ========================================================= */
 
 static void test_chain_only_third_create_fails(void **state)
@@ -1591,6 +1748,141 @@ static void test_env_empty_means_no_rules(void **state)
   gf_error_clear(&err);
 }
 
+/* gf_fake_new_ext(NULL, ...) is GF_FAKE_OPTIONS_INIT: the default account
+ * and GLUEFAKE_FAULTS read. */
+static void test_env_ext_null_options_read_env(void **state)
+{
+  (void)state;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(setenv("GLUEFAKE_FAULTS", "CreateSecurityConfiguration=1*OperationTimeout", 1),
+                   0);
+  gf_fake *fake = gf_fake_new_ext(NULL, &err);
+  unsetenv("GLUEFAKE_FAULTS");
+  if (!fake)
+    print_error("gf_fake_new_ext(NULL): %s\n", gf_error_message(&err));
+  assert_non_null(fake);
+  char account[13];
+  gf_fake_account_id(fake, account);
+  assert_string_equal(account, GF_DEFAULT_ACCOUNT_ID);
+  assert_spec(gf_fake_faults(fake), "CreateSecurityConfiguration=1*OperationTimeoutException");
+  gf_backend *b = gf_fake_backend(fake);
+  assert_int_equal(create_cfg(b, "a"), GF_OPERATION_TIMEOUT);
+  assert_gf_ok(create_cfg(b, "a"), NULL);
+  gf_fake_free(fake);
+
+  /* ... and a spec that does not parse fails it, as it fails gf_fake_new */
+  assert_int_equal(setenv("GLUEFAKE_FAULTS", "CreateSecurityConfiguration=1*Oops", 1), 0);
+  fake = gf_fake_new_ext(NULL, &err);
+  unsetenv("GLUEFAKE_FAULTS");
+  assert_null(fake);
+  assert_int_equal(err.status, GF_INVALID_INPUT);
+  assert_true(strncmp(gf_error_message(&err), "GLUEFAKE_FAULTS: fault spec: column 31: ",
+                      strlen("GLUEFAKE_FAULTS: fault spec: column 31: ")) == 0);
+  gf_error_clear(&err);
+
+  /* GF_FAKE_OPTIONS_INIT as such: the same */
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  assert_int_equal(options.version, GF_FAKE_OPTIONS_VERSION);
+  assert_null(options.account_id);
+  assert_int_equal(options.ignore_environment, 0);
+  assert_int_equal(setenv("GLUEFAKE_FAULTS", "*=1*InternalService", 1), 0);
+  fake = gf_fake_new_ext(&options, &err);
+  unsetenv("GLUEFAKE_FAULTS");
+  assert_non_null(fake);
+  assert_spec(gf_fake_faults(fake), "*=1*InternalServiceException");
+  gf_fake_free(fake);
+  gf_error_clear(&err);
+}
+
+/* ignore_environment: GLUEFAKE_FAULTS is not read, not even to reject it. */
+static void test_env_ext_ignore_environment(void **state)
+{
+  (void)state;
+  static const char *const specs[] = {"CreateSecurityConfiguration=1*Oops", "seed=1;",
+                                      "*=InternalService"};
+  for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    gf_error err = GF_ERROR_INIT;
+    gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+    options.ignore_environment = 1;
+    assert_int_equal(setenv("GLUEFAKE_FAULTS", specs[i], 1), 0);
+    gf_fake *fake = gf_fake_new_ext(&options, &err);
+    unsetenv("GLUEFAKE_FAULTS");
+    if (!fake)
+      print_error("GLUEFAKE_FAULTS='%s': %s\n", specs[i], gf_error_message(&err));
+    assert_non_null(fake);
+    assert_int_equal(err.status, GF_OK);
+    assert_null(err.message);
+    assert_spec(gf_fake_faults(fake), "");
+    gf_backend *b = gf_fake_backend(fake);
+    assert_gf_ok(create_cfg(b, "a"), NULL);
+    assert_gf_ok(get_cfg(b, "a"), NULL);
+    gf_fake_free(fake);
+  }
+}
+
+/* A version this library does not know: no fake, and why. */
+static void test_ext_options_version(void **state)
+{
+  (void)state;
+  static const unsigned versions[] = {0, GF_FAKE_OPTIONS_VERSION + 1, 1000};
+  for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+    gf_error err = GF_ERROR_INIT;
+    gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+    options.version = versions[i];
+    options.ignore_environment = 1;
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "fake options version %u is not supported (this library knows 1..1)", versions[i]);
+    assert_null(gf_fake_new_ext(&options, &err));
+    assert_int_equal(err.status, GF_INVALID_INPUT);
+    assert_string_equal(gf_error_message(&err), expected);
+    gf_error_clear(&err);
+    assert_null(gf_fake_new_ext(&options, NULL)); /* NULL err allowed */
+  }
+  gf_error err = GF_ERROR_INIT;
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.version = 0;
+  assert_null(gf_fake_new_ext(&options, &err));
+  assert_string_equal(gf_error_message(&err),
+                      "fake options version 0 is not supported (this library knows 1..1)");
+  gf_error_clear(&err);
+  assert_int_equal(GF_FAKE_OPTIONS_VERSION, 1);
+}
+
+/* A bad account id: no fake, and the id quoted. */
+static void test_ext_bad_account_id(void **state)
+{
+  (void)state;
+  gf_error err = GF_ERROR_INIT;
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.account_id = "12";
+  options.ignore_environment = 1;
+  assert_null(gf_fake_new_ext(&options, &err));
+  assert_int_equal(err.status, GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&err), "account id '12' is not 12 digits");
+  gf_error_clear(&err);
+
+  options.ignore_environment = 0; /* GLUEFAKE_FAULTS is unset here */
+  options.account_id = "12345678901x";
+  assert_null(gf_fake_new_ext(&options, &err));
+  assert_int_equal(err.status, GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&err), "account id '12345678901x' is not 12 digits");
+  gf_error_clear(&err);
+
+  assert_null(gf_fake_new("12", &err));
+  assert_string_equal(gf_error_message(&err), "account id '12' is not 12 digits");
+  gf_error_clear(&err);
+
+  /* a good one is kept */
+  options.account_id = "000000000042";
+  gf_fake *fake = gf_fake_new_ext(&options, &err);
+  assert_non_null(fake);
+  char account[13];
+  gf_fake_account_id(fake, account);
+  assert_string_equal(account, "000000000042");
+  gf_fake_free(fake);
+}
+
 /* ==== 9. the injector around a custom backend ============================== */
 
 typedef struct counting_backend {
@@ -1841,6 +2133,9 @@ int main(void)
       T(test_reject_forms),
       T(test_reject_seed_overflow),
       T(test_reject_keeps_state),
+      T(test_accept_glue_encryption),
+      T(test_glue_encryption_on_nine_operations),
+      T(test_reject_errors_the_api_does_not_model),
       T(test_chain_only_third_create_fails),
       T(test_term_without_count_serves_all),
       T(test_star_versus_operation),
@@ -1868,6 +2163,10 @@ int main(void)
       T(test_env_rules_applied),
       T(test_env_bad_spec_fails_creation),
       T(test_env_empty_means_no_rules),
+      T(test_env_ext_null_options_read_env),
+      T(test_env_ext_ignore_environment),
+      T(test_ext_options_version),
+      T(test_ext_bad_account_id),
       T(test_injector_around_custom_backend),
       T(test_threads_pct),
       T(test_threads_count),

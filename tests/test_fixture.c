@@ -435,6 +435,7 @@ static char *repeat(const char *unit, size_t n)
   return s;
 }
 
+static char *format(const char *fmt, ...) GF_PRINTF(1, 2);
 static char *format(const char *fmt, ...)
 {
   va_list ap;

@@ -568,6 +568,164 @@ static void test_missing_required_bool(void **state)
   expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", DEFAULT_DCES);
 }
 
+/* The last call the fake logged: a PutDataCatalogEncryptionSettings refused
+ * with `message`, its request without the boolean. */
+static void assert_last_call_refused(gf_fake *fake, const char *message)
+{
+  gf_recorder *calls = gf_fake_calls(fake);
+  assert_true(gf_calls_count(calls) > 0);
+  gf_call_record r;
+  assert_int_equal(gf_calls_get(calls, gf_calls_count(calls) - 1, &r), 0);
+  assert_int_equal(r.op, GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS);
+  assert_int_equal(r.status, GF_INVALID_INPUT);
+  assert_null(r.response);
+  assert_non_null(r.message);
+  assert_string_equal(r.message, message);
+  const gf_put_data_catalog_encryption_settings_request *req = r.request;
+  assert_non_null(req);
+  assert_false(req->data_catalog_encryption_settings->connection_password_encryption
+                   ->has_return_connection_password_encrypted);
+}
+
+/* Refusing a body without the required boolean is the fake's validation,
+ * after the call log: the call is logged, with its status and message. */
+static void test_missing_required_bool_is_logged(void **state)
+{
+  gf_fake *fake = *state;
+  gf_backend *b = backend_of(state);
+  const char *message =
+      "1 validation error detected: Value null at "
+      "'dataCatalogEncryptionSettings.connectionPasswordEncryption."
+      "returnConnectionPasswordEncrypted' failed to satisfy constraint: Member must not be null";
+  static const char *const bodies[] = {
+      "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{}}}",
+      "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+      "\"AwsKmsKeyId\":\"alias/pw\"}}}",
+      "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+      "\"ReturnConnectionPasswordEncrypted\":null}}}",
+      "{\"CatalogId\":\"" ACCOUNT "\",\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{"
+      "\"CatalogEncryptionMode\":\"DISABLED\"},\"ConnectionPasswordEncryption\":{"
+      "\"AwsKmsKeyId\":\"alias/pw\"}}}",
+  };
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    size_t before = gf_calls_count(gf_fake_calls(fake));
+    expect_error(b, "PutDataCatalogEncryptionSettings", bodies[i], GF_INVALID_INPUT, message);
+    assert_int_equal(gf_calls_count(gf_fake_calls(fake)), before + 1);
+    assert_last_call_refused(fake, message);
+  }
+  assert_int_equal(gf_calls_count_op(gf_fake_calls(fake),
+                                     GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS),
+                   4);
+  expect_ok(b, "GetDataCatalogEncryptionSettings", "{}", DEFAULT_DCES);
+}
+
+/* The codec and the presence flag: a request without it leaves the member
+ * out, one with it writes the boolean as it is; decoding sets the flag
+ * exactly when the member is there. */
+static void test_codec_required_bool_presence(void **state)
+{
+  (void)state;
+  static const struct {
+    gf_connection_password_encryption pw;
+    const char *text;
+  } cases[] = {
+      {{true, "alias/pw", false},
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"AwsKmsKeyId\":\"alias/pw\"}}}"},
+      {{false, NULL, false},
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{}}}"},
+      {{false, "alias/pw", true},
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":false,\"AwsKmsKeyId\":\"alias/pw\"}}}"},
+      {{true, NULL, true},
+       "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":true}}}"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    gf_data_catalog_encryption_settings settings = {NULL, &cases[i].pw};
+    gf_put_data_catalog_encryption_settings_request req = {NULL, &settings};
+    cJSON *json = gf_request_to_json(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, &req);
+    assert_non_null(json);
+    char *text = cJSON_PrintUnformatted(json);
+    assert_non_null(text);
+    if (strcmp(text, cases[i].text) != 0)
+      print_message("case %zu: %s\n", i, text);
+    assert_string_equal(text, cases[i].text);
+    cJSON_free(text);
+
+    /* and back: the flag as it was; the boolean too when present */
+    void *back = NULL;
+    gf_error err = GF_ERROR_INIT;
+    assert_int_equal(
+        gf_request_from_json(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, json, &back, &err),
+        GF_OK);
+    const gf_put_data_catalog_encryption_settings_request *got = back;
+    const gf_connection_password_encryption *pw =
+        got->data_catalog_encryption_settings->connection_password_encryption;
+    assert_non_null(pw);
+    assert_int_equal(pw->has_return_connection_password_encrypted,
+                     cases[i].pw.has_return_connection_password_encrypted);
+    if (cases[i].pw.has_return_connection_password_encrypted)
+      assert_int_equal(pw->return_connection_password_encrypted,
+                       cases[i].pw.return_connection_password_encrypted);
+    gf_request_free(GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, back);
+    cJSON_Delete(json);
+    gf_error_clear(&err);
+  }
+
+  /* gf_response_from_json sets the flag when the member is present */
+  static const struct {
+    const char *text;
+    bool has, value;
+  } responses[] = {
+      {"{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":true}}}",
+       true, true},
+      {"{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":false,\"AwsKmsKeyId\":\"k\"}}}",
+       true, false},
+      {"{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"AwsKmsKeyId\":\"k\"}}}",
+       false, false},
+      {"{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":{"
+       "\"ReturnConnectionPasswordEncrypted\":null}}}",
+       false, false},
+  };
+  for (size_t i = 0; i < sizeof responses / sizeof responses[0]; i++) {
+    cJSON *json = cJSON_Parse(responses[i].text);
+    assert_non_null(json);
+    void *out = NULL;
+    gf_error err = GF_ERROR_INIT;
+    assert_int_equal(
+        gf_response_from_json(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, json, &out, &err),
+        GF_OK);
+    const gf_get_data_catalog_encryption_settings_response *resp = out;
+    const gf_connection_password_encryption *pw =
+        resp->data_catalog_encryption_settings->connection_password_encryption;
+    assert_non_null(pw);
+    assert_int_equal(pw->has_return_connection_password_encrypted, responses[i].has);
+    assert_int_equal(pw->return_connection_password_encrypted, responses[i].value);
+    /* written back: the member exactly when it was read */
+    cJSON *again = gf_response_to_json(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, out);
+    assert_non_null(again);
+    const cJSON *cpe = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(again, "DataCatalogEncryptionSettings"),
+        "ConnectionPasswordEncryption");
+    assert_non_null(cpe);
+    const cJSON *member = cJSON_GetObjectItemCaseSensitive(cpe, "ReturnConnectionPasswordEncrypted");
+    if (responses[i].has) {
+      assert_true(cJSON_IsBool(member));
+      assert_int_equal(cJSON_IsTrue(member) ? 1 : 0, responses[i].value ? 1 : 0);
+    } else {
+      assert_null(member);
+    }
+    cJSON_Delete(again);
+    gf_response_free(GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, out);
+    cJSON_Delete(json);
+    gf_error_clear(&err);
+  }
+}
+
 static void test_error_condition_check_failure(void **state)
 {
   gf_backend *b = backend_of(state);
@@ -1348,6 +1506,31 @@ static void test_status_http_code(void **state)
   assert_int_equal(gf_status_http_code(GF_RESOURCE_NUMBER_LIMIT_EXCEEDED), 400);
   assert_int_equal(gf_status_http_code(GF_SERIALIZATION), 400);
   assert_int_equal(gf_status_http_code(GF_UNKNOWN_OPERATION), 400);
+  assert_int_equal(gf_status_http_code(GF_GLUE_ENCRYPTION), 400);
+  assert_int_equal(gf_status_http_code(GF_THROTTLING), 400);
+  assert_int_equal(gf_status_http_code(GF_SERVICE_UNAVAILABLE), 503);
+  assert_int_equal(gf_status_http_code(GF_ACCESS_DENIED), 400);
+  assert_int_equal(gf_status_http_code(GF_MISSING_AUTHENTICATION_TOKEN), 403);
+  assert_int_equal(gf_status_http_code(GF_INCOMPLETE_SIGNATURE), 400);
+  assert_int_equal(gf_status_http_code(GF_INVALID_SIGNATURE), 400);
+  assert_int_equal(gf_status_http_code(GF_UNRECOGNIZED_CLIENT), 400);
+  assert_int_equal(gf_status_http_code(GF_EXPIRED_TOKEN), 400);
+  /* No HTTP status of their own: 500. */
+  assert_int_equal(gf_status_http_code(GF_TRANSPORT), 500);
+  assert_int_equal(gf_status_http_code(GF_UNKNOWN), 500);
+  /* Out of range: 500. */
+  assert_int_equal(gf_status_http_code(GF_STATUS_COUNT), 500);
+  assert_int_equal(gf_status_http_code((gf_status)(GF_STATUS_COUNT + 1)), 500);
+  assert_int_equal(gf_status_http_code((gf_status)-1), 500);
+
+  /* Every status, from a list written out here: a new row of the table
+   * (or a changed code) fails until this list is updated. */
+  static const int codes[] = {200, 400, 400, 400, 500, 400, 400, 400, 400, 400, 400,
+                              400, 503, 400, 403, 400, 400, 400, 400, 500, 500};
+  assert_int_equal(sizeof codes / sizeof codes[0], GF_STATUS_COUNT);
+  for (int s = 0; s < GF_STATUS_COUNT; s++) {
+    assert_int_equal(gf_status_http_code((gf_status)s), codes[s]);
+  }
 }
 
 static void test_reply_clear(void **state)
@@ -1394,6 +1577,8 @@ int main(void)
       T(test_error_entity_not_found),
       T(test_error_invalid_input_messages),
       T(test_missing_required_bool),
+      T(test_missing_required_bool_is_logged),
+      T(test_codec_required_bool_presence),
       T(test_error_condition_check_failure),
       T(test_error_resource_number_limit),
       T(test_error_internal_service_from_backend),

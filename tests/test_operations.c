@@ -1595,6 +1595,82 @@ static void test_status_names_round_trip(void **state)
   assert_int_equal(gf_status_from_name(NULL, &parsed), -1);
 }
 
+/* The error table, row by row: each status keeps its number (statuses are
+ * only ever appended), its kind and whether clients retry it.  Written out
+ * here, not derived from GF_ERRORS, so that a changed row fails. */
+static void test_status_numbers_kinds_and_retry(void **state)
+{
+  (void)state;
+  static const struct {
+    gf_status status;
+    int number;
+    gf_error_kind kind;
+    gf_retry retry;
+  } rows[] = {
+      {GF_OK, 0, GF_ERROR_NONE, GF_RETRY_NEVER},
+      {GF_ALREADY_EXISTS, 1, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_CONDITION_CHECK_FAILURE, 2, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_ENTITY_NOT_FOUND, 3, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_INTERNAL_SERVICE, 4, GF_ERROR_MODELLED, GF_RETRY_TRANSIENT},
+      {GF_INVALID_INPUT, 5, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_OPERATION_TIMEOUT, 6, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, 7, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_SERIALIZATION, 8, GF_ERROR_PROTOCOL, GF_RETRY_NEVER},
+      {GF_UNKNOWN_OPERATION, 9, GF_ERROR_PROTOCOL, GF_RETRY_NEVER},
+      {GF_GLUE_ENCRYPTION, 10, GF_ERROR_MODELLED, GF_RETRY_NEVER},
+      {GF_THROTTLING, 11, GF_ERROR_SERVICE, GF_RETRY_THROTTLING},
+      {GF_SERVICE_UNAVAILABLE, 12, GF_ERROR_SERVICE, GF_RETRY_TRANSIENT},
+      {GF_ACCESS_DENIED, 13, GF_ERROR_SERVICE, GF_RETRY_NEVER},
+      {GF_MISSING_AUTHENTICATION_TOKEN, 14, GF_ERROR_AUTH, GF_RETRY_NEVER},
+      {GF_INCOMPLETE_SIGNATURE, 15, GF_ERROR_AUTH, GF_RETRY_NEVER},
+      {GF_INVALID_SIGNATURE, 16, GF_ERROR_AUTH, GF_RETRY_NEVER},
+      {GF_UNRECOGNIZED_CLIENT, 17, GF_ERROR_AUTH, GF_RETRY_NEVER},
+      {GF_EXPIRED_TOKEN, 18, GF_ERROR_AUTH, GF_RETRY_NEVER},
+      {GF_TRANSPORT, 19, GF_ERROR_TRANSPORT, GF_RETRY_TRANSIENT},
+      {GF_UNKNOWN, 20, GF_ERROR_UNKNOWN, GF_RETRY_NEVER},
+  };
+  size_t n = sizeof rows / sizeof rows[0];
+  /* A row this test does not know (or one gone) fails here. */
+  assert_int_equal(GF_STATUS_COUNT, n);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal((int)rows[i].status, rows[i].number);
+    assert_int_equal(rows[i].number, (int)i);
+    assert_int_equal(gf_status_kind(rows[i].status), rows[i].kind);
+    assert_int_equal(gf_status_retry(rows[i].status), rows[i].retry);
+  }
+
+  /* Every row of the X-macro, in its order, is a status numbered 1, 2, ... */
+  int next = 1;
+#define CHECK_ROW(UPPER, Name, http, kind, retry)                                          \
+  assert_int_equal((int)GF_##UPPER, next);                                                 \
+  assert_string_equal(gf_status_name(GF_##UPPER), #Name);                                  \
+  assert_int_equal(gf_status_kind(GF_##UPPER), GF_ERROR_##kind);                           \
+  assert_int_equal(gf_status_retry(GF_##UPPER), GF_RETRY_##retry);                         \
+  next++;
+  GF_ERRORS(CHECK_ROW)
+#undef CHECK_ROW
+  assert_int_equal(next, GF_STATUS_COUNT);
+
+  /* Out of range: no kind, never retried. */
+  static const int out_of_range[] = {GF_STATUS_COUNT, GF_STATUS_COUNT + 1, -1, 1000, -1000};
+  for (size_t i = 0; i < sizeof out_of_range / sizeof out_of_range[0]; i++) {
+    assert_int_equal(gf_status_kind((gf_status)out_of_range[i]), GF_ERROR_NONE);
+    assert_int_equal(gf_status_retry((gf_status)out_of_range[i]), GF_RETRY_NEVER);
+  }
+
+  /* The enums' own values, which callers may store. */
+  assert_int_equal(GF_ERROR_NONE, 0);
+  assert_int_equal(GF_ERROR_MODELLED, 1);
+  assert_int_equal(GF_ERROR_PROTOCOL, 2);
+  assert_int_equal(GF_ERROR_SERVICE, 3);
+  assert_int_equal(GF_ERROR_AUTH, 4);
+  assert_int_equal(GF_ERROR_TRANSPORT, 5);
+  assert_int_equal(GF_ERROR_UNKNOWN, 6);
+  assert_int_equal(GF_RETRY_NEVER, 0);
+  assert_int_equal(GF_RETRY_THROTTLING, 1);
+  assert_int_equal(GF_RETRY_TRANSIENT, 2);
+}
+
 static void test_operation_names_round_trip(void **state)
 {
   (void)state;
@@ -1955,6 +2031,7 @@ int main(void)
       T(test_error_reused_over_failures),
       T(test_error_message_never_null),
       T(test_status_names_round_trip),
+      T(test_status_numbers_kinds_and_retry),
       T(test_operation_names_round_trip),
       T(test_clock_step_zero),
       T(test_clock_fractional_and_now),

@@ -1504,6 +1504,172 @@ static void test_malformed_transcript_messages(void **state)
   assert_contains(gf_error_message(&f->err), "<transcript>");
 }
 
+/* A recorded error of one __type, for GetSecurityConfiguration "a". */
+#define ERROR_ENTRY(type)                                                                  \
+  "{\"transcript\": [{\"operation\": \"GetSecurityConfiguration\", " REQ_OK                  \
+  ", \"error\": {\"__type\": \"" type "\", \"Message\": \"m\"}}]}"
+
+/* The error of a recorded call must be one the API models: the service,
+ * protocol, transport and unknown errors of the table are refused as a
+ * malformed transcript, by replay and verify alike. */
+static void test_transcript_error_must_be_modelled(void **state)
+{
+  fx *f = *state;
+  static const char *const texts[] = {
+      ERROR_ENTRY("ThrottlingException"),
+      ERROR_ENTRY("TransportError"),
+      ERROR_ENTRY("SerializationException"),
+      ERROR_ENTRY("UnknownOperationException"),
+      ERROR_ENTRY("ServiceUnavailableException"),
+      ERROR_ENTRY("AccessDeniedException"),
+      ERROR_ENTRY("ExpiredTokenException"),
+      ERROR_ENTRY("UnknownError"),
+      ERROR_ENTRY("com.amazonaws.glue#ThrottlingException"),
+  };
+  static const char prefix[] =
+      "t.json: transcript[0].error: must be {\"__type\": \"<an error of the API>\", \"Message\": ...}";
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    const char *text = texts[i];
+    gf_error_clear(&f->err);
+    gf_replay *r = gf_replay_new(text, strlen(text), "t.json", &f->err);
+    if (r) {
+      gf_replay_free(r);
+      print_error("loaded: %s\n", text);
+      fail();
+    }
+    assert_int_equal(f->err.status, GF_INVALID_INPUT);
+    if (strncmp(gf_error_message(&f->err), prefix, strlen(prefix)) != 0)
+      print_error("'%s' does not start with '%s'\n", gf_error_message(&f->err), prefix);
+    assert_string_equal(gf_error_message(&f->err), prefix);
+    char replay_message[256];
+    snprintf(replay_message, sizeof replay_message, "%s", gf_error_message(&f->err));
+
+    gf_verify_report_clear(&f->report);
+    gf_error_clear(&f->err);
+    assert_int_equal(gf_transcript_verify(text, strlen(text), "t.json", NULL, &f->report,
+                                          &f->err),
+                     GF_INVALID_INPUT);
+    assert_int_equal(f->err.status, GF_INVALID_INPUT);
+    assert_string_equal(gf_error_message(&f->err), replay_message);
+    assert_int_equal(f->report.calls, 0);
+    assert_null(f->report.text);
+  }
+}
+
+/* GlueEncryptionException is an error the API models: an entry with it
+ * loads, replay serves it back, and verify reproduces it with a fault rule;
+ * a fake's own GlueEncryption outcome records and replays. */
+static void test_transcript_glue_encryption(void **state)
+{
+  fx *f = *state;
+  static const char *const texts[] = {
+      ERROR_ENTRY("GlueEncryptionException"),
+      ERROR_ENTRY("com.amazonaws.glue#GlueEncryptionException"),
+  };
+  for (size_t i = 0; i < 2; i++) {
+    gf_replay_free(f->replay);
+    f->replay = gf_replay_new(texts[i], strlen(texts[i]), "t.json", &f->err);
+    if (!f->replay)
+      print_error("%s: %s\n", texts[i], gf_error_message(&f->err));
+    assert_non_null(f->replay);
+    gf_get_security_configuration_request get = {"a"};
+    gf_get_security_configuration_response *out = NULL;
+    assert_int_equal(gf_get_security_configuration(gf_replay_backend(f->replay), &get, &out,
+                                                   &f->err),
+                     GF_GLUE_ENCRYPTION);
+    assert_null(out);
+    assert_int_equal(f->err.status, GF_GLUE_ENCRYPTION);
+    assert_string_equal(gf_error_message(&f->err), "m");
+    assert_gf_ok(gf_replay_finish(f->replay, &f->err), &f->err);
+    gf_error_clear(&f->err);
+  }
+
+  /* verify: a fake with the fault rule reproduces it; one without does not */
+  const char *text = texts[0];
+  assert_verified(f,
+                  verify(f, text,
+                         "{\"faults\": \"GetSecurityConfiguration=1*GlueEncryption\"}", NULL,
+                         0, 0),
+                  1);
+  assert_gf_ok(verify(f, text, NULL, NULL, 0, 0), &f->err);
+  assert_int_equal(f->report.calls, 1);
+  assert_int_equal(f->report.mismatches, 1);
+  assert_contains(f->report.text, "transcript[0] (GetSecurityConfiguration)");
+  assert_contains(f->report.text, "GlueEncryptionException");
+
+  /* recorded from a fake: the transcript names it, and replays it */
+  gf_fake *fake = new_fake(f, BASE_TIME, 1);
+  gf_error err = GF_ERROR_INIT;
+  assert_gf_ok(gf_faults_set(gf_fake_faults(fake), "GetSecurityConfiguration=1*GlueEncryption",
+                             &err),
+               &err);
+  gf_get_security_configuration_request get = {"a"};
+  assert_int_equal(gf_get_security_configuration(gf_fake_backend(fake), &get, NULL, &err),
+                   GF_GLUE_ENCRYPTION);
+  gf_error_clear(&err);
+  record(f);
+  assert_contains(f->text, "\"GlueEncryptionException\"");
+  gf_replay_free(f->replay);
+  f->replay = gf_replay_new(f->text, strlen(f->text), "t.json", &f->err);
+  assert_non_null(f->replay);
+  assert_int_equal(gf_get_security_configuration(gf_replay_backend(f->replay), &get, NULL,
+                                                 &f->err),
+                   GF_GLUE_ENCRYPTION);
+  assert_string_equal(gf_error_message(&f->err), "GlueEncryptionException injected by gluefake "
+                                                 "(fault rule GetSecurityConfiguration)");
+  assert_gf_ok(gf_replay_finish(f->replay, &f->err), &f->err);
+}
+
+/* Verify options of a version this library does not know are refused;
+ * NULL options are the defaults. */
+static void test_verify_options_version(void **state)
+{
+  fx *f = *state;
+  static const char text[] = ERROR_ENTRY("EntityNotFoundException");
+  static const unsigned versions[] = {7, 0, GF_VERIFY_OPTIONS_VERSION + 1};
+  assert_int_equal(GF_VERIFY_OPTIONS_VERSION, 1);
+  for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
+    gf_verify_options o = GF_VERIFY_OPTIONS_INIT;
+    o.version = versions[i];
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "verify: options version %u is not supported (this library knows 1..1)",
+             versions[i]);
+    gf_verify_report_clear(&f->report);
+    gf_error_clear(&f->err);
+    assert_int_equal(gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
+                     GF_INVALID_INPUT);
+    assert_int_equal(f->err.status, GF_INVALID_INPUT);
+    assert_string_equal(gf_error_message(&f->err), expected);
+    assert_int_equal(f->report.calls, 0);
+    assert_int_equal(f->report.mismatches, 0);
+    assert_null(f->report.text);
+    assert_int_equal(gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, NULL),
+                     GF_INVALID_INPUT);
+  }
+  gf_verify_options seven_o = GF_VERIFY_OPTIONS_INIT;
+  seven_o.version = 7;
+  gf_verify_report_clear(&f->report);
+  gf_error_clear(&f->err);
+  assert_int_equal(
+      gf_transcript_verify(text, strlen(text), "t.json", &seven_o, &f->report, &f->err),
+      GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&f->err),
+                      "verify: options version 7 is not supported (this library knows 1..1)");
+
+  /* NULL options: an empty fake, which answers EntityNotFound as recorded */
+  gf_verify_report_clear(&f->report);
+  gf_error_clear(&f->err);
+  assert_gf_ok(gf_transcript_verify(text, strlen(text), "t.json", NULL, &f->report, &f->err),
+               &f->err);
+  assert_int_equal(f->report.calls, 1);
+  assert_int_equal(f->report.mismatches, 0);
+  /* GF_VERIFY_OPTIONS_INIT: the same */
+  gf_verify_options o = GF_VERIFY_OPTIONS_INIT;
+  assert_verified(f, gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
+                  1);
+}
+
 /* JSON syntax errors name SOURCE:LINE:COL. */
 static void test_transcript_syntax_errors(void **state)
 {
@@ -2085,6 +2251,9 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(test_malformed_transcripts, setup, teardown),
       cmocka_unit_test_setup_teardown(test_malformed_transcript_messages, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transcript_error_must_be_modelled, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transcript_glue_encryption, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_verify_options_version, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transcript_syntax_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_syntax_error_at_end, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_bad_fixture, setup, teardown),

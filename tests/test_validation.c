@@ -936,6 +936,106 @@ static void test_required_members(void **state)
   expect_ok(config_create(f->b, "new", &empty_config, &err), &err);
 }
 
+/* ---- the required boolean's presence flag -------------------------------- */
+
+#define P_PW_RETURN                                                                        \
+  "dataCatalogEncryptionSettings.connectionPasswordEncryption.returnConnectionPasswordEncrypted"
+
+/* The last call in the fake's log was a PutDataCatalogEncryptionSettings
+ * refused with `message`, its request carrying has_ `has`. */
+static void assert_last_put_logged(fixture *f, const char *message, bool has)
+{
+  gf_recorder *calls = gf_fake_calls(f->fake);
+  assert_true(gf_calls_count(calls) > 0);
+  gf_call_record r;
+  assert_int_equal(gf_calls_get(calls, gf_calls_count(calls) - 1, &r), 0);
+  assert_int_equal(r.op, GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS);
+  assert_int_equal(r.status, GF_INVALID_INPUT);
+  assert_null(r.response);
+  assert_non_null(r.message);
+  assert_string_equal(r.message, message);
+  const gf_put_data_catalog_encryption_settings_request *req = r.request;
+  assert_non_null(req);
+  assert_non_null(req->data_catalog_encryption_settings);
+  assert_non_null(req->data_catalog_encryption_settings->connection_password_encryption);
+  assert_int_equal(req->data_catalog_encryption_settings->connection_password_encryption
+                       ->has_return_connection_password_encrypted,
+                   has);
+}
+
+/* ReturnConnectionPasswordEncrypted is required: a typed request whose
+ * has_ flag is false is refused by the fake's validation (so the call is
+ * in the log, with its status), whatever the boolean says - and an
+ * initializer written before the flag existed ({true, "alias/pw"}) is one
+ * of those: it fails loudly. */
+static void test_required_bool_presence_flag(void **state)
+{
+  fixture *f = *state;
+  gf_error err = GF_ERROR_INIT;
+  static const char message[] = ONE_NULL(P_PW_RETURN);
+  assert_string_equal(message,
+                      "1 validation error detected: Value null at "
+                      "'dataCatalogEncryptionSettings.connectionPasswordEncryption."
+                      "returnConnectionPasswordEncrypted' failed to satisfy constraint: Member "
+                      "must not be null");
+
+  static const gf_connection_password_encryption absent_true = {true, "alias/pw", false};
+  static const gf_connection_password_encryption absent_false = {false, NULL, false};
+  /* Written before the flag existed: the flag is zero-initialised (-Wextra
+   * warns about it, which is the point; the test needs it written so). */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+  static const gf_connection_password_encryption old_style = {true, "alias/pw"};
+  static const gf_connection_password_encryption old_style_false = {false, "alias/pw"};
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  const gf_connection_password_encryption *refused[] = {&absent_true, &absent_false, &old_style,
+                                                        &old_style_false};
+  const char *catalogs[] = {NULL, "other-catalog"};
+  size_t logged = gf_calls_count(gf_fake_calls(f->fake));
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+    for (size_t c = 0; c < 2; c++) {
+      gf_data_catalog_encryption_settings settings = {&existing_rest, refused[i]};
+      size_t before = gf_calls_count(gf_fake_calls(f->fake));
+      gf_status status = do_put_catalog(f, catalogs[c], &settings, &err);
+      /* logged: one call more, refused with the message */
+      assert_int_equal(gf_calls_count(gf_fake_calls(f->fake)), before + 1);
+      assert_last_put_logged(f, message, false);
+      expect_rejected(f, status, &err, message);
+    }
+  assert_true(gf_calls_count(gf_fake_calls(f->fake)) > logged);
+
+  /* With other violations: listed with them, in member order. */
+  gf_encryption_at_rest bad_rest = {"SSE-S3", NULL};
+  gf_data_catalog_encryption_settings both = {&bad_rest, &old_style};
+  static const char two[] = "2 validation errors detected: " ITEM(P_CATALOG_MODE, CATALOG_MODES)
+      "; " NULL_ITEM(P_PW_RETURN);
+  gf_status status = do_put_catalog(f, NULL, &both, &err);
+  assert_last_put_logged(f, two, false);
+  expect_rejected(f, status, &err, two);
+
+  /* Present, false or true: accepted, and read back as written. */
+  static const gf_connection_password_encryption present[] = {{false, "alias/pf", true},
+                                                              {true, "alias/pt", true}};
+  for (size_t i = 0; i < 2; i++) {
+    gf_data_catalog_encryption_settings settings = {&existing_rest, &present[i]};
+    expect_ok(do_put_catalog(f, "other-catalog", &settings, &err), &err);
+    gf_get_data_catalog_encryption_settings_request get = {"other-catalog"};
+    gf_get_data_catalog_encryption_settings_response *out = NULL;
+    expect_ok(gf_get_data_catalog_encryption_settings(f->b, &get, &out, &err), &err);
+    const gf_connection_password_encryption *pw =
+        out->data_catalog_encryption_settings->connection_password_encryption;
+    assert_non_null(pw);
+    assert_true(pw->has_return_connection_password_encrypted);
+    assert_int_equal(pw->return_connection_password_encrypted, present[i].return_connection_password_encrypted);
+    assert_string_equal(pw->aws_kms_key_id, present[i].aws_kms_key_id);
+    gf_get_data_catalog_encryption_settings_response_free(out);
+  }
+}
+
 /* ---- MaxResults ---------------------------------------------------------- */
 
 static void test_max_results_range(void **state)
@@ -1190,6 +1290,7 @@ int main(void)
       T(test_kms_key_arn_pattern),
       T(test_resource_arn_pattern),
       T(test_required_members),
+      T(test_required_bool_presence_flag),
       T(test_max_results_range),
       T(test_policy_in_json_length_and_syntax),
       T(test_several_violations_listed),

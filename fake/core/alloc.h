@@ -43,7 +43,7 @@ typedef struct gfi_text {
 } gfi_text;
 
 void gfi_text_append(gfi_text *text, const char *fmt, ...) GF_PRINTF(2, 3);
-void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap);
+void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF_PRINTF(2, 0);
 
 /* How many allocations have failed on this thread so far: compare before
  * and after a call that returns NULL both for bad input and for lack of
