@@ -8,14 +8,9 @@ gf_status gfi_op_create_security_configuration(
     gf_fake *fake, const gf_create_security_configuration_request *req,
     gf_create_security_configuration_response **out, gf_error *err)
 {
-  /* The response is the name and the time: packed by hand, as one block. */
-  size_t name_size = strlen(req->name) + 1;
+  const gf_create_security_configuration_response answer = {req->name, false, 0};
   gf_create_security_configuration_response *resp =
-      gfi_malloc(GF_PACK_OFFSET(sizeof *resp) + name_size);
-  if (resp) {
-    memset(resp, 0, sizeof *resp);
-    resp->name = memcpy((char *)resp + GF_PACK_OFFSET(sizeof *resp), req->name, name_size);
-  }
+      gf_response_copy(GF_OP_CREATE_SECURITY_CONFIGURATION, &answer);
   gf_security_configuration given = {req->name, false, 0, req->encryption_configuration};
   config_entry *fresh = gfi_store_new_config(&given);
   if (!resp || !fresh) {

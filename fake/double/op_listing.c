@@ -7,23 +7,14 @@
 
 #define DEFAULT_PAGE_SIZE 100
 
-#if defined(__GNUC__)
-#define GF_PREFETCH(p) __builtin_prefetch(p)
-#else
-#define GF_PREFETCH(p) ((void)(p))
-#endif
-
-/* How many configurations ahead of the one being copied a listing fetches:
- * the copy of one takes about as long as memory takes to deliver one, so
- * a store larger than the cache pages nearly as fast per item as a small
- * one. */
+/* How many configurations ahead of the one being copied a page fetches
+ * (gfi_prefetch_block): the copy of one takes about as long as memory takes
+ * to deliver one. */
 #define LISTING_PREFETCH_DISTANCE 8
 
 static void prefetch_entry(const order_slot *slot)
 {
-  const char *block = (const char *)slot->entry;
-  for (size_t at = 0; at < sizeof *slot->entry + slot->packed_size; at += 64)
-    GF_PREFETCH(block + at);
+  gfi_prefetch_block(slot->entry, sizeof *slot->entry + slot->packed_size);
 }
 
 /* The listing response in one block: the response, the array of

@@ -261,6 +261,17 @@ config_entry *gfi_store_find_config(const gfi_store *store, const char *name, un
   unsigned h;
   config_entry *entry;
   HASH_VALUE(name, len, h);
+  if (store->configs) {
+    /* The first entry of the name's bucket: almost always the one. */
+    const UT_hash_table *table = store->configs->hh.tbl;
+    unsigned bucket;
+    HASH_TO_BKT(h, table->num_buckets, bucket);
+    const UT_hash_handle *first = table->buckets[bucket].hh_head;
+    /* A fixed reach, the size of a usual configuration: reading the
+     * entry's own size would wait for its first line. */
+    if (first)
+      gfi_prefetch_block((const char *)first - table->hho, sizeof(config_entry) + 256);
+  }
   HASH_FIND_BYHASHVALUE(hh, store->configs, name, len, h, entry);
   if (hashv)
     *hashv = h;
