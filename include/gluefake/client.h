@@ -78,7 +78,7 @@ GF_OPERATIONS(GF_X_CALL_DECL)
  * with gf_response_free(op, ...)).  An `op` out of range is
  * GF_UNKNOWN_OPERATION. */
 GF_API gf_status gf_call(gf_backend *backend, gf_operation op, const void *request, void **out,
-                  gf_error *err);
+                         gf_error *err);
 
 /* Destroys a backend through its own destroy slot.  NULL is allowed.
  * For the fake this is the same as gf_fake_free(). */

@@ -40,7 +40,7 @@ extern "C" {
  * the rules stay.  The call log is left alone.
  */
 GF_API gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
-                       gf_error *err);
+                              gf_error *err);
 
 /* The same for a file (its path is the source in messages). */
 GF_API gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err);

@@ -20,7 +20,7 @@ extern "C" {
 /* The answer of gf_json_dispatch(). */
 typedef struct gf_json_reply {
   gf_status status;       /* GF_OK or the error */
-  int http_status;        /* 200; 500 for InternalService; else 400 */
+  int http_status;        /* 200, or the error's (gf_status_http_code()) */
   const char *error_type; /* NULL on success, else "EntityNotFoundException"... (static) */
   char *body;             /* owned: the response JSON or {"__type":..,"Message":..} */
   size_t body_len;
@@ -40,7 +40,7 @@ typedef struct gf_json_reply {
  * in which case `reply` holds no body.
  */
 GF_API int gf_json_dispatch(gf_backend *backend, const char *operation, const char *body,
-                     size_t body_len, gf_json_reply *reply);
+                            size_t body_len, gf_json_reply *reply);
 
 /* Frees the body and zeroes the reply.  NULL is allowed. */
 GF_API void gf_json_reply_clear(gf_json_reply *reply);
@@ -55,16 +55,17 @@ GF_API void gf_json_reply_clear(gf_json_reply *reply);
  *
  * *_from_json read a cJSON object (borrowed) into a new request/response
  * owned by the caller (free with gf_request_free() / gf_response_free()).
- * Unknown members are ignored.  A value of the wrong JSON type is
- * GF_SERIALIZATION; a missing required boolean, which a C bool cannot
- * express as absent, is GF_INVALID_INPUT.  Other rules are the backend's.
+ * Unknown members are ignored, a missing or null member is absent (a
+ * scalar's has_ flag false), and a value of the wrong JSON type is
+ * GF_SERIALIZATION.  Every other rule, required members included, is the
+ * backend's.
  */
 GF_API cJSON *gf_request_to_json(gf_operation op, const void *request);
 GF_API cJSON *gf_response_to_json(gf_operation op, const void *response);
 GF_API gf_status gf_request_from_json(gf_operation op, const cJSON *json, void **request,
-                               gf_error *err);
+                                      gf_error *err);
 GF_API gf_status gf_response_from_json(gf_operation op, const cJSON *json, void **response,
-                                gf_error *err);
+                                       gf_error *err);
 
 /* Frees a request made by gf_request_from_json().  NULL is allowed. */
 GF_API void gf_request_free(gf_operation op, void *request);

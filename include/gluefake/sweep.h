@@ -68,7 +68,7 @@ typedef struct gf_sweep_report {
  * memory).
  */
 GF_API gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *options,
-                   gf_sweep_report *report, gf_error *err);
+                          gf_sweep_report *report, gf_error *err);
 
 /* Frees the points and zeroes the report.  NULL is allowed. */
 GF_API void gf_sweep_report_clear(gf_sweep_report *report);

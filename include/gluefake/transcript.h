@@ -108,8 +108,8 @@ typedef struct gf_verify_report {
  * Free the report with gf_verify_report_clear().
  */
 GF_API gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
-                               const gf_verify_options *options, gf_verify_report *report,
-                               gf_error *err);
+                                      const gf_verify_options *options, gf_verify_report *report,
+                                      gf_error *err);
 
 GF_API void gf_verify_report_clear(gf_verify_report *report);
 

@@ -67,7 +67,7 @@ struct gf_generic_backend {
 /* Fills every slot of `backend` with one that calls `call`; `destroy` (may
  * be NULL) becomes the destroy slot. */
 GF_API void gf_generic_backend_init(gf_generic_backend *backend, gf_generic_call_fn call,
-                             void (*destroy)(gf_backend *self));
+                                    void (*destroy)(gf_backend *self));
 
 /* Every slot NULL; fill in those you implement. */
 #define GF_BACKEND_INIT {GF_BACKEND_VERSION, GF_OPERATIONS(GF_X_NULL_SLOT_) NULL}
