@@ -2,10 +2,11 @@
  * fake.c - a fake's life: its stack of backends (front, recorder, fault
  * injector, store slots), its creation, reset and end.
  *
- * The operations themselves are in op_*.c.  Each validates its request
- * before taking the lock, allocates everything it will need (the response
- * included) before changing the store, and only then commits; so an error
- * of any kind, running out of memory included, leaves the store as it was.
+ * The operations themselves are in op_*.c.  Each gets a request that its
+ * store slot here has validated, allocates everything it will need (the
+ * response included) before changing the store, and only then commits; so
+ * an error of any kind, running out of memory included, leaves the store as
+ * it was.
  */
 #include <stdio.h>
 #include <stdlib.h>
