@@ -24,7 +24,13 @@
 #define FUZZ_TARGET "fuzz_faultspec"
 #include "common.h"
 
-#define INITIAL_RULES "GetResourcePolicy=2*off->1*OperationTimeout"
+/* The rules installed before the fuzzed spec, "GetResourcePolicy=2*off->1*OperationTimeout"
+ * (the operation named from the list); `extra` is appended after a ';'. */
+static void initial_rules(char *out, size_t size, const char *extra)
+{
+  snprintf(out, size, "%s=2*off->1*OperationTimeout%s%s",
+           gf_operation_name(GF_OP_GET_RESOURCE_POLICY), *extra ? ";" : "", extra);
+}
 
 static char *spec_of(gf_faults *faults)
 {
@@ -135,7 +141,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   gf_fake *fake = fuzz_fake_on_clock(NULL, 1);
   gf_faults *faults = gf_fake_faults(fake);
-  CHECK(gf_faults_set(faults, INITIAL_RULES, &err) == GF_OK, "initial rules: %s",
+  char rules[128];
+  initial_rules(rules, sizeof rules, "");
+  CHECK(gf_faults_set(faults, rules, &err) == GF_OK, "initial rules: %s",
         gf_error_message(&err));
   char *initial = spec_of(faults);
   gf_status set = gf_faults_set(faults, spec, &err);
@@ -168,7 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
           "canonical spelling is not stable: '%s' -> '%s' -> '%s'", spec, canonical, canonical2);
 
     /* add onto other rules: replaces same targets, keeps the rest */
-    CHECK(gf_faults_set(gf_fake_faults(other), INITIAL_RULES ";*=off", &again) == GF_OK, "%s",
+    initial_rules(rules, sizeof rules, "*=off");
+    CHECK(gf_faults_set(gf_fake_faults(other), rules, &again) == GF_OK, "%s",
           gf_error_message(&again));
     CHECK(gf_faults_add(gf_fake_faults(other), spec, &again) == GF_OK,
           "gf_faults_add refused a spec gf_faults_set took: %s", gf_error_message(&again));

@@ -59,9 +59,10 @@ static void populate(gf_fake *fake)
   CHECK(gf_put_resource_policy(glue, &p1, NULL, &err) == GF_OK, "%s", gf_error_message(&err));
   CHECK(gf_put_resource_policy(glue, &p2, NULL, &err) == GF_OK, "%s", gf_error_message(&err));
   gf_fake_set_security_configuration_limit(fake, 10);
-  CHECK(gf_faults_set(gf_fake_faults(fake), "GetResourcePolicy=2*off->OperationTimeout", &err) ==
-            GF_OK,
-        "%s", gf_error_message(&err));
+  char rules[96];
+  snprintf(rules, sizeof rules, "%s=2*off->OperationTimeout",
+           gf_operation_name(GF_OP_GET_RESOURCE_POLICY));
+  CHECK(gf_faults_set(gf_fake_faults(fake), rules, &err) == GF_OK, "%s", gf_error_message(&err));
   gf_error_clear(&err);
 }
 
