@@ -50,9 +50,12 @@ exported() { nm -D --defined-only "$1" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' | 
 check "$BUILD"
 expect_rc 0 "the real build"
 [ ! -s "$TMP/err" ] || fail "the real build: expected nothing on stderr"
-ncore=$(exported "$BUILD/libgluefake-core.so" | wc -l)
+ncore=$(exported "$BUILD/libgluefake-core.so" | grep -c '^gf_')
+ninternal=$(exported "$BUILD/libgluefake-core.so" | grep -c '^gfi_')
 nfake=$(exported "$BUILD/libgluefake.so" | wc -l)
-want="check-exports: $ncore functions from libgluefake-core.so, $nfake from libgluefake.so, as the headers declare"
+nneeds=$(nm -D --undefined-only "$BUILD/libgluefake.so" | awk '{ print $NF }' | sed 's/@.*//' |
+  grep -E '^gfi?_' | sort -u | wc -l)
+want="check-exports: libgluefake-core.so exports $ncore public functions and $ninternal of its interface to the fake, libgluefake.so $nfake, as the headers declare; libgluefake.so finds all $nneeds it needs"
 [ "$(cat "$TMP/out")" = "$want" ] || fail "the real build: expected the summary '$want'"
 ok
 echo "ok: $BUILD exports what the headers declare ($ncore + $nfake functions)"
@@ -105,8 +108,15 @@ expect_err_line "check-exports: libgluefake-core.so does not export what its hea
 while read -r name; do
   expect_err_line "  $name" "a core without ${left_out##*/}"
 done <"$TMP/gone"
-[ "$(wc -l <"$TMP/err")" -eq $((1 + $(wc -l <"$TMP/gone"))) ] ||
-  fail "a core without ${left_out##*/}: expected the header line and the $(wc -l <"$TMP/gone") missing names only"
+# Those the fake calls are named a second time, as what libgluefake.so
+# needs and does not find.
+nm -D --undefined-only "$BUILD/libgluefake.so" | awk '{ print $NF }' | sed 's/@.*//' | sort -u |
+  comm -12 - "$TMP/gone" >"$TMP/unmet"
+[ -s "$TMP/unmet" ] || fail "the fake calls none of what errors.o defines?"
+expect_err_line "check-exports: libgluefake.so needs what libgluefake-core.so does not export:" \
+  "a core without ${left_out##*/}"
+[ "$(wc -l <"$TMP/err")" -eq $((2 + $(wc -l <"$TMP/gone") + $(wc -l <"$TMP/unmet"))) ] ||
+  fail "a core without ${left_out##*/}: expected the two header lines, the $(wc -l <"$TMP/gone") missing names and the $(wc -l <"$TMP/unmet") unmet ones only"
 ok
 echo "ok: a libgluefake-core.so without ${left_out##*/} fails, naming its $(wc -l <"$TMP/gone") functions"
 

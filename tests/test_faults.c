@@ -2115,6 +2115,24 @@ static void test_threads_count(void **state)
 
 /* ------------------------------------------------------------------------- */
 
+/* Messages of two refusals no other test reaches: a number that strtod
+ * reads shorter than the grammar's digits, and the list of string members
+ * of an operation that has several. */
+static void test_reject_messages_numbers_and_members(void **state)
+{
+  (void)state;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_faults_check("*=.%InvalidInput", &err), GF_INVALID_INPUT);
+  assert_string_equal(err.message, "fault spec: column 3: expected a number");
+  assert_int_equal(gf_faults_check("PutResourcePolicy[Nope=x]=InvalidInput", &err),
+                   GF_INVALID_INPUT);
+  assert_string_equal(err.message,
+                      "fault spec: column 19: expected a string member of PutResourcePolicy "
+                      "(PolicyInJson, PolicyHashCondition, PolicyExistsCondition, ResourceArn, "
+                      "EnableHybrid)");
+  gf_error_clear(&err);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -2166,6 +2184,7 @@ int main(void)
       T(test_env_ext_null_options_read_env),
       T(test_env_ext_ignore_environment),
       T(test_ext_options_version),
+      T(test_reject_messages_numbers_and_members),
       T(test_ext_bad_account_id),
       T(test_injector_around_custom_backend),
       T(test_threads_pct),

@@ -1493,6 +1493,25 @@ static void test_error_reply_reads_back(void **state)
 
 /* ---- HTTP codes, reply_clear ---------------------------------------------------------- */
 
+/* Out-of-range values at the codec's edges: an error whose status is not
+ * in the table is written as UnknownError; a response copy of no operation
+ * or of nothing is NULL. */
+static void test_codec_out_of_range(void **state)
+{
+  (void)state;
+  gf_error odd = {(gf_status)GF_STATUS_COUNT, NULL};
+  cJSON *json = gf_error_to_json(&odd);
+  assert_non_null(json);
+  char *text = cJSON_PrintUnformatted(json);
+  assert_string_equal(text, "{\"__type\":\"UnknownError\",\"Message\":\"unknown status\"}");
+  cJSON_free(text);
+  cJSON_Delete(json);
+  gf_get_resource_policy_response empty = {NULL, NULL, false, 0, false, 0};
+  assert_null(gf_response_copy(GF_OPERATION_COUNT, &empty));
+  assert_null(gf_response_copy((gf_operation)-1, &empty));
+  assert_null(gf_response_copy(GF_OP_GET_RESOURCE_POLICY, NULL));
+}
+
 static void test_status_http_code(void **state)
 {
   (void)state;
@@ -1599,6 +1618,7 @@ int main(void)
       T(test_error_json),
       T(test_error_reply_reads_back),
       T(test_status_http_code),
+      T(test_codec_out_of_range),
       T(test_reply_clear),
   };
 #undef T

@@ -1622,6 +1622,43 @@ static void test_transcript_glue_encryption(void **state)
 
 /* Verify options of a version this library does not know are refused;
  * NULL options are the defaults. */
+/* A recorded boolean the fake answers otherwise: verify names the member
+ * and both values (true and false are different JSON types to compare). */
+static void test_verify_boolean_differs(void **state)
+{
+  fx *f = *state;
+  static const char text[] =
+      "{\"transcript\":["
+      "{\"operation\":\"PutDataCatalogEncryptionSettings\",\"request\":"
+      "{\"DataCatalogEncryptionSettings\":{\"ConnectionPasswordEncryption\":"
+      "{\"ReturnConnectionPasswordEncrypted\":false}}},\"response\":{}},"
+      "{\"operation\":\"GetDataCatalogEncryptionSettings\",\"request\":{},\"response\":"
+      "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":"
+      "\"DISABLED\"},\"ConnectionPasswordEncryption\":"
+      "{\"ReturnConnectionPasswordEncrypted\":true}}}}]}";
+  assert_gf_ok(verify(f, text, NULL, NULL, 0, 0), &f->err);
+  assert_int_equal(f->report.calls, 2);
+  assert_int_equal(f->report.mismatches, 1);
+  assert_string_equal(f->report.text,
+                      "transcript[1] (GetDataCatalogEncryptionSettings): response differs at "
+                      "DataCatalogEncryptionSettings.ConnectionPasswordEncryption."
+                      "ReturnConnectionPasswordEncrypted: recorded true, got false\n");
+}
+
+/* No text at all is a document with a syntax error at its start. */
+static void test_null_transcript_text(void **state)
+{
+  fx *f = *state;
+  assert_null(gf_replay_new(NULL, 0, "t.json", &f->err));
+  assert_int_equal(f->err.status, GF_INVALID_INPUT);
+  assert_string_equal(f->err.message, "t.json:1:1: JSON syntax error");
+  gf_error_clear(&f->err);
+  assert_int_equal(gf_transcript_verify(NULL, 0, NULL, NULL, &f->report, &f->err),
+                   GF_INVALID_INPUT);
+  assert_string_equal(f->err.message, "<transcript>:1:1: JSON syntax error");
+  gf_verify_report_clear(NULL); /* allowed */
+}
+
 static void test_verify_options_version(void **state)
 {
   fx *f = *state;
@@ -2254,6 +2291,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_transcript_error_must_be_modelled, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transcript_glue_encryption, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_options_version, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_verify_boolean_differs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_null_transcript_text, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transcript_syntax_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_syntax_error_at_end, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_bad_fixture, setup, teardown),

@@ -1,7 +1,9 @@
 #!/bin/sh
 # check-exports.sh BUILD - the shared libraries export exactly what the
 # public headers declare by name (jansson's check-exports): each library the
-# functions of its own headers, nothing internal, nothing undeclared.
+# functions of its own headers, nothing undeclared; and the core, beside
+# them, the internal interface the fake is built on (GFI_SHARED in
+# fake/core/*.h), nothing else internal.
 #
 # A header "declares by name" a function when a line of it, comments
 # dropped and macros unexpanded, spells `gf_name(` outside a #define and
@@ -39,7 +41,13 @@ for h in "$here"/include/gluefake/*.h; do
   case " $core " in *" ${h##*/} "*) ;; *) fake_headers="$fake_headers $h" ;; esac
 done
 
-declared $core_headers > "$tmp/core.want"
+# The core also exports its internal interface to the fake (fake/core/
+# internal.h): the gfi_ functions and tables its headers mark GFI_SHARED.
+shared() {
+  sed -n 's/^GFI_SHARED .*\b\(gfi_[a-z0-9_]*\) *[(\[;].*/\1/p' "$here"/fake/core/*.h | sort -u
+}
+
+{ declared $core_headers; shared; } | sort -u > "$tmp/core.want"
 # The fake's headers also call the core's functions (in inline helpers and
 # comments are gone, but a prototype may name a core type's function): only
 # what the core does not declare is the fake's.
@@ -64,5 +72,15 @@ for lib in core fake; do
     status=1
   fi
 done
-[ "$status" = 0 ] && echo "check-exports: $(wc -l < "$tmp/core.got") functions from libgluefake-core.so, $(wc -l < "$tmp/fake.got") from libgluefake.so, as the headers declare"
+# What libgluefake.so takes from the core, the core must give: a function
+# the fake calls but the core keeps hidden would make it unloadable.
+nm -D --undefined-only "$build/libgluefake.so" | awk '{ print $NF }' | sed 's/@.*//' |
+  grep -E '^gfi?_' | sort -u > "$tmp/fake.needs"
+unmet=$(comm -23 "$tmp/fake.needs" "$tmp/core.got")
+if [ -n "$unmet" ]; then
+  echo "check-exports: libgluefake.so needs what libgluefake-core.so does not export:" >&2
+  echo "$unmet" | sed 's/^/  /' >&2
+  status=1
+fi
+[ "$status" = 0 ] && echo "check-exports: libgluefake-core.so exports $(grep -c '^gf_' "$tmp/core.got") public functions and $(grep -c '^gfi_' "$tmp/core.got") of its interface to the fake, libgluefake.so $(wc -l < "$tmp/fake.got"), as the headers declare; libgluefake.so finds all $(wc -l < "$tmp/fake.needs") it needs"
 exit $status

@@ -9,28 +9,30 @@
 #ifndef GLUEFAKE_CORE_ALLOC_H
 #define GLUEFAKE_CORE_ALLOC_H
 
+#include "internal.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
 #include "gluefake/api.h"
 #include "gluefake/errors.h"
 
-void *gfi_malloc(size_t size);
-void *gfi_calloc(size_t count, size_t size);
-void *gfi_realloc(void *ptr, size_t size);
-void gfi_free(void *ptr);
-char *gfi_strdup(const char *s);
-char *gfi_strndup(const char *s, size_t len);
+GFI_SHARED void *gfi_malloc(size_t size);
+GFI_SHARED void *gfi_calloc(size_t count, size_t size);
+GFI_SHARED void *gfi_realloc(void *ptr, size_t size);
+GFI_SHARED void gfi_free(void *ptr);
+GFI_SHARED char *gfi_strdup(const char *s);
+GFI_SHARED char *gfi_strndup(const char *s, size_t len);
 
 /* A zeroed block of `size` bytes for a new `what` ("fake"), or NULL with
  * `err` set to InternalServiceException "out of memory creating a <what>"
  * (object.c). */
-void *gfi_new_object(size_t size, const char *what, gf_error *err);
+GFI_SHARED void *gfi_new_object(size_t size, const char *what, gf_error *err);
 
 /* Makes `*array` (of `size`-byte elements, `*cap` of them) hold at least
  * `need`, doubling from `first`.  0, or -1 when out of memory (nothing
  * changed).  `array` is the address of the array pointer. */
-int gfi_grow(void *array, size_t *cap, size_t need, size_t size, size_t first);
+GFI_SHARED int gfi_grow(void *array, size_t *cap, size_t need, size_t size, size_t first);
 
 /* A text that grows as it is appended to, printf-style.  Zero it to start;
  * after a failed allocation `failed` is set and later appends do nothing.
@@ -42,14 +44,14 @@ typedef struct gfi_text {
   int failed;
 } gfi_text;
 
-void gfi_text_append(gfi_text *text, const char *fmt, ...) GF_PRINTF(2, 3);
-void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF_PRINTF(2, 0);
+GFI_SHARED void gfi_text_append(gfi_text *text, const char *fmt, ...) GF_PRINTF(2, 3);
+GFI_SHARED void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF_PRINTF(2, 0);
 
 /* How many allocations have failed on this thread so far: compare before
  * and after a call that returns NULL both for bad input and for lack of
  * memory.  (cJSON counts only under gf_set_allocator(), when its hooks are
  * ours.) */
-unsigned long gfi_alloc_failures(void);
+GFI_SHARED unsigned long gfi_alloc_failures(void);
 
 /* uthash, built so that running out of memory is reported, not fatal. */
 #define HASH_NONFATAL_OOM 1

@@ -5,24 +5,26 @@
 #ifndef GLUEFAKE_CORE_CODEC_H
 #define GLUEFAKE_CORE_CODEC_H
 
+#include "internal.h"
+
 #include <cjson/cJSON.h>
 
 #include "shapes.h"
 
 /* A new cJSON object for `obj` of `shape`, owned by the caller; NULL when
  * out of memory.  Absent members are left out. */
-cJSON *gfi_shape_encode(const gfi_shape *shape, const void *obj);
+GFI_SHARED cJSON *gfi_shape_encode(const gfi_shape *shape, const void *obj);
 
 /* Reads the members of `json` into `out`, a `shape` zeroed first, with
  * member paths in messages prefixed by `wire_prefix`.  On failure nothing
  * is left to free.  A value of the wrong JSON type is GF_SERIALIZATION. */
-gf_status gfi_shape_decode_into(const gfi_shape *shape, const cJSON *json, void *out,
-                                const char *wire_prefix, gf_error *err);
+GFI_SHARED gf_status gfi_shape_decode_into(const gfi_shape *shape, const cJSON *json, void *out,
+                                           const char *wire_prefix, gf_error *err);
 
 /* An error body of the wire protocol, {"__type": type, "Message": message},
  * also for the HTTP layer's own errors whose type is no gf_status
  * ("RequestEntityTooLarge").  A new object owned by the caller; NULL when
  * out of memory. */
-cJSON *gfi_error_body(const char *type, const char *message);
+GFI_SHARED cJSON *gfi_error_body(const char *type, const char *message);
 
 #endif

@@ -27,7 +27,8 @@ static size_t render(const gfi_path *p, char *out, size_t size, int aws)
   if (n >= size)
     return n;
   if (p->member)
-    gfi_path_format(out + n, size - n, "%s%s", n ? "." : "", aws ? p->member->aws_path : p->member->wire);
+    gfi_path_format(out + n, size - n, "%s%s", n ? "." : "",
+                    aws ? p->member->aws_path : p->member->wire);
   else if (aws)
     gfi_path_format(out + n, size - n, ".%zu.member", p->index + 1);
   else

@@ -5,6 +5,8 @@
 #ifndef GLUEFAKE_CORE_PATH_H
 #define GLUEFAKE_CORE_PATH_H
 
+#include "internal.h"
+
 #include <stddef.h>
 
 #include "gluefake/api.h"
@@ -26,13 +28,13 @@ typedef struct gfi_path {
 #define GF_PATH_ROOT(prefix_text) {NULL, NULL, 0, (prefix_text)}
 
 /* EncryptionConfiguration.S3Encryption[0].KmsKeyArn (after the prefix). */
-void gfi_path_wire(const gfi_path *path, char *out, size_t size);
+GFI_SHARED void gfi_path_wire(const gfi_path *path, char *out, size_t size);
 
 /* encryptionConfiguration.s3Encryption.1.member.kmsKeyArn, as AWS spells it
  * in validation messages. */
-void gfi_path_aws(const gfi_path *path, char *out, size_t size);
+GFI_SHARED void gfi_path_aws(const gfi_path *path, char *out, size_t size);
 
 /* snprintf that truncates silently (for messages). */
-void gfi_path_format(char *out, size_t size, const char *fmt, ...) GF_PRINTF(3, 4);
+GFI_SHARED void gfi_path_format(char *out, size_t size, const char *fmt, ...) GF_PRINTF(3, 4);
 
 #endif

@@ -125,7 +125,8 @@ SHAPE(gfi_shape_security_configuration, "SecurityConfiguration", gf_security_con
 #define END {0}
 
 #define T gf_get_data_catalog_encryption_settings_request
-static const gfi_member get_data_catalog_encryption_settings_request_members[] = {M_NAME(T, catalog_id, "CatalogId", "catalogId", 0), END};
+static const gfi_member get_data_catalog_encryption_settings_request_members[] = {
+    M_NAME(T, catalog_id, "CatalogId", "catalogId", 0), END};
 #undef T
 #define T gf_get_data_catalog_encryption_settings_response
 static const gfi_member get_data_catalog_encryption_settings_response_members[] = {
@@ -189,12 +190,14 @@ static const gfi_member create_security_configuration_response_members[] = {
 #undef T
 
 #define T gf_delete_security_configuration_request
-static const gfi_member delete_security_configuration_request_members[] = {M_NAME(T, name, "Name", "name", 1), END};
+static const gfi_member delete_security_configuration_request_members[] = {
+    M_NAME(T, name, "Name", "name", 1), END};
 #undef T
 static const gfi_member delete_security_configuration_response_members[] = {END};
 
 #define T gf_get_security_configuration_request
-static const gfi_member get_security_configuration_request_members[] = {M_NAME(T, name, "Name", "name", 1), END};
+static const gfi_member get_security_configuration_request_members[] = {
+    M_NAME(T, name, "Name", "name", 1), END};
 #undef T
 #define T gf_get_security_configuration_response
 static const gfi_member get_security_configuration_response_members[] = {

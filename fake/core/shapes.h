@@ -10,6 +10,8 @@
 #ifndef GLUEFAKE_CORE_SHAPES_H
 #define GLUEFAKE_CORE_SHAPES_H
 
+#include "internal.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,40 +61,41 @@ struct gfi_shape {
 };
 
 /* Shapes of the operations' requests and responses, by operation. */
-extern const gfi_shape *const gfi_request_shapes[GF_OPERATION_COUNT];
-extern const gfi_shape *const gfi_response_shapes[GF_OPERATION_COUNT];
+GFI_SHARED extern const gfi_shape *const gfi_request_shapes[GF_OPERATION_COUNT];
+GFI_SHARED extern const gfi_shape *const gfi_response_shapes[GF_OPERATION_COUNT];
 
-extern const gfi_shape gfi_shape_security_configuration;
-extern const gfi_shape gfi_shape_encryption_configuration;
-extern const gfi_shape gfi_shape_data_catalog_encryption_settings;
+GFI_SHARED extern const gfi_shape gfi_shape_security_configuration;
+GFI_SHARED extern const gfi_shape gfi_shape_encryption_configuration;
+GFI_SHARED extern const gfi_shape gfi_shape_data_catalog_encryption_settings;
 
 /* Frees what `obj` points to (not `obj` itself). */
-void gfi_shape_free_members(const gfi_shape *shape, void *obj);
+GFI_SHARED void gfi_shape_free_members(const gfi_shape *shape, void *obj);
 
 /* Frees what `obj` points to, then `obj`.  NULL is allowed. */
-void gfi_shape_free(const gfi_shape *shape, void *obj);
+GFI_SHARED void gfi_shape_free(const gfi_shape *shape, void *obj);
 
 /* A new deep copy of `src` in ONE allocation - the object first, then what
  * it points to - freed with a single gfi_free().  Every request and response
  * gluefake hands out is packed this way.  NULL when out of memory. */
-void *gfi_shape_pack(const gfi_shape *shape, const void *src);
+GFI_SHARED void *gfi_shape_pack(const gfi_shape *shape, const void *src);
 
 /* gfi_shape_pack() behind `header` zeroed bytes (rounded up to 8) of the
  * caller's: the object starts at block + GF_PACK_OFFSET(header).  Its own
  * size goes to `*packed_size` when given.  NULL when out of memory. */
-void *gfi_shape_pack_after(const gfi_shape *shape, const void *src, size_t header,
-                          size_t *packed_size);
+GFI_SHARED void *gfi_shape_pack_after(const gfi_shape *shape, const void *src,
+                                      size_t header, size_t *packed_size);
 
 /* A copy of `packed`, a packed object of `packed_size` bytes, behind
  * `header` zeroed bytes as above: a byte copy whose pointers are moved,
  * no walk of the strings.  NULL when out of memory. */
-void *gfi_shape_repack_after(const gfi_shape *shape, const void *packed, size_t packed_size,
-                            size_t header);
+GFI_SHARED void *gfi_shape_repack_after(const gfi_shape *shape, const void *packed,
+                                        size_t packed_size, size_t header);
 
 /* Moves the pointers of `obj`, whose pointees were byte-copied from
  * `from` to `to` with everything they point to, by the same offsets.
  * `obj` itself may be anywhere. */
-void gfi_shape_relocate(const gfi_shape *shape, void *obj, const char *from, char *to);
+GFI_SHARED void gfi_shape_relocate(const gfi_shape *shape, void *obj, const char *from,
+                                   char *to);
 
 #define GF_PACK_OFFSET(header) (((header) + 7) & ~(size_t)7)
 

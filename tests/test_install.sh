@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# test_install.sh BUILD/gluefake - what `make install` gives a user: both
+# libraries and their pkg-config modules.  A client of the core alone (its
+# own backend, the typed calls, the JSON level) builds from gluefake-core,
+# shared and static, and needs neither the fake nor libmicrohttpd; a test of
+# the fake (the README's example) builds from gluefake.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+checks=0
+fail() { echo "test_install.sh: FAILED: $*" >&2; exit 1; }
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+
+# A build of its own, with the default flags, whatever build ran this test
+# (make asan passes its own down through MAKEFLAGS).
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" -j2 BUILD="$tmp/build" \
+  PREFIX="$tmp/prefix" CC=cc SAN= OPT="-O2 -g" install >"$tmp/make.out" 2>&1 ||
+  { cat "$tmp/make.out" >&2; fail "make install"; }
+for f in lib/libgluefake.so.1 lib/libgluefake-core.so.1 lib/libgluefake.a lib/libgluefake-core.a \
+         lib/pkgconfig/gluefake.pc lib/pkgconfig/gluefake-core.pc include/gluefake.h \
+         include/gluefake/errors.h include/gluefake/sys/backend.h bin/gluefake; do
+  [ -e "$tmp/prefix/$f" ] || fail "make install did not install $f"
+done
+ok "make install: both libraries, their pkg-config modules, the headers, the program"
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+
+cat >"$tmp/core_client.c" <<'EOF'
+/* A client of the core alone: a backend of its own behind the typed calls. */
+#include <stdio.h>
+#include <string.h>
+
+#include "gluefake/json.h"
+#include "gluefake/sys/backend.h"
+
+static gf_status get_one(gf_backend *self, const gf_get_security_configuration_request *req,
+                         gf_get_security_configuration_response **out, gf_error *err)
+{
+  (void)self;
+  if (strcmp(req->name, "known") != 0)
+    return gf_error_set(err, GF_ENTITY_NOT_FOUND, "no %s here", req->name);
+  gf_security_configuration config = {req->name, true, 1700000000, NULL};
+  gf_get_security_configuration_response answer = {&config};
+  *out = gf_response_copy(GF_OP_GET_SECURITY_CONFIGURATION, &answer);
+  return *out ? GF_OK : gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory");
+}
+
+int main(void)
+{
+  gf_backend backend = GF_BACKEND_INIT;
+  backend.get_security_configuration = get_one;
+  gf_error err = GF_ERROR_INIT;
+  gf_get_security_configuration_request req = {"known"};
+  gf_get_security_configuration_response *resp = NULL;
+  if (gf_get_security_configuration(&backend, &req, &resp, &err) != GF_OK)
+    return 1;
+  printf("%s\n", resp->security_configuration->name);
+  gf_get_security_configuration_response_free(resp);
+  req.name = "other";
+  gf_status status = gf_get_security_configuration(&backend, &req, NULL, &err);
+  printf("%s %d\n", gf_status_name(status), gf_status_http_code(err.status));
+  gf_json_reply reply;
+  if (gf_json_dispatch(&backend, gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATION),
+                       "{\"Name\":\"known\"}", 16, &reply) != 0)
+    return 1;
+  printf("%s\n", reply.body);
+  gf_json_reply_clear(&reply);
+  gf_error_clear(&err);
+  return 0;
+}
+EOF
+want='known
+EntityNotFoundException 400
+{"SecurityConfiguration":{"Name":"known","CreatedTimeStamp":1700000000}}'
+
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror "$tmp/core_client.c" -o "$tmp/core_shared" \
+  $(pkg-config --cflags --libs gluefake-core) -Wl,-rpath,"$tmp/prefix/lib" ||
+  fail "a client of the core does not build from pkg-config gluefake-core"
+[ "$("$tmp/core_shared")" = "$want" ] || fail "the core client printed: $("$tmp/core_shared")"
+needed=$(readelf -d "$tmp/core_shared" | grep NEEDED || true)
+case "$needed" in *libgluefake-core.so.1*) ;; *) fail "not linked with libgluefake-core.so.1: $needed" ;; esac
+case "$needed" in *libgluefake.so* | *microhttpd*) fail "the core client needs the fake: $needed" ;; esac
+core_needed=$(readelf -d "$tmp/prefix/lib/libgluefake-core.so.1" | grep NEEDED)
+case "$core_needed" in *libgluefake.so* | *microhttpd*) fail "libgluefake-core needs: $core_needed" ;; esac
+ok "a client of the core alone, shared: builds from gluefake-core, runs, needs neither the fake nor libmicrohttpd"
+
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror "$tmp/core_client.c" -o "$tmp/core_static" \
+  $(pkg-config --cflags gluefake-core) "$tmp/prefix/lib/libgluefake-core.a" \
+  $(pkg-config --static --libs-only-l --libs-only-other gluefake-core | sed 's/-lgluefake-core//') ||
+  fail "a client of the core does not link statically"
+[ "$("$tmp/core_static")" = "$want" ] || fail "the static core client printed: $("$tmp/core_static")"
+case "$(readelf -d "$tmp/core_static" | grep NEEDED)" in *gluefake*) fail "the static client still needs a gluefake .so" ;; esac
+ok "a client of the core alone, static: links libgluefake-core.a and runs"
+
+awk '/<!-- example:begin -->/{on=1;next} /<!-- example:end -->/{on=0} on && !/^```/' \
+  "$here/README.md" >"$tmp/readme_example.c"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror "$tmp/readme_example.c" -o "$tmp/readme_example" \
+  $(pkg-config --cflags --libs gluefake) -lcmocka -Wl,-rpath,"$tmp/prefix/lib" ||
+  fail "the README's example does not build from pkg-config gluefake"
+"$tmp/readme_example" >"$tmp/readme.out" 2>&1 || { cat "$tmp/readme.out" >&2; fail "the README's example failed"; }
+ok "the README's example builds from pkg-config gluefake (the fake and, through it, the core) and passes"
+
+echo "test_install.sh: all $checks checks passed"
