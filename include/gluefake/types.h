@@ -12,7 +12,9 @@
  *  - A list is a pointer plus a count; NULL means absent, any non-NULL
  *    pointer with count 0 is a present, empty list.
  *  - A timestamp is a double holding seconds since the Unix epoch
- *    (fractions allowed) with a `has_` flag telling whether it is present.
+ *    (fractions allowed) with a `has_` flag telling whether it is present;
+ *    so has an integer, and the one required boolean
+ *    (ReturnConnectionPasswordEncrypted), whose absence validation refuses.
  *
  * Ownership: a request is owned by whoever built it (usually the caller, on
  * the stack); an operation never keeps a pointer into it.  A response is
