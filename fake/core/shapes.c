@@ -124,98 +124,93 @@ SHAPE(gfi_shape_security_configuration, "SecurityConfiguration", gf_security_con
  * too); the shapes themselves come from the operation list below. */
 #define END {0}
 
-#define T gf_get_data_catalog_encryption_settings_request
 static const gfi_member get_data_catalog_encryption_settings_request_members[] = {
-    M_NAME(T, catalog_id, "CatalogId", "catalogId", 0), END};
-#undef T
-#define T gf_get_data_catalog_encryption_settings_response
+    M_NAME(gf_get_data_catalog_encryption_settings_request, catalog_id, "CatalogId", "catalogId",
+           0),
+    END};
 static const gfi_member get_data_catalog_encryption_settings_response_members[] = {
-    M_STRUCT(T, data_catalog_encryption_settings, "DataCatalogEncryptionSettings",
-             "dataCatalogEncryptionSettings", 0, gfi_shape_data_catalog_encryption_settings), END};
-#undef T
+    M_STRUCT(gf_get_data_catalog_encryption_settings_response, data_catalog_encryption_settings,
+             "DataCatalogEncryptionSettings", "dataCatalogEncryptionSettings", 0,
+             gfi_shape_data_catalog_encryption_settings),
+    END};
 
-#define T gf_put_data_catalog_encryption_settings_request
 static const gfi_member put_data_catalog_encryption_settings_request_members[] = {
-    M_NAME(T, catalog_id, "CatalogId", "catalogId", 0),
-    M_STRUCT(T, data_catalog_encryption_settings, "DataCatalogEncryptionSettings",
-             "dataCatalogEncryptionSettings", 1, gfi_shape_data_catalog_encryption_settings), END};
-#undef T
+    M_NAME(gf_put_data_catalog_encryption_settings_request, catalog_id, "CatalogId", "catalogId",
+           0),
+    M_STRUCT(gf_put_data_catalog_encryption_settings_request, data_catalog_encryption_settings,
+             "DataCatalogEncryptionSettings", "dataCatalogEncryptionSettings", 1,
+             gfi_shape_data_catalog_encryption_settings),
+    END};
 static const gfi_member put_data_catalog_encryption_settings_response_members[] = {END};
 
-#define T gf_put_resource_policy_request
 static const gfi_member put_resource_policy_request_members[] = {
-    M_STRING(T, policy_in_json, "PolicyInJson", "policyInJson", 1, 2, 10240, GF_RULE_JSON_TEXT,
-             NULL),
-    M_NAME(T, policy_hash_condition, "PolicyHashCondition", "policyHashCondition", 0),
-    M_ENUM(T, policy_exists_condition, "PolicyExistsCondition", "policyExistsCondition", 0,
-           exist_conditions),
-    M_GLUE_ARN(T, resource_arn),
-    M_ENUM(T, enable_hybrid, "EnableHybrid", "enableHybrid", 0, enable_hybrid_values), END};
-#undef T
-#define T gf_put_resource_policy_response
+    M_STRING(gf_put_resource_policy_request, policy_in_json, "PolicyInJson", "policyInJson", 1, 2,
+             10240, GF_RULE_JSON_TEXT, NULL),
+    M_NAME(gf_put_resource_policy_request, policy_hash_condition, "PolicyHashCondition",
+           "policyHashCondition", 0),
+    M_ENUM(gf_put_resource_policy_request, policy_exists_condition, "PolicyExistsCondition",
+           "policyExistsCondition", 0, exist_conditions),
+    M_GLUE_ARN(gf_put_resource_policy_request, resource_arn),
+    M_ENUM(gf_put_resource_policy_request, enable_hybrid, "EnableHybrid", "enableHybrid", 0,
+           enable_hybrid_values),
+    END};
 static const gfi_member put_resource_policy_response_members[] = {
-    M_NAME(T, policy_hash, "PolicyHash", "policyHash", 0), END};
-#undef T
+    M_NAME(gf_put_resource_policy_response, policy_hash, "PolicyHash", "policyHash", 0), END};
 
-#define T gf_get_resource_policy_request
-static const gfi_member get_resource_policy_request_members[] = {M_GLUE_ARN(T, resource_arn), END};
-#undef T
-#define T gf_get_resource_policy_response
+static const gfi_member get_resource_policy_request_members[] = {
+    M_GLUE_ARN(gf_get_resource_policy_request, resource_arn), END};
 static const gfi_member get_resource_policy_response_members[] = {
-    M_STRING(T, policy_in_json, "PolicyInJson", "policyInJson", 0, 2, 10240, GF_RULE_JSON_TEXT,
-             NULL),
-    M_NAME(T, policy_hash, "PolicyHash", "policyHash", 0),
-    M_TIME(T, create_time, has_create_time, "CreateTime", "createTime"),
-    M_TIME(T, update_time, has_update_time, "UpdateTime", "updateTime"), END};
-#undef T
+    M_STRING(gf_get_resource_policy_response, policy_in_json, "PolicyInJson", "policyInJson", 0, 2,
+             10240, GF_RULE_JSON_TEXT, NULL),
+    M_NAME(gf_get_resource_policy_response, policy_hash, "PolicyHash", "policyHash", 0),
+    M_TIME(gf_get_resource_policy_response, create_time, has_create_time, "CreateTime",
+           "createTime"),
+    M_TIME(gf_get_resource_policy_response, update_time, has_update_time, "UpdateTime",
+           "updateTime"),
+    END};
 
-#define T gf_delete_resource_policy_request
 static const gfi_member delete_resource_policy_request_members[] = {
-    M_NAME(T, policy_hash_condition, "PolicyHashCondition", "policyHashCondition", 0),
-    M_GLUE_ARN(T, resource_arn), END};
-#undef T
+    M_NAME(gf_delete_resource_policy_request, policy_hash_condition, "PolicyHashCondition",
+           "policyHashCondition", 0),
+    M_GLUE_ARN(gf_delete_resource_policy_request, resource_arn), END};
 static const gfi_member delete_resource_policy_response_members[] = {END};
 
-#define T gf_create_security_configuration_request
 static const gfi_member create_security_configuration_request_members[] = {
-    M_NAME(T, name, "Name", "name", 1),
-    M_STRUCT(T, encryption_configuration, "EncryptionConfiguration", "encryptionConfiguration",
-             1, gfi_shape_encryption_configuration), END};
-#undef T
-#define T gf_create_security_configuration_response
+    M_NAME(gf_create_security_configuration_request, name, "Name", "name", 1),
+    M_STRUCT(gf_create_security_configuration_request, encryption_configuration,
+             "EncryptionConfiguration", "encryptionConfiguration", 1,
+             gfi_shape_encryption_configuration),
+    END};
 static const gfi_member create_security_configuration_response_members[] = {
-    M_NAME(T, name, "Name", "name", 0),
-    M_TIME(T, created_timestamp, has_created_timestamp, "CreatedTimestamp",
-           "createdTimestamp"), END};
-#undef T
+    M_NAME(gf_create_security_configuration_response, name, "Name", "name", 0),
+    M_TIME(gf_create_security_configuration_response, created_timestamp, has_created_timestamp,
+           "CreatedTimestamp", "createdTimestamp"),
+    END};
 
-#define T gf_delete_security_configuration_request
 static const gfi_member delete_security_configuration_request_members[] = {
-    M_NAME(T, name, "Name", "name", 1), END};
-#undef T
+    M_NAME(gf_delete_security_configuration_request, name, "Name", "name", 1), END};
 static const gfi_member delete_security_configuration_response_members[] = {END};
 
-#define T gf_get_security_configuration_request
 static const gfi_member get_security_configuration_request_members[] = {
-    M_NAME(T, name, "Name", "name", 1), END};
-#undef T
-#define T gf_get_security_configuration_response
+    M_NAME(gf_get_security_configuration_request, name, "Name", "name", 1), END};
 static const gfi_member get_security_configuration_response_members[] = {
-    M_STRUCT(T, security_configuration, "SecurityConfiguration", "securityConfiguration", 0,
-             gfi_shape_security_configuration), END};
-#undef T
+    M_STRUCT(gf_get_security_configuration_response, security_configuration,
+             "SecurityConfiguration", "securityConfiguration", 0, gfi_shape_security_configuration),
+    END};
 
-#define T gf_get_security_configurations_request
 static const gfi_member get_security_configurations_request_members[] = {
-    M_INT(T, max_results, has_max_results, "MaxResults", "maxResults", 1, 1000),
-    M_STRING(T, next_token, "NextToken", "nextToken", 0, 0, 0, GF_RULE_NONE, NULL), END};
-#undef T
-#define T gf_get_security_configurations_response
+    M_INT(gf_get_security_configurations_request, max_results, has_max_results, "MaxResults",
+          "maxResults", 1, 1000),
+    M_STRING(gf_get_security_configurations_request, next_token, "NextToken", "nextToken", 0, 0, 0,
+             GF_RULE_NONE, NULL),
+    END};
 static const gfi_member get_security_configurations_response_members[] = {
-    M_LIST(T, security_configurations, security_configurations_count, "SecurityConfigurations",
-           "securityConfigurations", gfi_shape_security_configuration),
-    M_STRING(T, next_token, "NextToken", "nextToken", 0, 0, 0, GF_RULE_NONE, NULL), END};
-#undef T
+    M_LIST(gf_get_security_configurations_response, security_configurations,
+           security_configurations_count, "SecurityConfigurations", "securityConfigurations",
+           gfi_shape_security_configuration),
+    M_STRING(gf_get_security_configurations_response, next_token, "NextToken", "nextToken", 0, 0, 0,
+             GF_RULE_NONE, NULL),
+    END};
 
 /* Each operation's two shapes, named after it ("CreateSecurityConfigurationRequest"). */
 #define GF_X_SHAPES(Wire, snake, UPPER)                                                    \
