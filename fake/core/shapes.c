@@ -35,7 +35,8 @@
 #define M_LIST(T, field, count, Wire, path, sh)                                            \
   {.wire = Wire, .aws_path = path, .kind = GF_KIND_LIST, .offset = offsetof(T, field),     \
    .aux_offset = offsetof(T, count), .shape = &sh}
-#define SHAPE(var, Name, T, members) const gfi_shape var = {Name, sizeof(T), members, COUNT_OF(members)}
+#define SHAPE(var, Name, T, members)                                                       \
+  const gfi_shape var = {Name, sizeof(T), members, COUNT_OF(members)}
 
 static const char *const catalog_modes[] = {"DISABLED", "SSE-KMS", NULL};
 static const char *const s3_modes[] = {"DISABLED", "SSE-KMS", "SSE-S3", NULL};
