@@ -25,10 +25,10 @@ VERSION   = 0.2.0
 # layout (1: ConnectionPasswordEncryption's boolean gained its has_ flag).
 SOVERSION = 1
 
-PKGS      = libcjson libmicrohttpd
+PKGS      = libcjson libcrypto libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lmicrohttpd)
-CORE_LIBS  := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson) -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lcrypto -lmicrohttpd)
+CORE_LIBS  := $(shell pkg-config --libs libcjson libcrypto 2>/dev/null || echo -lcjson -lcrypto) -lm
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wcast-qual -Wformat=2
@@ -225,7 +225,7 @@ demo: all $(BUILD)/demo
 # gluefake for the fake and its server (which need the core too).
 $(BUILD)/gluefake-core.pc: Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-core\nDescription: the AWS Glue Security API for C clients: types, calls, backend vtable, JSON codec\nVersion: %s\nRequires.private: libcjson\nLibs: -L$${libdir} -lgluefake-core\nLibs.private: -lm\nCflags: -I$${includedir}\n' \
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-core\nDescription: the AWS Glue Security API for C clients: types, calls, backend vtable, JSON codec\nVersion: %s\nRequires.private: libcjson libcrypto\nLibs: -L$${libdir} -lgluefake-core\nLibs.private: -lm\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
 $(BUILD)/gluefake.pc: Makefile
 	@mkdir -p $(dir $@)
