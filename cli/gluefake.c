@@ -30,7 +30,7 @@
 
 static const char usage[] =
     "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
-    "                      [--account-id ID]\n"
+    "                      [--account-id ID] [--auth none|sigv4] [--credentials FILE]\n"
     "       gluefake check FIXTURE\n"
     "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
     "                       [--ignore-volatile] [--compare-messages]\n";
@@ -216,6 +216,8 @@ done:
 static int serve(int argc, char **argv)
 {
   const char *host = "127.0.0.1", *fixture = NULL, *faults = NULL, *account_id = NULL;
+  const char *credentials_path = NULL;
+  gf_server_auth auth = GF_AUTH_NONE;
   unsigned long port = 4566;
   for (int i = 0; i < argc; i += 2) {
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -236,10 +238,31 @@ static int serve(int argc, char **argv)
       faults = value;
     } else if (strcmp(argv[i], "--account-id") == 0) {
       account_id = value;
+    } else if (strcmp(argv[i], "--auth") == 0) {
+      if (strcmp(value, "none") == 0)
+        auth = GF_AUTH_NONE;
+      else if (strcmp(value, "sigv4") == 0)
+        auth = GF_AUTH_SIGV4;
+      else
+        return die("serve: --auth '%s' is neither 'none' nor 'sigv4'", value);
+    } else if (strcmp(argv[i], "--credentials") == 0) {
+      credentials_path = value;
     } else {
       return die("serve: unknown option '%s'", argv[i]);
     }
   }
+  if (auth == GF_AUTH_SIGV4 && !credentials_path)
+    return die("serve: --auth sigv4 needs --credentials FILE (the access keys it accepts)");
+  gf_server_options options = GF_SERVER_OPTIONS_INIT;
+  options.host = host;
+  options.port = (unsigned)port;
+  options.auth = auth;
+  options.credentials_source = credentials_path;
+  char *credentials = NULL;
+  if (credentials_path &&
+      !(credentials = read_file(credentials_path, &options.credentials_len)))
+    return die("%s: cannot read: %s", credentials_path, strerror(errno));
+  options.credentials = credentials;
 
   /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the
    * fixture's, then --faults, each replacing the last. */
@@ -262,7 +285,7 @@ static int serve(int argc, char **argv)
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
-  if (!(server = gf_server_start(fake, host, (unsigned)port, &err)))
+  if (!(server = gf_server_start_ext(fake, &options, &err)))
     goto fail;
   printf(strchr(host, ':') ? "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n",
          host, gf_server_port(server));
@@ -271,11 +294,13 @@ static int serve(int argc, char **argv)
   sigwait(&stop, &signal_number);
   gf_server_stop(server);
   gf_fake_free(fake);
+  free(credentials);
   return 0;
 fail:
   fprintf(stderr, "gluefake: %s%s\n", context, gf_error_message(&err));
   gf_error_clear(&err);
   gf_fake_free(fake);
+  free(credentials);
   return EXIT_USAGE;
 }
 

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "core/alloc.h"
 #include "core/codec.h"
 #include "gluefake/buffer.h"
@@ -30,6 +32,8 @@ struct gf_server {
   struct MHD_Daemon *daemon;
   unsigned port;
   atomic_ullong requests; /* for request ids */
+  gf_server_auth auth;
+  gfi_credentials credentials;
 };
 
 /* The body of one request, gathered as it arrives. */
@@ -121,10 +125,62 @@ static enum MHD_Result respond_too_large(gf_server *server, struct MHD_Connectio
                        "the request body is over 1 MiB");
 }
 
+#define MAX_SIGNED_HEADERS 64
+
+/* Every header of a request, in order, for the signature check. */
+typedef struct header_list {
+  gfi_sigv4_header items[MAX_SIGNED_HEADERS];
+  size_t count;
+  int too_many;
+} header_list;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+  (void)kind;
+  header_list *list = cls;
+  if (list->count == MAX_SIGNED_HEADERS) {
+    list->too_many = 1;
+    return MHD_NO;
+  }
+  list->items[list->count++] = (gfi_sigv4_header){key, value ? value : ""};
+  return MHD_YES;
+}
+
+/* Under --auth sigv4, whether an API request is signed by a known key:
+ * GF_OK, or the error to answer (not a call: the call log never sees it). */
+static gf_status check_auth(gf_server *server, struct MHD_Connection *connection,
+                            const request_body *body, gf_error *err)
+{
+  if (server->auth != GF_AUTH_SIGV4)
+    return GF_OK;
+  header_list headers = {.count = 0};
+  MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &headers);
+  if (headers.too_many)
+    return gf_error_set(err, GF_INCOMPLETE_SIGNATURE, "more than %d headers to check",
+                        MAX_SIGNED_HEADERS);
+  /* JSON 1.1 requests carry no query; a path other than "/" is refused
+   * before this check. */
+  gfi_sigv4_request request = {"POST", "/", NULL, headers.items, headers.count,
+                               body->data ? body->data : "", body->len};
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  gfi_auth_identity who;
+  return gfi_auth_check(&server->credentials, &request,
+                        (double)now.tv_sec + (double)now.tv_nsec * 1e-9, &who, err);
+}
+
 /* POST / with X-Amz-Target: AWSGlue.<Operation>. */
 static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *connection,
                                  const request_body *body)
 {
+  gf_error auth_err = GF_ERROR_INIT;
+  if (check_auth(server, connection, body, &auth_err) != GF_OK) {
+    enum MHD_Result refused =
+        respond_status(server, connection, 0, auth_err.status, gf_error_message(&auth_err));
+    gf_error_clear(&auth_err);
+    return refused;
+  }
   const char *target = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Amz-Target");
   if (!target || strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0) {
     char message[300];
@@ -251,9 +307,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
   return serve_api(server, connection, body);
 }
 
-gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err)
+gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, gf_error *err)
 {
-  host = host ? host : "127.0.0.1";
+  static const gf_server_options defaults = GF_SERVER_OPTIONS_INIT;
+  options = options ? options : &defaults;
+  if (options->version == 0 || options->version > GF_SERVER_OPTIONS_VERSION) {
+    gf_error_set(err, GF_INVALID_INPUT,
+                 "server: options version %u is not supported (this library knows 1..%d)",
+                 options->version, GF_SERVER_OPTIONS_VERSION);
+    return NULL;
+  }
+  const char *host = options->host ? options->host : "127.0.0.1";
+  unsigned port = options->port;
+  if (options->auth != GF_AUTH_NONE && options->auth != GF_AUTH_SIGV4) {
+    gf_error_set(err, GF_INVALID_INPUT, "server: auth %d is neither GF_AUTH_NONE nor GF_AUTH_SIGV4",
+                 (int)options->auth);
+    return NULL;
+  }
+  if (options->auth == GF_AUTH_SIGV4 && !options->credentials) {
+    gf_error_set(err, GF_INVALID_INPUT,
+                 "server: checking signatures (GF_AUTH_SIGV4) needs credentials");
+    return NULL;
+  }
   if (!fake) {
     gf_error_set(err, GF_INVALID_INPUT, "server: no fake to serve");
     return NULL;
@@ -287,7 +362,15 @@ gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_er
     return NULL;
   }
   server->fake = fake;
+  server->auth = options->auth;
   atomic_init(&server->requests, 0);
+  if (options->credentials &&
+      gfi_credentials_parse(options->credentials, options->credentials_len,
+                            options->credentials_source, &server->credentials,
+                            err) != GF_OK) {
+    gfi_free(server);
+    return NULL;
+  }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = cpus < 1 ? 1 : cpus > 16 ? 16 : (unsigned)cpus;
   server->daemon = MHD_start_daemon(
@@ -297,12 +380,21 @@ gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_er
       request_completed, server, MHD_OPTION_END);
   if (!server->daemon) {
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
+    gfi_credentials_clear(&server->credentials);
     gfi_free(server);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
   server->port = info ? info->port : port;
   return server;
+}
+
+gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err)
+{
+  gf_server_options options = GF_SERVER_OPTIONS_INIT;
+  options.host = host;
+  options.port = port;
+  return gf_server_start_ext(fake, &options, err);
 }
 
 unsigned gf_server_port(gf_server *server) { return server->port; }
@@ -312,5 +404,6 @@ void gf_server_stop(gf_server *server)
   if (!server)
     return;
   MHD_stop_daemon(server->daemon);
+  gfi_credentials_clear(&server->credentials);
   gfi_free(server);
 }

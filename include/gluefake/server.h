@@ -35,6 +35,43 @@ typedef struct gf_server gf_server;
  */
 GF_API gf_server *gf_server_start(gf_fake *fake, const char *host, unsigned port, gf_error *err);
 
+/* How requests must be authenticated. */
+typedef enum gf_server_auth {
+  GF_AUTH_NONE,  /* any Authorization header, or none */
+  GF_AUTH_SIGV4  /* a SigV4 signature by a key of the credentials */
+} gf_server_auth;
+
+#define GF_SERVER_OPTIONS_VERSION 1
+
+/* Initialise with GF_SERVER_OPTIONS_INIT, then set what you need: members
+ * are only ever appended, and `version` tells which exist. */
+typedef struct gf_server_options {
+  unsigned int version;           /* GF_SERVER_OPTIONS_VERSION */
+  const char *host;               /* an IPv4 or IPv6 address; NULL for 127.0.0.1 */
+  unsigned port;                  /* 0 for a free one */
+  gf_server_auth auth;
+  /* The access keys the server knows, as the text of a credentials file
+   * (README: "Signatures"), copied; `credentials_source` names it in
+   * messages.  Needed by GF_AUTH_SIGV4. */
+  const char *credentials;
+  size_t credentials_len;
+  const char *credentials_source;
+} gf_server_options;
+
+#define GF_SERVER_OPTIONS_INIT {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL}
+
+/*
+ * gf_server_start() with options (NULL: GF_SERVER_OPTIONS_INIT's).  Under
+ * GF_AUTH_SIGV4 every API request (never the control plane) must be signed
+ * by a key of the credentials, checked as AWS checks it; a request refused
+ * is answered with AWS's error (MissingAuthenticationToken,
+ * IncompleteSignature, UnrecognizedClient, ExpiredToken, InvalidSignature)
+ * and never reaches the fake or its call log.  NULL with `err` set also for
+ * credentials that do not parse, or GF_AUTH_SIGV4 without credentials.
+ */
+GF_API gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options,
+                                      gf_error *err);
+
 /* The port the server listens on. */
 GF_API unsigned gf_server_port(gf_server *server);
 
