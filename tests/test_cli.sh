@@ -366,6 +366,23 @@ run serve --port 0 --faults 'CreateSecurityConfiguration=2*offf'
 expect_rc 2 "serve --faults that does not parse"
 expect_err_has "column" "serve --faults that does not parse"
 
+# --auth and --credentials: each refusal one line, exit 2, naming what is wrong.
+printf '{"credentials": [{"access_key_id": "A", "secret_access_key": "s"},
+  {"access_key_id": "A", "secret_access_key": "t"}]}' >"$TMP/dup-creds.json"
+printf '{"credentials": [' >"$TMP/broken-creds.json"
+for case in "--auth bogus|serve: --auth 'bogus' is neither 'none' nor 'sigv4'" \
+  "--auth sigv4|serve: --auth sigv4 needs --credentials FILE (the access keys it accepts)" \
+  "--auth sigv4 --credentials $TMP/nope.json|$TMP/nope.json: cannot read: No such file or directory" \
+  "--auth sigv4 --credentials $TMP/dup-creds.json|$TMP/dup-creds.json: credentials[1].access_key_id: duplicate access key 'A'" \
+  "--auth sigv4 --credentials $TMP/broken-creds.json|$TMP/broken-creds.json:1:17: JSON syntax error"; do
+  args=${case%%|*}
+  # shellcheck disable=SC2086
+  run serve --port 0 $args
+  expect_rc 2 "serve $args"
+  expect_err_one_line "serve $args"
+  expect_err_has "${case#*|}" "serve $args"
+done
+
 # ---- gluefake serve: what it serves ----------------------------------------
 # DESIGN "CLI": --fixture, --faults and --account-id take effect; fault rules are
 # applied GLUEFAKE_FAULTS, then the fixture's faults, then --faults, each

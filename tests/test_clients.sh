@@ -76,8 +76,13 @@ if [ ! -f "$clients/js/node_modules/@aws-sdk/client-glue/package.json" ]; then
   fi
 fi
 
-echo "== gluefake serve --port 0"
-"$gluefake" serve --host 127.0.0.1 --port 0 >"$tmp/server.out" 2>"$tmp/server.err" &
+# Every suite runs against signature checking: what each SDK signs must be
+# accepted (the environment's key test/test is in the credentials file).
+printf '{"credentials": [{"access_key_id": "test", "secret_access_key": "test"}]}\n' \
+  >"$tmp/credentials.json"
+echo "== gluefake serve --port 0 --auth sigv4 --credentials credentials.json"
+"$gluefake" serve --host 127.0.0.1 --port 0 --auth sigv4 --credentials "$tmp/credentials.json" \
+  >"$tmp/server.out" 2>"$tmp/server.err" &
 server_pid=$!
 line=""
 for _ in $(seq 100); do # 10 s at most
@@ -124,6 +129,36 @@ run_suite "boto3 (tests/clients/boto3_test.py)" /usr/bin/python3 "$clients/boto3
 run_suite "AWS SDK for JavaScript v3 (tests/clients/js/glue_test.mjs)" \
   node --test-reporter=spec "$clients/js/glue_test.mjs"
 reset
+
+# ---- the same clients signing with a wrong secret: refused by each ----
+echo "== a wrong secret key, refused (InvalidSignatureException) for each client"
+refused() { # refused NAME OUTPUT: the output names InvalidSignatureException
+  grep -q InvalidSignatureException <<<"$2" || fail "$1 with a wrong secret was not refused: $2"
+  echo "ok - $1: InvalidSignatureException"
+}
+out=$(AWS_SECRET_ACCESS_KEY=wrong timeout 60 /usr/bin/aws glue get-security-configurations \
+  --endpoint-url "$GLUE_ENDPOINT" 2>&1 || true)
+refused "AWS CLI" "$out"
+out=$(AWS_SECRET_ACCESS_KEY=wrong timeout 60 /usr/bin/python3 -c '
+import os, boto3, botocore.exceptions
+glue = boto3.client("glue", endpoint_url=os.environ["GLUE_ENDPOINT"])
+try:
+    glue.get_security_configurations()
+    print("accepted")
+except botocore.exceptions.ClientError as e:
+    print(e.response["Error"]["Code"])
+' 2>&1 || true)
+refused "boto3" "$out"
+out=$(cd "$clients/js" && AWS_SECRET_ACCESS_KEY=wrong timeout 60 node --input-type=module -e '
+import { GlueClient, GetSecurityConfigurationsCommand } from "@aws-sdk/client-glue";
+const glue = new GlueClient({ endpoint: process.env.GLUE_ENDPOINT, maxAttempts: 1 });
+try { await glue.send(new GetSecurityConfigurationsCommand({})); console.log("accepted"); }
+catch (e) { console.log(e.name); }
+' 2>&1 || true)
+refused "AWS SDK for JavaScript v3" "$out"
+calls=$(curl -sS --max-time 10 "$GLUE_ENDPOINT/_gluefake/calls")
+grep -q '"operation"' <<<"$calls" && fail "a refused request reached the call log: $calls"
+echo "ok - no refused request reached the call log"
 
 echo "== stopping gluefake serve (SIGTERM)"
 status=0
