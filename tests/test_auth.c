@@ -145,7 +145,7 @@ static void sign(signed_req *r, const char *akid, const char *secret, const char
   r->headers[r->count++] = (gfi_sigv4_header){"Authorization", r->sig.authorization};
 }
 
-static gf_status check(const gfi_credentials *creds, signed_req *r, double now,
+static gf_status check(gfi_credentials *creds, signed_req *r, double now,
                        gfi_auth_identity *who, gf_error *err)
 {
   gfi_sigv4_request request = {"POST", "/", NULL, r->headers, r->count, r->body,
@@ -175,7 +175,7 @@ static void drop_header(signed_req *r, const char *name)
   fail_msg("no header %s", name);
 }
 
-static void expect(const gfi_credentials *creds, signed_req *r, double now, gf_status status,
+static void expect(gfi_credentials *creds, signed_req *r, double now, gf_status status,
                    const char *message)
 {
   gf_error err = GF_ERROR_INIT;

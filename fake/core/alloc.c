@@ -106,6 +106,19 @@ void gfi_text_vappend(gfi_text *t, const char *fmt, va_list ap)
   va_end(again);
 }
 
+void gfi_text_add(gfi_text *t, const char *data, size_t len)
+{
+  if (t->failed)
+    return;
+  if (gfi_grow(&t->data, &t->cap, t->len + len + 1, 1, 64) != 0) {
+    t->failed = 1;
+    return;
+  }
+  memcpy(t->data + t->len, data, len);
+  t->len += len;
+  t->data[t->len] = '\0';
+}
+
 void gfi_text_append(gfi_text *t, const char *fmt, ...)
 {
   va_list ap;

@@ -45,6 +45,8 @@ typedef struct gfi_text {
 } gfi_text;
 
 GFI_SHARED void gfi_text_append(gfi_text *text, const char *fmt, ...) GF_PRINTF(2, 3);
+/* Appends `len` bytes as they are (no format: for the hot paths). */
+GFI_SHARED void gfi_text_add(gfi_text *text, const char *data, size_t len);
 GFI_SHARED void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF_PRINTF(2, 0);
 
 /* How many allocations have failed on this thread so far: compare before

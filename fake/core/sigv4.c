@@ -3,7 +3,7 @@
 #include "sigv4.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +20,66 @@ static void hex(const unsigned char *bytes, size_t len, char *out)
   out[2 * len] = '\0';
 }
 
+/* SHA-256, fetched once: in OpenSSL 3 every EVP_sha256() use looks the
+ * algorithm up again, which costs more than hashing a request. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void free_sha256(void) { EVP_MD_free(sha256_md); }
+
+static void fetch_sha256(void)
+{
+  sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+  atexit(free_sha256); /* after OpenSSL's own, so it runs before */
+}
+
+/* The SHA-256 of the concatenated `parts`. */
+static void sha256(const void *const *parts, const size_t *lens, int count, unsigned char out[32])
+{
+  pthread_once(&sha256_once, fetch_sha256);
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  unsigned int len = 32;
+  if (ctx && EVP_DigestInit_ex(ctx, sha256_md ? sha256_md : EVP_sha256(), NULL) == 1) {
+    for (int i = 0; i < count; i++)
+      EVP_DigestUpdate(ctx, parts[i], lens[i]);
+    EVP_DigestFinal_ex(ctx, out, &len);
+  } else {
+    memset(out, 0, 32); /* no memory for a context: a digest nothing will match */
+  }
+  EVP_MD_CTX_free(ctx);
+}
+
 void gfi_sigv4_hash_hex(const void *data, size_t len, char out[65])
 {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  EVP_Digest(data, len, digest, &digest_len, EVP_sha256(), NULL);
+  unsigned char digest[32];
+  const void *parts[] = {data};
+  size_t lens[] = {len};
+  sha256(parts, lens, 1, digest);
   hex(digest, 32, out);
 }
 
+/* HMAC-SHA256 (RFC 2104) on the kept digest context. */
 static void hmac(const unsigned char *key, size_t key_len, const char *data, unsigned char out[32])
 {
-  unsigned int out_len = 32;
-  HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)data, strlen(data), out, &out_len);
+  unsigned char block[64], pad[64], inner[32];
+  memset(block, 0, sizeof block);
+  if (key_len > sizeof block) {
+    const void *parts[] = {key};
+    size_t lens[] = {key_len};
+    sha256(parts, lens, 1, block);
+  } else {
+    memcpy(block, key, key_len);
+  }
+  for (size_t i = 0; i < sizeof pad; i++)
+    pad[i] = block[i] ^ 0x36;
+  const void *inner_parts[] = {pad, data};
+  size_t inner_lens[] = {sizeof pad, strlen(data)};
+  sha256(inner_parts, inner_lens, 2, inner);
+  for (size_t i = 0; i < sizeof pad; i++)
+    pad[i] = block[i] ^ 0x5c;
+  const void *outer_parts[] = {pad, inner};
+  size_t outer_lens[] = {sizeof pad, sizeof inner};
+  sha256(outer_parts, outer_lens, 2, out);
 }
 
 /* ---- canonical query ---------------------------------------------------- */
@@ -58,10 +106,12 @@ static void append_encoded(gfi_text *out, const char *s, size_t len)
       c = (unsigned char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     }
+    static const char digits[] = "0123456789ABCDEF";
+    char escaped[3] = {'%', digits[c >> 4], digits[c & 15]};
     if (unreserved(c))
-      gfi_text_append(out, "%c", c);
+      gfi_text_add(out, (const char *)&c, 1);
     else
-      gfi_text_append(out, "%%%02X", c);
+      gfi_text_add(out, escaped, 3);
   }
 }
 
@@ -122,21 +172,20 @@ static int append_canonical_query(gfi_text *out, const char *query)
 /* ---- canonical headers -------------------------------------------------- */
 
 /* Appends a header value trimmed, its inner runs of spaces and tabs folded
- * to one space. */
+ * to one space: run by run, not byte by byte. */
 static void append_trimmed(gfi_text *out, const char *value)
 {
-  while (*value == ' ' || *value == '\t')
-    value++;
-  int pending_space = 0;
-  for (; *value; value++) {
-    if (*value == ' ' || *value == '\t') {
-      pending_space = 1;
-      continue;
-    }
-    if (pending_space)
-      gfi_text_append(out, " ");
-    pending_space = 0;
-    gfi_text_append(out, "%c", *value);
+  int first = 1;
+  for (const char *p = value; *p;) {
+    p += strspn(p, " \t");
+    size_t run = strcspn(p, " \t");
+    if (!run)
+      break;
+    if (!first)
+      gfi_text_add(out, " ", 1);
+    gfi_text_add(out, p, run);
+    first = 0;
+    p += run;
   }
 }
 
@@ -150,15 +199,17 @@ static int append_header(gfi_text *out, const gfi_sigv4_request *request, const 
     const gfi_sigv4_header *h = &request->headers[i];
     if (strlen(h->name) != len || strncasecmp(h->name, name, len) != 0)
       continue;
-    if (found)
-      gfi_text_append(out, ",");
-    else
-      gfi_text_append(out, "%.*s:", (int)len, name);
+    if (found) {
+      gfi_text_add(out, ",", 1);
+    } else {
+      gfi_text_add(out, name, len);
+      gfi_text_add(out, ":", 1);
+    }
     append_trimmed(out, h->value);
     found = 1;
   }
   if (found)
-    gfi_text_append(out, "\n");
+    gfi_text_add(out, "\n", 1);
   return found ? 0 : -1;
 }
 

@@ -115,9 +115,9 @@ static gf_status check_scope(const gfi_sigv4_auth *auth, const char *amz_date, l
 
 /* The signature the key would have made of the request, compared with
  * the one given. */
-static gf_status check_signature(const gfi_sigv4_auth *auth, const gfi_credential *key,
-                                 const gfi_sigv4_request *request, const char *amz_date,
-                                 gf_error *err)
+static gf_status check_signature(gfi_credentials *credentials, const gfi_sigv4_auth *auth,
+                                 const gfi_credential *key, const gfi_sigv4_request *request,
+                                 const char *amz_date, gf_error *err)
 {
   static const char mismatch[] =
       "The request signature we calculated does not match the signature you provided. Check "
@@ -135,8 +135,8 @@ static gf_status check_signature(const gfi_sigv4_auth *auth, const gfi_credentia
   } else {
     unsigned char signing_key[32];
     char expected[65];
-    gfi_sigv4_signing_key(key->secret_access_key, auth->date, auth->region, auth->service,
-                          signing_key);
+    gfi_credentials_signing_key(credentials, key, auth->scope, auth->date, auth->region,
+                                auth->service, signing_key);
     gfi_sigv4_signature(signing_key, to_sign.data, expected);
     if (strlen(auth->signature) != 64 || CRYPTO_memcmp(expected, auth->signature, 64) != 0)
       status = gf_error_set(err, GF_INVALID_SIGNATURE, "%s", mismatch);
@@ -146,7 +146,7 @@ static gf_status check_signature(const gfi_sigv4_auth *auth, const gfi_credentia
   return status;
 }
 
-gf_status gfi_auth_check(const gfi_credentials *credentials, const gfi_sigv4_request *request,
+gf_status gfi_auth_check(gfi_credentials *credentials, const gfi_sigv4_request *request,
                          double now, gfi_auth_identity *who, gf_error *err)
 {
   const char *authorization = header_value(request, "Authorization");
@@ -182,7 +182,7 @@ gf_status gfi_auth_check(const gfi_credentials *credentials, const gfi_sigv4_req
     status = gf_error_set(err, GF_EXPIRED_TOKEN,
                           "The security token included in the request is expired");
   else if ((status = check_scope(&auth, amz_date, t, now, err)) == GF_OK)
-    status = check_signature(&auth, key, request, amz_date, err);
+    status = check_signature(credentials, &auth, key, request, amz_date, err);
   if (status == GF_OK) {
     who->key = key;
     snprintf(who->region, sizeof who->region, "%s", auth.region);

@@ -23,9 +23,9 @@ typedef struct gfi_auth_identity {
  * token (UnrecognizedClient), an expired one (ExpiredToken); the scope's
  * service, terminator and date, a clock more than 5 minutes off, and last
  * the signature (InvalidSignature).  GF_OK with `who` filled, or the error
- * in `err`.
+ * in `err`.  The credentials keep the signing keys they derive.
  */
-gf_status gfi_auth_check(const gfi_credentials *credentials, const gfi_sigv4_request *request,
+gf_status gfi_auth_check(gfi_credentials *credentials, const gfi_sigv4_request *request,
                          double now, gfi_auth_identity *who, gf_error *err);
 
 #endif

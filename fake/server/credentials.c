@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/json_text.h"
+#include "core/sigv4.h"
 #include "gluefake/sys/backend.h"
 
 void gfi_credentials_clear(gfi_credentials *credentials)
@@ -16,7 +17,30 @@ void gfi_credentials_clear(gfi_credentials *credentials)
     gfi_free(credentials->keys[i].session_token);
   }
   gfi_free(credentials->keys);
+  if (credentials->keys || credentials->count)
+    pthread_mutex_destroy(&credentials->cache_lock);
   memset(credentials, 0, sizeof *credentials);
+}
+
+void gfi_credentials_signing_key(gfi_credentials *credentials, const gfi_credential *key,
+                                 const char *scope, const char *date, const char *region,
+                                 const char *service, unsigned char out[32])
+{
+  gfi_credential *entry = &credentials->keys[key - credentials->keys];
+  pthread_mutex_lock(&credentials->cache_lock);
+  int hit = strcmp(entry->cached_scope, scope) == 0;
+  if (hit)
+    memcpy(out, entry->cached_key, 32);
+  pthread_mutex_unlock(&credentials->cache_lock);
+  if (hit)
+    return;
+  gfi_sigv4_signing_key(entry->secret_access_key, date, region, service, out);
+  if (strlen(scope) >= sizeof entry->cached_scope)
+    return; /* too long to keep: derived every time */
+  pthread_mutex_lock(&credentials->cache_lock);
+  memcpy(entry->cached_key, out, 32);
+  memcpy(entry->cached_scope, scope, strlen(scope) + 1);
+  pthread_mutex_unlock(&credentials->cache_lock);
 }
 
 const gfi_credential *gfi_credentials_find(const gfi_credentials *credentials,
@@ -139,6 +163,7 @@ gf_status gfi_credentials_parse(const char *text, size_t len, const char *source
     cJSON_Delete(root);
     return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory", source);
   }
+  pthread_mutex_init(&out->cache_lock, NULL);
   const cJSON *entry;
   cJSON_ArrayForEach(entry, list)
   {

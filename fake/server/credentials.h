@@ -12,6 +12,7 @@
 #ifndef GLUEFAKE_SERVER_CREDENTIALS_H
 #define GLUEFAKE_SERVER_CREDENTIALS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "gluefake/errors.h"
@@ -23,11 +24,16 @@ typedef struct gfi_credential {
   char *session_token;  /* NULL for none */
   int has_expires;
   double expires;       /* seconds since the epoch */
+  /* The last signing key derived for this key, and what for: it changes
+   * once a day (and with the region), and deriving it is four HMACs. */
+  char cached_scope[128];
+  unsigned char cached_key[32];
 } gfi_credential;
 
 typedef struct gfi_credentials {
   gfi_credential *keys;
   size_t count;
+  pthread_mutex_t cache_lock; /* guards the keys' cached_ members */
 } gfi_credentials;
 
 /* Reads a credentials file's text (`len` bytes; `source` names it in
@@ -43,5 +49,11 @@ void gfi_credentials_clear(gfi_credentials *credentials);
 /* The credential of `access_key_id`, or NULL. */
 const gfi_credential *gfi_credentials_find(const gfi_credentials *credentials,
                                            const char *access_key_id);
+
+/* The signing key of `key` for a credential scope "DATE/REGION/SERVICE/
+ * aws4_request" (its parts given apart too), derived once per scope. */
+void gfi_credentials_signing_key(gfi_credentials *credentials, const gfi_credential *key,
+                                 const char *scope, const char *date, const char *region,
+                                 const char *service, unsigned char out[32]);
 
 #endif
