@@ -23,8 +23,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -317,6 +321,56 @@ static inline void consume(conn *c, size_t n)
   c->len -= n;
   if (c->buf)
     c->buf[c->len] = '\0';
+}
+
+/* A header to send with http_once(). */
+typedef struct http_header {
+  const char *name;
+  const char *value;
+} http_header;
+
+/* One request on its own connection (POST with `body`, GET without), with
+ * `headers` as given: the status (0 when the server closed without an
+ * answer, -1 when the answer was cut short) and the body in `reply`. */
+static inline int http_once(unsigned port, const char *path, const http_header *headers,
+                            size_t count, const char *body, char *reply, size_t size)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(fd >= 0);
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+  sbuf request = {0};
+  char line[1024];
+  snprintf(line, sizeof line, "%s %s HTTP/1.1\r\nConnection: close\r\nContent-Length: %zu\r\n",
+           body ? "POST" : "GET", path, body ? strlen(body) : 0);
+  sbuf_add(&request, line);
+  for (size_t i = 0; i < count; i++) {
+    snprintf(line, sizeof line, "%s: %s\r\n", headers[i].name, headers[i].value);
+    sbuf_add(&request, line);
+  }
+  sbuf_add(&request, "\r\n");
+  sbuf_add(&request, body ? body : "");
+  conn c = {fd, NULL, 0, 0};
+  assert_int_equal(send_all(&c, request.p, request.len), 0);
+  while (recv_more(&c) > 0)
+    ;
+  close(fd);
+  int status = 0;
+  const char *start = c.buf ? strstr(c.buf, "\r\n\r\n") : NULL;
+  snprintf(reply, size, "%s", start ? start + 4 : "");
+  if (c.buf && sscanf(c.buf, "HTTP/1.1 %d", &status) == 1) {
+    const char *length = strstr(c.buf, "Content-Length: ");
+    if (start && length && length < start &&
+        strtoul(length + strlen("Content-Length: "), NULL, 10) > strlen(start + 4))
+      status = -1;
+  }
+  free(c.buf);
+  free(request.p);
+  return status;
 }
 
 #endif

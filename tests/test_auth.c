@@ -322,42 +322,13 @@ static void test_refusals_in_order(void **state)
 
 /* ---- a server under GF_AUTH_SIGV4 ------------------------------------------------ */
 
-/* One request on its own connection: the status and the body. */
-static int post(unsigned port, const char *path, const gfi_sigv4_header *headers,
-                size_t count, const char *body, char *reply, size_t size)
+/* Sends a signed request as it was signed. */
+static int send_signed(unsigned port, const signed_req *r, char *reply, size_t size)
 {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  assert_true(fd >= 0);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
-  sbuf request = {0};
-  char line[1024];
-  snprintf(line, sizeof line, "%s %s HTTP/1.1\r\nConnection: close\r\nContent-Length: %zu\r\n",
-           body ? "POST" : "GET", path, body ? strlen(body) : 0);
-  sbuf_add(&request, line);
-  for (size_t i = 0; i < count; i++) {
-    snprintf(line, sizeof line, "%s: %s\r\n", headers[i].name, headers[i].value);
-    sbuf_add(&request, line);
-  }
-  sbuf_add(&request, "\r\n");
-  sbuf_add(&request, body ? body : "");
-  conn c = {fd, NULL, 0, 0};
-  assert_int_equal(send_all(&c, request.p, request.len), 0);
-  while (recv_more(&c) > 0)
-    ;
-  close(fd);
-  int status = 0;
-  assert_non_null(c.buf);
-  assert_int_equal(sscanf(c.buf, "HTTP/1.1 %d", &status), 1);
-  const char *start = strstr(c.buf, "\r\n\r\n");
-  snprintf(reply, size, "%s", start ? start + 4 : "");
-  free(c.buf);
-  free(request.p);
-  return status;
+  http_header headers[MAX_H];
+  for (size_t i = 0; i < r->count; i++)
+    headers[i] = (http_header){r->headers[i].name, r->headers[i].value};
+  return http_once(port, "/", headers, r->count, r->body, reply, size);
 }
 
 static void test_server_checks_api_not_control_plane(void **state)
@@ -379,25 +350,25 @@ static void test_server_checks_api_not_control_plane(void **state)
   /* Signed by a known key at the real time: served and logged. */
   signed_req r;
   sign(&r, "AKIDPLAIN", "plain-secret", NULL, "us-east-1", "glue", (long long)time(NULL));
-  assert_int_equal(post(port, "/", r.headers, r.count, r.body, reply, sizeof reply), 400);
+  assert_int_equal(send_signed(port, &r, reply, sizeof reply), 400);
   assert_error_body(reply, "EntityNotFoundException", "Security configuration 'cfg' not found");
   assert_int_equal(gf_calls_count(gf_fake_calls(fake)), 1);
   /* Host is a signed header: the request as sent must carry the one signed. */
   (void)host;
 
   /* Unsigned, or signed with a wrong secret: refused, not logged. */
-  const gfi_sigv4_header bare[] = {{"X-Amz-Target", "AWSGlue.GetSecurityConfiguration"}};
-  assert_int_equal(post(port, "/", bare, 1, "{}", reply, sizeof reply), 403);
+  const http_header bare[] = {{"X-Amz-Target", "AWSGlue.GetSecurityConfiguration"}};
+  assert_int_equal(http_once(port, "/", bare, 1, "{}", reply, sizeof reply), 403);
   assert_error_body(reply, "MissingAuthenticationTokenException", "Missing Authentication Token");
   gfi_sigv4_signed_clear(&r.sig);
   sign(&r, "AKIDPLAIN", "wrong", NULL, "us-east-1", "glue", (long long)time(NULL));
-  assert_int_equal(post(port, "/", r.headers, r.count, r.body, reply, sizeof reply), 400);
+  assert_int_equal(send_signed(port, &r, reply, sizeof reply), 400);
   assert_error_body(reply, "InvalidSignatureException", mismatch);
   assert_int_equal(gf_calls_count(gf_fake_calls(fake)), 1);
   gfi_sigv4_signed_clear(&r.sig);
 
   /* The control plane takes no signature. */
-  assert_int_equal(post(port, "/_gluefake/state", NULL, 0, NULL, reply, sizeof reply), 200);
+  assert_int_equal(http_once(port, "/_gluefake/state", NULL, 0, NULL, reply, sizeof reply), 200);
 
   gf_server_stop(server);
   gf_fake_free(fake);

@@ -1384,16 +1384,16 @@ static void test_sweep_glue_encryption(void **state)
 
 /* An error the API does not model is refused, before any run, with an
  * empty report; every error it models is accepted. */
-static void test_sweep_error_must_be_modelled(void **state)
+static void test_sweep_error_must_be_injectable(void **state)
 {
   fx *f = *state;
   seen_ctx c = {0};
   gf_sweep_scenario s = {NULL, two_creates_seen_run, NULL, &c};
+  /* What a fault spec cannot inject: the protocol's errors, Transport and
+   * Unknown (reset, truncate and http() make those happen), no error. */
   static const gf_status refused[] = {
-      GF_THROTTLING,         GF_TRANSPORT,        GF_SERIALIZATION,
-      GF_UNKNOWN_OPERATION,  GF_SERVICE_UNAVAILABLE, GF_ACCESS_DENIED,
-      GF_MISSING_AUTHENTICATION_TOKEN, GF_EXPIRED_TOKEN, GF_UNKNOWN,
-      GF_OK,                 GF_STATUS_COUNT,     (gf_status)-1,
+      GF_TRANSPORT,  GF_SERIALIZATION, GF_UNKNOWN_OPERATION, GF_UNKNOWN,
+      GF_OK,         GF_STATUS_COUNT,  (gf_status)-1,
   };
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     gf_sweep_options o = GF_SWEEP_OPTIONS_INIT;
@@ -1403,16 +1403,19 @@ static void test_sweep_error_must_be_modelled(void **state)
     assert_int_equal(gf_sweep(&s, &o, &f->report, &f->err), GF_INVALID_INPUT);
     assert_int_equal(f->err.status, GF_INVALID_INPUT);
     assert_string_equal(gf_error_message(&f->err),
-                        "sweep: the error must be one that the API models");
+                        "sweep: the error must be one a fault spec can inject (not a protocol "
+                        "error, Transport or Unknown)");
     assert_report_empty(&f->report);
   }
   assert_int_equal(c.runs, 0);
 
-  /* every status the table calls modelled is accepted, and injected */
+  /* every modelled, service and auth error is accepted, and injected */
   static const gf_status modelled[] = {
       GF_ALREADY_EXISTS,  GF_CONDITION_CHECK_FAILURE, GF_ENTITY_NOT_FOUND,
       GF_INTERNAL_SERVICE, GF_INVALID_INPUT,          GF_OPERATION_TIMEOUT,
-      GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, GF_GLUE_ENCRYPTION,
+      GF_RESOURCE_NUMBER_LIMIT_EXCEEDED, GF_GLUE_ENCRYPTION, GF_THROTTLING,
+      GF_SERVICE_UNAVAILABLE, GF_ACCESS_DENIED, GF_MISSING_AUTHENTICATION_TOKEN,
+      GF_INCOMPLETE_SIGNATURE, GF_INVALID_SIGNATURE, GF_UNRECOGNIZED_CLIENT, GF_EXPIRED_TOKEN,
   };
   for (size_t i = 0; i < sizeof modelled / sizeof modelled[0]; i++) {
     seen_ctx seen = {0};
@@ -1588,7 +1591,7 @@ int main(int argc, char **argv)
       T(test_sweep_options_version),
       T(test_sweep_options_init),
       T(test_sweep_glue_encryption),
-      T(test_sweep_error_must_be_modelled),
+      T(test_sweep_error_must_be_injectable),
       T(test_sweep_setup_fails),
       T(test_sweep_report_print),
       T(test_sweep_report_print_edges),

@@ -555,7 +555,12 @@ static const bad_spec bad_specs[] = {
     /* chains and terms */
     {G, AFTER(G), "'off'", "error name"},
     {G "off->", AFTER(G "off->"), "'off'", "error name"},
-    {G "Throttling", AFTER(G), "error name", NULL},
+    {G "TransportError", AFTER(G), "error name", NULL},
+    {G "http(200)", AFTER(G "http("), "HTTP status from 500 to 599", NULL},
+    {G "http(600)", AFTER(G "http("), "HTTP status from 500 to 599", NULL},
+    {G "http(502", AFTER(G "http(502"), "')'", NULL},
+    {G "resets", AFTER(G), "error name", NULL},
+    {G "applied(truncate)", AFTER(G "applied("), "error name", NULL},
     {G "OK", AFTER(G), "error name", NULL},
     {G "SerializationException", AFTER(G), "error name", NULL},
     {G "Serialization", AFTER(G), "error name", NULL},
@@ -815,20 +820,19 @@ static void test_glue_encryption_on_nine_operations(void **state)
  * the names that are accepted. */
 #define INJECTABLE                                                                         \
   "(AlreadyExists, ConditionCheckFailure, EntityNotFound, InternalService, InvalidInput, " \
-  "OperationTimeout, ResourceNumberLimitExceeded, GlueEncryption)"
+  "OperationTimeout, ResourceNumberLimitExceeded, GlueEncryption, Throttling, "            \
+  "ServiceUnavailable, AccessDenied, MissingAuthenticationToken, IncompleteSignature, "    \
+  "InvalidSignature, UnrecognizedClient, ExpiredToken)"
 
-static void test_reject_errors_the_api_does_not_model(void **state)
+/* What a fault cannot inject: the protocol's errors, Transport and Unknown
+ * (reset, truncate and http() make those two happen). */
+static void test_reject_errors_a_fault_cannot_inject(void **state)
 {
   fixture *f = *state;
   set_rules(f->faults, "GetSecurityConfiguration=off");
   static const char *const refused[] = {
-      "Throttling",          "ThrottlingException",     "ServiceUnavailable",
-      "ServiceUnavailableException", "TransportError",  "UnknownError",
-      "AccessDenied",        "AccessDeniedException",   "MissingAuthenticationToken",
-      "IncompleteSignature", "InvalidSignature",        "UnrecognizedClient",
-      "ExpiredToken",        "ExpiredTokenException",   "Serialization",
-      "SerializationException", "UnknownOperation",     "UnknownOperationException",
-      "Transport",           "Unknown",
+      "TransportError", "UnknownError",     "Serialization",  "SerializationException",
+      "UnknownOperation", "UnknownOperationException", "Transport", "Unknown",
   };
   for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
     const char *forms[][2] = {
@@ -837,14 +841,13 @@ static void test_reject_errors_the_api_does_not_model(void **state)
         {"CreateSecurityConfiguration=applied(", ")"},
     };
     for (size_t k = 0; k < 3; k++) {
-      char spec[160], expected[400];
+      char spec[160], expected[600];
       snprintf(spec, sizeof spec, "%s%s%s", forms[k][0], refused[i], forms[k][1]);
       snprintf(expected, sizeof expected,
                "fault spec: column %zu: expected an error name " INJECTABLE,
                strlen(forms[k][0]) + 1);
       gf_error err = GF_ERROR_INIT;
       assert_int_equal(gf_faults_check(spec, &err), GF_INVALID_INPUT);
-      assert_int_equal(err.status, GF_INVALID_INPUT);
       if (strcmp(gf_error_message(&err), expected) != 0)
         print_error("'%s': '%s', expected '%s'\n", spec, gf_error_message(&err), expected);
       assert_string_equal(gf_error_message(&err), expected);
@@ -855,27 +858,58 @@ static void test_reject_errors_the_api_does_not_model(void **state)
       gf_error_clear(&err);
     }
   }
-  /* The brief's own example, spelled out. */
-  gf_error err = GF_ERROR_INIT;
-  assert_int_equal(gf_faults_check("CreateSecurityConfiguration=Throttling", &err),
-                   GF_INVALID_INPUT);
-  assert_string_equal(gf_error_message(&err),
-                      "fault spec: column 29: expected an error name (AlreadyExists, "
-                      "ConditionCheckFailure, EntityNotFound, InternalService, InvalidInput, "
-                      "OperationTimeout, ResourceNumberLimitExceeded, GlueEncryption)");
-  gf_error_clear(&err);
-  /* the rules in place did not change */
   assert_spec(f->faults, "GetSecurityConfiguration=off");
 
-  /* Against the table: an error is injectable exactly when the API models it. */
+  /* Against the table: injectable exactly when modelled, service or auth. */
   for (int s = 1; s < GF_STATUS_COUNT; s++) {
     char spec[160];
     snprintf(spec, sizeof spec, "CreateSecurityConfiguration=%s", gf_status_name((gf_status)s));
-    gf_status want = gf_status_kind((gf_status)s) == GF_ERROR_MODELLED ? GF_OK : GF_INVALID_INPUT;
+    gf_error_kind kind = gf_status_kind((gf_status)s);
+    gf_status want = kind == GF_ERROR_MODELLED || kind == GF_ERROR_SERVICE ||
+                             kind == GF_ERROR_AUTH
+                         ? GF_OK
+                         : GF_INVALID_INPUT;
     if (gf_faults_check(spec, NULL) != want)
       print_error("'%s': expected %s\n", spec, gf_status_name(want));
     assert_int_equal(gf_faults_check(spec, NULL), want);
   }
+}
+
+/* The errors real clients retry on, and the actions on the wire: their
+ * canonical spellings, newlines between items, and what a caller in the
+ * same process sees (Transport, ServiceUnavailable; applied(reset) and
+ * truncate take effect first). */
+static void test_retryable_faults_in_process(void **state)
+{
+  fixture *f = *state;
+  set_rules(f->faults, "*=1*Throttling\n\n  CreateSecurityConfiguration=1*reset->1*applied(reset)"
+                       "->1*truncate->1*http(502)\r\nseed=3");
+  assert_spec(f->faults, "seed=3;*=1*ThrottlingException;CreateSecurityConfiguration=1*reset->"
+                         "1*applied(reset)->1*truncate->1*http(502)");
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(config_get(f->b, "none", &err), GF_THROTTLING);
+  assert_string_equal(err.message, "ThrottlingException injected by gluefake (fault rule *)");
+  /* reset: nothing created */
+  assert_int_equal(config_create(f->b, "a", &empty_config, &err), GF_TRANSPORT);
+  assert_string_equal(err.message,
+                      "TransportError injected by gluefake (fault rule CreateSecurityConfiguration)");
+  assert_int_equal(gf_fake_security_configuration_count(f->fake), 0);
+  /* applied(reset) and truncate: created, then no answer */
+  assert_int_equal(config_create(f->b, "b", &empty_config, &err), GF_TRANSPORT);
+  assert_int_equal(gf_fake_security_configuration_count(f->fake), 1);
+  assert_int_equal(config_create(f->b, "c", &empty_config, &err), GF_TRANSPORT);
+  assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
+  /* http(502): a load balancer answered, nothing created */
+  assert_int_equal(config_create(f->b, "d", &empty_config, &err), GF_SERVICE_UNAVAILABLE);
+  assert_string_equal(err.message, "ServiceUnavailableException injected by gluefake (fault "
+                                   "rule CreateSecurityConfiguration)");
+  assert_int_equal(gf_fake_security_configuration_count(f->fake), 2);
+  assert_int_equal(config_create(f->b, "e", &empty_config, &err), GF_OK);
+  gf_error_clear(&err);
+  /* A trailing ';' still wants an item; trailing new lines do not. */
+  assert_int_equal(gf_faults_check("*=reset;", NULL), GF_INVALID_INPUT);
+  assert_int_equal(gf_faults_check("*=reset\n", NULL), GF_OK);
+  assert_int_equal(gf_faults_check("*=reset\n\n*=off", NULL), GF_INVALID_INPUT); /* twice */
 }
 
 /* ==== 3. semantics ========================================================= */
@@ -2153,7 +2187,8 @@ int main(void)
       T(test_reject_keeps_state),
       T(test_accept_glue_encryption),
       T(test_glue_encryption_on_nine_operations),
-      T(test_reject_errors_the_api_does_not_model),
+      T(test_reject_errors_a_fault_cannot_inject),
+      T(test_retryable_faults_in_process),
       T(test_chain_only_third_create_fails),
       T(test_term_without_count_serves_all),
       T(test_star_versus_operation),

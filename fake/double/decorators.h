@@ -30,6 +30,28 @@ void *gfi_decorator_new(size_t size, const char *what, gf_generic_call_fn call,
 /* Frees a decorator of gfi_decorator_new(), once its own state is freed. */
 void gfi_decorator_free(gfi_decorator *decorator);
 
+/*
+ * The server's side of the faults that act on the wire (reset, truncate,
+ * http()): a thread that is about to serve a call over HTTP calls
+ * gfi_wire_begin(); the injector then notes what its fault asks of the
+ * answer, and lets a truncated call succeed (the server cuts its answer
+ * short) instead of failing it with Transport as it does in-process;
+ * gfi_wire_end() says what was asked (GFI_WIRE_NONE when nothing; the
+ * status of http() in *http_status) and leaves the thread in-process again.
+ */
+/* What a term does to an HTTP answer beside its in-process error (see
+ * gfi_wire_begin() in decorators.h): reset and applied(reset) are
+ * GF_TRANSPORT before or after the call, truncate GF_TRANSPORT after it,
+ * http(STATUS) GF_SERVICE_UNAVAILABLE before it. */
+typedef enum gfi_wire_action {
+  GFI_WIRE_NONE,
+  GFI_WIRE_RESET,    /* close the connection, no answer */
+  GFI_WIRE_TRUNCATE, /* send the headers and half of the body, then close */
+  GFI_WIRE_HTTP      /* an HTML page with `http_status`, no x-amzn-ErrorType */
+} gfi_wire_action;
+void gfi_wire_begin(void);
+gfi_wire_action gfi_wire_end(unsigned *http_status);
+
 /* Whether the recorder logs calls, and whether the injector has rules:
  * when neither, the fake's front calls its store directly (fake.c). */
 int gfi_recorder_logging(gf_recorder *recorder);

@@ -103,17 +103,20 @@ static int parse_uint(parser *p, uint64_t max, uint64_t *out)
   return 0;
 }
 
-/* Whether a fault may inject `status`: the errors the API models. */
-static int injectable(gf_status status) { return gf_status_kind(status) == GF_ERROR_MODELLED; }
+int gfi_fault_injectable(gf_status status)
+{
+  gf_error_kind kind = gf_status_kind(status);
+  return kind == GF_ERROR_MODELLED || kind == GF_ERROR_SERVICE || kind == GF_ERROR_AUTH;
+}
 
 /* "an error name (AlreadyExists, ...)": the injectable names of the error
  * table, without their "Exception". */
 static gf_status expected_error_name(parser *p, size_t at)
 {
-  char expected[512];
+  char expected[1024];
   size_t n = (size_t)snprintf(expected, sizeof expected, "an error name (");
   for (int s = GF_OK + 1; s < GF_STATUS_COUNT && n < sizeof expected; s++) {
-    if (!injectable((gf_status)s))
+    if (!gfi_fault_injectable((gf_status)s))
       continue;
     const char *name = gf_status_name((gf_status)s);
     const char *suffix = strstr(name, "Exception");
@@ -134,7 +137,7 @@ static gf_status parse_error_name(parser *p, gf_status *status)
     return expected_error_name(p, at);
   memcpy(name, p->text + at, n);
   name[n] = '\0';
-  if (gf_status_from_name(name, status) != 0 || !injectable(*status))
+  if (gf_status_from_name(name, status) != 0 || !gfi_fault_injectable(*status))
     return expected_error_name(p, at);
   p->pos += n;
   return GF_OK;
@@ -157,13 +160,27 @@ static gf_status parse_text_until(parser *p, char stop, char **out)
   return GF_OK;
 }
 
+/* Whether the identifier at the parser is `word` (and not a longer one). */
+static int accept_word(parser *p, const char *word)
+{
+  size_t len = strlen(word);
+  if (identifier(p) != len || strncmp(p->text + p->pos, word, len) != 0)
+    return 0;
+  p->pos += len;
+  return 1;
+}
+
 static gf_status parse_action(parser *p, fault_term *term)
 {
   size_t at = p->pos;
   if (accept(p, "applied(")) {
     term->action = ACT_APPLIED;
-    if (parse_error_name(p, &term->error) != GF_OK)
+    if (accept_word(p, "reset")) {
+      term->error = GF_TRANSPORT;
+      term->wire = GFI_WIRE_RESET;
+    } else if (parse_error_name(p, &term->error) != GF_OK) {
       return GF_INVALID_INPUT;
+    }
     return accept(p, ")") ? GF_OK : parse_error(p, p->pos, "')'");
   }
   if (accept(p, "delay(")) {
@@ -175,14 +192,37 @@ static gf_status parse_action(parser *p, fault_term *term)
     term->delay_ms = (unsigned)ms;
     return accept(p, ")") ? GF_OK : parse_error(p, p->pos, "')'");
   }
-  size_t n = identifier(p);
-  if (n == 3 && strncmp(p->text + at, "off", 3) == 0) {
-    p->pos += 3;
+  if (accept(p, "http(")) {
+    uint64_t status;
+    size_t num_at = p->pos;
+    if (parse_uint(p, 999, &status) != 0 || status < 500 || status > 599)
+      return parse_error(p, num_at, "an HTTP status from 500 to 599");
+    term->action = ACT_ERROR;
+    term->error = GF_SERVICE_UNAVAILABLE;
+    term->wire = GFI_WIRE_HTTP;
+    term->http_status = (unsigned)status;
+    return accept(p, ")") ? GF_OK : parse_error(p, p->pos, "')'");
+  }
+  if (accept_word(p, "off")) {
     term->action = ACT_OFF;
     return GF_OK;
   }
-  if (n == 0)
-    return parse_error(p, at, "an action: 'off', an error name, 'applied(' or 'delay('");
+  if (accept_word(p, "reset")) {
+    term->action = ACT_ERROR;
+    term->error = GF_TRANSPORT;
+    term->wire = GFI_WIRE_RESET;
+    return GF_OK;
+  }
+  if (accept_word(p, "truncate")) {
+    term->action = ACT_APPLIED;
+    term->error = GF_TRANSPORT;
+    term->wire = GFI_WIRE_TRUNCATE;
+    return GF_OK;
+  }
+  if (identifier(p) == 0)
+    return parse_error(p, at,
+                       "an action: 'off', an error name, 'applied(', 'delay(', 'reset', "
+                       "'truncate' or 'http('");
   term->action = ACT_ERROR;
   if (parse_error_name(p, &term->error) != GF_OK)
     return GF_INVALID_INPUT;
@@ -363,21 +403,32 @@ static gf_status parse_item(parser *p, fault_spec *spec)
   return parse_chain(p, rule);
 }
 
+/* Skips spaces, tabs and line breaks. */
+static void skip_blank(parser *p)
+{
+  while (peek(p) == ' ' || peek(p) == '\t' || peek(p) == '\n' || peek(p) == '\r')
+    p->pos++;
+}
+
 gf_status gfi_fault_spec_parse(const char *text, fault_spec *spec, gf_error *err)
 {
   parser p = {text ? text : "", 0, err, GF_OK};
-  skip_spaces(&p);
+  skip_blank(&p);
   while (peek(&p) != '\0') {
     if (parse_item(&p, spec) != GF_OK)
       break;
     skip_spaces(&p);
     if (peek(&p) == '\0')
       break;
+    if (peek(&p) == '\n' || peek(&p) == '\r') { /* items on lines of their own */
+      skip_blank(&p);
+      continue;
+    }
     if (!accept(&p, ";")) {
-      parse_error(&p, p.pos, "';' or the end of the spec");
+      parse_error(&p, p.pos, "';', a new line or the end of the spec");
       break;
     }
-    skip_spaces(&p);
+    skip_blank(&p);
     if (peek(&p) == '\0')
       parse_error(&p, p.pos, "a rule or 'seed=' after ';'");
   }

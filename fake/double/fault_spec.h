@@ -8,9 +8,13 @@
 #include <stdint.h>
 
 #include "core/shapes.h"
+#include "decorators.h"
 #include "gluefake/errors.h"
 
+/* What a term does in-process: fail before the call (ERROR: `error`),
+ * fail after it took effect (APPLIED: `error`), wait (DELAY), nothing. */
 typedef enum action_kind { ACT_OFF, ACT_ERROR, ACT_APPLIED, ACT_DELAY } action_kind;
+
 
 typedef struct fault_term {
   double pct;     /* 0: acts on every call it serves */
@@ -19,7 +23,14 @@ typedef struct fault_term {
   gf_status error;
   char *message; /* ERROR(MESSAGE); NULL for the default */
   unsigned delay_ms;
+  gfi_wire_action wire;
+  unsigned http_status; /* GFI_WIRE_HTTP: 500..599 */
 } fault_term;
+
+/* Whether a fault may inject `status`: every error of the table but the
+ * protocol's, Transport and Unknown (reset, truncate and http() make those
+ * two happen). */
+int gfi_fault_injectable(gf_status status);
 
 typedef struct fault_rule {
   int any_operation; /* "*" */

@@ -39,6 +39,16 @@ char *gfi_fault_spec_format(const fault_spec *spec)
       if (t->count)
         gfi_text_append(&b, "%llu*", (unsigned long long)t->count);
       const char *error = gf_status_name(t->error);
+      if (t->wire == GFI_WIRE_RESET) /* reset, applied(reset) */
+        error = "reset";
+      if (t->wire == GFI_WIRE_TRUNCATE) {
+        gfi_text_append(&b, "truncate");
+        continue;
+      }
+      if (t->wire == GFI_WIRE_HTTP) {
+        gfi_text_append(&b, "http(%u)", t->http_status);
+        continue;
+      }
       switch (t->action) {
       case ACT_OFF:
         gfi_text_append(&b, "off");

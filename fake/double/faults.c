@@ -54,6 +54,8 @@ typedef struct decision {
   action_kind action;
   gf_status error;
   unsigned delay_ms;
+  gfi_wire_action wire;
+  unsigned http_status;
   char *message; /* owned; NULL when out of memory (the error name is used) */
 } decision;
 
@@ -82,6 +84,8 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
   d->action = term->action;
   d->error = term->error;
   d->delay_ms = term->delay_ms;
+  d->wire = term->wire;
+  d->http_status = term->http_status;
   if (term->message) {
     d->message = gfi_strdup(term->message);
   } else {
@@ -92,11 +96,33 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
   }
 }
 
+/* The wire's side of a call this thread serves over HTTP (decorators.h). */
+static _Thread_local struct {
+  int serving;
+  gfi_wire_action action;
+  unsigned http_status;
+} wire;
+
+void gfi_wire_begin(void)
+{
+  wire.serving = 1;
+  wire.action = GFI_WIRE_NONE;
+}
+
+gfi_wire_action gfi_wire_end(unsigned *http_status)
+{
+  gfi_wire_action action = wire.action;
+  *http_status = wire.http_status;
+  wire.serving = 0;
+  wire.action = GFI_WIRE_NONE;
+  return action;
+}
+
 static gf_status faults_call(gf_generic_backend *self, gf_operation op, const void *request,
                              void **out, gf_error *err)
 {
   gf_faults *faults = (gf_faults *)self;
-  decision d = {ACT_OFF, GF_OK, 0, NULL};
+  decision d = {ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL};
   if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
     pthread_mutex_lock(&faults->d.lock);
     decide(faults, op, request, &d);
@@ -104,6 +130,14 @@ static gf_status faults_call(gf_generic_backend *self, gf_operation op, const vo
   }
 
   gf_status status;
+  if (d.wire != GFI_WIRE_NONE && wire.serving) {
+    wire.action = d.wire;
+    wire.http_status = d.http_status;
+    if (d.wire == GFI_WIRE_TRUNCATE) { /* the call succeeds; its answer is cut on the wire */
+      gfi_free(d.message);
+      return gf_call(faults->d.inner, op, request, out, err);
+    }
+  }
   switch (d.action) {
   case ACT_ERROR:
     status = gf_error_set(err, d.error, "%s", d.message ? d.message : gf_status_name(d.error));

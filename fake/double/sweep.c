@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "fault_spec.h"
 #include "gluefake/sweep.h"
 #include "gluefake/sys/backend.h"
 
@@ -61,9 +62,10 @@ gf_status gf_sweep(const gf_sweep_scenario *scenario, const gf_sweep_options *op
     return gf_error_set(err, GF_INVALID_INPUT,
                         "sweep: options version %u is not supported (this library knows 1..%d)",
                         options->version, GF_SWEEP_OPTIONS_VERSION);
-  if (gf_status_kind(options->error) != GF_ERROR_MODELLED)
+  if (!gfi_fault_injectable(options->error))
     return gf_error_set(err, GF_INVALID_INPUT,
-                        "sweep: the error must be one that the API models");
+                        "sweep: the error must be one a fault spec can inject (not a protocol "
+                        "error, Transport or Unknown)");
   size_t max_calls = options->max_calls ? options->max_calls : DEFAULT_MAX_CALLS;
   size_t cap = 0;
   for (size_t n = 1;; n++) {

@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "core/alloc.h"
 #include "core/codec.h"
+#include "double/decorators.h"
 #include "gluefake/buffer.h"
 #include "gluefake/fixture.h"
 #include "gluefake/json.h"
@@ -170,6 +171,75 @@ static gf_status check_auth(gf_server *server, struct MHD_Connection *connection
                         (double)now.tv_sec + (double)now.tv_nsec * 1e-9, &who, err);
 }
 
+/* A truncated answer: the body's first half, then the connection closes. */
+typedef struct half_body {
+  char *data;
+  size_t len, sent_limit;
+} half_body;
+
+static ssize_t read_half(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  half_body *h = cls;
+  if (pos >= h->sent_limit)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  size_t n = h->sent_limit - (size_t)pos < max ? h->sent_limit - (size_t)pos : max;
+  memcpy(buf, h->data + pos, n);
+  return (ssize_t)n;
+}
+
+static void free_half(void *cls)
+{
+  half_body *h = cls;
+  gfi_free(h->data);
+  gfi_free(h);
+}
+
+/* What a fault asked of the wire (double/decorators.h): no answer at all,
+ * half of one, or a load balancer's HTML page. */
+static enum MHD_Result respond_wire(gf_server *server, struct MHD_Connection *connection,
+                                    gfi_wire_action wire, unsigned http_status,
+                                    gf_json_reply *reply)
+{
+  if (wire == GFI_WIRE_RESET)
+    return MHD_NO; /* libmicrohttpd closes the connection without an answer */
+  struct MHD_Response *response = NULL;
+  unsigned status = http_status;
+  if (wire == GFI_WIRE_TRUNCATE) {
+    half_body *h = gfi_calloc(1, sizeof *h);
+    if (!h)
+      return MHD_NO;
+    h->data = reply->body; /* taken from the reply */
+    h->len = reply->body_len;
+    h->sent_limit = reply->body_len / 2;
+    reply->body = NULL;
+    status = (unsigned)reply->http_status;
+    response = MHD_create_response_from_callback(h->len, 4096, read_half, h, free_half);
+    if (!response) {
+      free_half(h);
+      return MHD_NO;
+    }
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
+  } else {
+    char page[256];
+    int len = snprintf(page, sizeof page,
+                       "<html><head><title>%u</title></head><body><center><h1>%u</h1></center>"
+                       "<hr><center>gluefake (a load balancer's answer)</center></body></html>\n",
+                       http_status, http_status);
+    union {
+      const char *in;
+      void *out;
+    } buffer = {page};
+    response = MHD_create_response_from_buffer((size_t)len, buffer.out, MHD_RESPMEM_MUST_COPY);
+    if (!response)
+      return MHD_NO;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html");
+  }
+  (void)server;
+  enum MHD_Result result = MHD_queue_response(connection, status, response);
+  MHD_destroy_response(response);
+  return result;
+}
+
 /* POST / with X-Amz-Target: AWSGlue.<Operation>. */
 static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *connection,
                                  const request_body *body)
@@ -189,10 +259,19 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     return respond_status(server, connection, 0, GF_UNKNOWN_OPERATION, message);
   }
   gf_json_reply reply;
-  if (gf_json_dispatch(gf_fake_backend(server->fake), target + strlen(TARGET_PREFIX), body->data,
-                       body->len, &reply) != 0)
+  gfi_wire_begin();
+  int dispatched = gf_json_dispatch(gf_fake_backend(server->fake),
+                                    target + strlen(TARGET_PREFIX), body->data, body->len, &reply);
+  unsigned http_status = 0;
+  gfi_wire_action wire = gfi_wire_end(&http_status);
+  if (dispatched != 0)
     return respond_status(server, connection, 0, GF_INTERNAL_SERVICE,
                           "out of memory encoding the response");
+  if (wire != GFI_WIRE_NONE) {
+    enum MHD_Result answered = respond_wire(server, connection, wire, http_status, &reply);
+    gf_json_reply_clear(&reply);
+    return answered;
+  }
   enum MHD_Result result = respond(server, connection, (unsigned)reply.http_status,
                                    reply.error_type, reply.body, reply.body_len);
   gf_json_reply_clear(&reply);

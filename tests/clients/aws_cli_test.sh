@@ -16,7 +16,13 @@ PY=/usr/bin/python3
 # Fake credentials; no developer's ~/.aws; no retries, so that an injected
 # InternalService (500) reaches the caller; timestamps printed in UTC.
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-export AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+# Empty config files of its own, never /dev/null: a client that rewrites its
+# config (atomically, by renaming a new file over it) must not replace the
+# system's /dev/null.
+cli_config=$(mktemp -d)
+: >"$cli_config/config"
+: >"$cli_config/credentials"
+export AWS_PAGER="" AWS_CONFIG_FILE=$cli_config/config AWS_SHARED_CREDENTIALS_FILE=$cli_config/credentials
 export AWS_EC2_METADATA_DISABLED=true AWS_MAX_ATTEMPTS=1 AWS_RETRY_MODE=standard TZ=UTC
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL 2>/dev/null || true
 
@@ -29,7 +35,7 @@ T0=2023-11-14T22:13:20+00:00
 T1=2023-11-14T22:13:21+00:00
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$cli_config"' EXIT
 
 fail() {
   echo "aws_cli_test: FAIL: $*" >&2
