@@ -219,4 +219,23 @@ expect_error OperationTimeoutException "took too long" -- create-security-config
 control DELETE faults
 ok "OperationTimeoutException, with its message, from a fault spec; nothing created"
 
+# ---- the CLI's retries (standard mode, 3 attempts) against faults it must retry ----
+for fault in Throttling ServiceUnavailable 'http(502)' reset; do
+  fresh
+  control POST faults "GetSecurityConfigurations=2*$fault"
+  out=$(AWS_MAX_ATTEMPTS=3 glue get-security-configurations 2>"$tmp/stderr") ||
+    fail "retries: 2*$fault with 3 attempts failed: $(cat "$tmp/stderr")"
+  [ "$(calls_of GetSecurityConfigurations)" = 3 ] ||
+    fail "retries: 2*$fault: expected 3 calls, the server saw $(calls_of GetSecurityConfigurations)"
+done
+ok "AWS_MAX_ATTEMPTS=3 retries Throttling, ServiceUnavailable, http(502) and reset twice, then succeeds: 3 calls each"
+fresh
+control POST faults 'GetSecurityConfigurations=1*AccessDenied'
+if AWS_MAX_ATTEMPTS=3 glue get-security-configurations >/dev/null 2>"$tmp/stderr"; then
+  fail "AccessDenied was not refused"
+fi
+grep -q AccessDeniedException "$tmp/stderr" || fail "AccessDenied: $(cat "$tmp/stderr")"
+[ "$(calls_of GetSecurityConfigurations)" = 1 ] || fail "AccessDenied must not be retried"
+ok "AccessDeniedException is never retried: 1 call with AWS_MAX_ATTEMPTS=3"
+
 echo "aws CLI: all checks passed"

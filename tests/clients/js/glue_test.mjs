@@ -283,3 +283,56 @@ test('every error kind injected by a fault spec arrives as its err.name and clas
     });
   }
 });
+
+/** The calls the server's fake saw. */
+async function calls() {
+  return JSON.parse(await control('GET', 'calls')).transcript;
+}
+
+test('standard and adaptive retries: Throttling, ServiceUnavailable, http(502) and reset twice, then success in 3 attempts', async () => {
+  for (const retryMode of ['standard', 'adaptive']) {
+    const client = new GlueClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 3,
+      retryMode,
+    });
+    for (const fault of ['Throttling', 'ServiceUnavailable', 'http(502)', 'reset']) {
+      await control('POST', 'reset');
+      await control('POST', 'faults', `GetSecurityConfigurations=2*${fault}`);
+      const out = await client.send(new GetSecurityConfigurationsCommand({}));
+      assert.equal(out.$metadata.attempts, 3, `${retryMode} ${fault}`);
+      assert.equal((await calls()).length, 3, `${retryMode} ${fault}: the server saw 3 calls`);
+    }
+    // Three Throttlings: the caller gets the third after 3 calls.
+    await control('POST', 'reset');
+    await control('POST', 'faults', 'GetSecurityConfigurations=3*Throttling');
+    await assert.rejects(client.send(new GetSecurityConfigurationsCommand({})), (err) => {
+      assert.equal(err.name, 'ThrottlingException');
+      assert.equal(err.$metadata.attempts, 3);
+      return true;
+    });
+    assert.equal((await calls()).length, 3);
+  }
+});
+
+test('never retried: InvalidInput, EntityNotFound, AccessDenied and the signature errors reach the caller after one call', async () => {
+  const client = new GlueClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 3,
+  });
+  for (const fault of ['InvalidInput', 'EntityNotFound', 'AccessDenied', 'InvalidSignature',
+    'UnrecognizedClient', 'ExpiredToken']) {
+    await control('POST', 'reset');
+    await control('POST', 'faults', `GetSecurityConfigurations=1*${fault}`);
+    await assert.rejects(client.send(new GetSecurityConfigurationsCommand({})), (err) => {
+      assert.equal(err.name, `${fault}Exception`);
+      assert.equal(err.$metadata.attempts, 1, fault);
+      return true;
+    });
+    assert.equal((await calls()).length, 1, fault);
+  }
+});
