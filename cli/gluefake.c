@@ -31,6 +31,7 @@
 static const char usage[] =
     "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
     "                      [--account-id ID] [--auth none|sigv4] [--credentials FILE]\n"
+    "                      [--wire-variants]\n"
     "       gluefake check FIXTURE\n"
     "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
     "                       [--ignore-volatile] [--compare-messages]\n";
@@ -219,7 +220,13 @@ static int serve(int argc, char **argv)
   const char *credentials_path = NULL;
   gf_server_auth auth = GF_AUTH_NONE;
   unsigned long port = 4566;
+  int wire_variants = 0;
   for (int i = 0; i < argc; i += 2) {
+    if (strcmp(argv[i], "--wire-variants") == 0) { /* the one option without a value */
+      wire_variants = 1;
+      i--;
+      continue;
+    }
     const char *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (!value || argv[i][0] != '-')
       return die("serve: unexpected argument '%s'%s", argv[i],
@@ -257,6 +264,7 @@ static int serve(int argc, char **argv)
   options.host = host;
   options.port = (unsigned)port;
   options.auth = auth;
+  options.wire_variants = wire_variants;
   options.credentials_source = credentials_path;
   char *credentials = NULL;
   if (credentials_path &&

@@ -330,10 +330,10 @@ typedef struct http_header {
 } http_header;
 
 /* One request on its own connection (POST with `body`, GET without), with
- * `headers` as given: the status (0 when the server closed without an
- * answer, -1 when the answer was cut short) and the body in `reply`. */
-static inline int http_once(unsigned port, const char *path, const http_header *headers,
-                            size_t count, const char *body, char *reply, size_t size)
+ * `headers` as given: the whole answer, status line and headers included
+ * ("" when the server closed without one), to free(). */
+static inline char *http_answer(unsigned port, const char *path, const http_header *headers,
+                                  size_t count, const char *body)
 {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert_true(fd >= 0);
@@ -359,17 +359,27 @@ static inline int http_once(unsigned port, const char *path, const http_header *
   while (recv_more(&c) > 0)
     ;
   close(fd);
+  free(request.p);
+  return c.buf ? c.buf : strdup("");
+}
+
+/* http_answer() for the status (0 when the server closed without an
+ * answer, -1 when the answer was cut short) and the body, in `reply`. */
+static inline int http_once(unsigned port, const char *path, const http_header *headers,
+                            size_t count, const char *body, char *reply, size_t size)
+{
+  char *response = http_answer(port, path, headers, count, body);
+  assert_non_null(response);
   int status = 0;
-  const char *start = c.buf ? strstr(c.buf, "\r\n\r\n") : NULL;
+  const char *start = strstr(response, "\r\n\r\n");
   snprintf(reply, size, "%s", start ? start + 4 : "");
-  if (c.buf && sscanf(c.buf, "HTTP/1.1 %d", &status) == 1) {
-    const char *length = strstr(c.buf, "Content-Length: ");
+  if (sscanf(response, "HTTP/1.1 %d", &status) == 1) {
+    const char *length = strstr(response, "Content-Length: ");
     if (start && length && length < start &&
         strtoul(length + strlen("Content-Length: "), NULL, 10) > strlen(start + 4))
       status = -1;
   }
-  free(c.buf);
-  free(request.p);
+  free(response);
   return status;
 }
 

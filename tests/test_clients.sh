@@ -80,29 +80,33 @@ fi
 # accepted (the environment's key test/test is in the credentials file).
 printf '{"credentials": [{"access_key_id": "test", "secret_access_key": "test"}]}\n' \
   >"$tmp/credentials.json"
-echo "== gluefake serve --port 0 --auth sigv4 --credentials credentials.json"
-"$gluefake" serve --host 127.0.0.1 --port 0 --auth sigv4 --credentials "$tmp/credentials.json" \
-  >"$tmp/server.out" 2>"$tmp/server.err" &
-server_pid=$!
-line=""
-for _ in $(seq 100); do # 10 s at most
-  line=$(head -n 1 "$tmp/server.out")
-  [ -n "$line" ] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    status=0
-    wait "$server_pid" || status=$?
-    server_pid=""
-    fail "gluefake serve exited ($status) before listening: $(cat "$tmp/server.err")"
-  fi
-  sleep 0.1
-done
-[ -n "$line" ] || fail "gluefake serve printed no 'listening on' line within 10 s: $(cat "$tmp/server.err")"
-[[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] ||
-  fail "gluefake serve's first line should be 'listening on http://127.0.0.1:PORT', was: '$line'"
-port=${BASH_REMATCH[1]}
-[ "$port" -gt 0 ] || fail "gluefake serve --port 0 reported port $port"
-export GLUE_ENDPOINT=http://127.0.0.1:$port
-echo "$line"
+# start_server ARGS...: `gluefake serve --host 127.0.0.1 --port 0 ARGS...` in
+# the background; sets server_pid and exports GLUE_ENDPOINT.
+start_server() {
+  echo "== gluefake serve --port 0 $*"
+  "$gluefake" serve --host 127.0.0.1 --port 0 "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
+  server_pid=$!
+  local line="" status
+  for _ in $(seq 100); do # 10 s at most
+    line=$(head -n 1 "$tmp/server.out")
+    [ -n "$line" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      status=0
+      wait "$server_pid" || status=$?
+      server_pid=""
+      fail "gluefake serve exited ($status) before listening: $(cat "$tmp/server.err")"
+    fi
+    sleep 0.1
+  done
+  [ -n "$line" ] || fail "gluefake serve printed no 'listening on' line within 10 s: $(cat "$tmp/server.err")"
+  [[ $line =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] ||
+    fail "gluefake serve's first line should be 'listening on http://127.0.0.1:PORT', was: '$line'"
+  port=${BASH_REMATCH[1]}
+  [ "$port" -gt 0 ] || fail "gluefake serve --port 0 reported port $port"
+  export GLUE_ENDPOINT=http://127.0.0.1:$port
+  echo "$line"
+}
+start_server --auth sigv4 --credentials "$tmp/credentials.json"
 
 reset() {
   curl -sS --max-time 10 --fail-with-body -X POST "$GLUE_ENDPOINT/_gluefake/reset" >"$tmp/reset" ||
@@ -160,10 +164,74 @@ calls=$(curl -sS --max-time 10 "$GLUE_ENDPOINT/_gluefake/calls")
 grep -q '"operation"' <<<"$calls" && fail "a refused request reached the call log: $calls"
 echo "ok - no refused request reached the call log"
 
-echo "== stopping gluefake serve (SIGTERM)"
-status=0
-stop_server || status=$?
-[ "$status" -eq 0 ] || fail "gluefake serve exited with status $status after SIGTERM (expected 0): $(cat "$tmp/server.err")"
-[ "$(wc -l <"$tmp/server.out")" -eq 1 ] ||
-  fail "gluefake serve should print exactly one line on stdout, printed: $(cat "$tmp/server.out")"
-echo "test_clients: $suites client suites passed (AWS CLI, boto3, AWS SDK for JavaScript v3)"
+stop_and_check() {
+  echo "== stopping gluefake serve (SIGTERM)"
+  local status=0
+  stop_server || status=$?
+  [ "$status" -eq 0 ] || fail "gluefake serve exited with status $status after SIGTERM (expected 0): $(cat "$tmp/server.err")"
+  [ "$(wc -l <"$tmp/server.out")" -eq 1 ] ||
+    fail "gluefake serve should print exactly one line on stdout, printed: $(cat "$tmp/server.out")"
+}
+stop_and_check
+
+# ---- every dialect of errors and timestamps, read by each client ----
+# Under --wire-variants the n-th error answer takes variant n mod 4 and every
+# other successful answer writes timestamps in E-notation: eight failing
+# calls meet each dialect twice, four reads both notations.
+start_server --wire-variants
+reset
+curl -sS --max-time 10 --fail-with-body -X POST "$GLUE_ENDPOINT/" \
+  -H 'X-Amz-Target: AWSGlue.CreateSecurityConfiguration' \
+  -H 'Content-Type: application/x-amz-json-1.1' \
+  -d '{"Name":"wire","EncryptionConfiguration":{}}' >/dev/null || fail "creating 'wire' failed"
+want_error="EntityNotFoundException: Security configuration 'zz' not found"
+dialects() { # dialects NAME OUTPUT: eight errors read as one, four equal timestamps
+  local errors stamps
+  errors=$(grep -c -x -F "$want_error" <<<"$2" || true)
+  [ "$errors" -eq 8 ] || fail "$1 read $errors of 8 error dialects as '$want_error': $2"
+  stamps=$(grep '^stamp ' <<<"$2" | sort -u | wc -l)
+  [ "$(grep -c '^stamp ' <<<"$2")" -eq 4 ] && [ "$stamps" -eq 1 ] ||
+    fail "$1 read the timestamp in both notations differently: $2"
+  echo "ok - $1: 4 error dialects and both timestamp notations"
+}
+out=""
+for _ in 1 2 3 4 5 6 7 8; do
+  err=$(timeout 60 /usr/bin/aws glue get-security-configuration --name zz \
+    --endpoint-url "$GLUE_ENDPOINT" 2>&1 >/dev/null || true)
+  # "An error occurred (Name) when calling the Op operation: message"
+  out+=$(sed -n 's/^An error occurred (\([A-Za-z]*\)) when calling the [A-Za-z]* operation: /\1: /p' <<<"$err")$'\n'
+done
+for _ in 1 2 3 4; do
+  out+="stamp $(timeout 60 /usr/bin/aws glue get-security-configuration --name wire \
+    --endpoint-url "$GLUE_ENDPOINT" --cli-read-timeout 10 --output text \
+    --query 'SecurityConfiguration.CreatedTimeStamp')"$'\n'
+done
+dialects "AWS CLI" "$out"
+out=$(timeout 60 /usr/bin/python3 -c '
+import os, boto3, botocore.exceptions
+glue = boto3.client("glue", endpoint_url=os.environ["GLUE_ENDPOINT"])
+for _ in range(8):
+    try:
+        glue.get_security_configuration(Name="zz")
+    except botocore.exceptions.ClientError as e:
+        print("%s: %s" % (e.response["Error"]["Code"], e.response["Error"]["Message"]))
+for _ in range(4):
+    conf = glue.get_security_configuration(Name="wire")["SecurityConfiguration"]
+    print("stamp", conf["CreatedTimeStamp"].timestamp())
+' 2>&1 || true)
+dialects "boto3" "$out"
+out=$(cd "$clients/js" && timeout 60 node --input-type=module -e '
+import { GlueClient, GetSecurityConfigurationCommand } from "@aws-sdk/client-glue";
+const glue = new GlueClient({ endpoint: process.env.GLUE_ENDPOINT, maxAttempts: 1 });
+for (let i = 0; i < 8; i++) {
+  try { await glue.send(new GetSecurityConfigurationCommand({ Name: "zz" })); }
+  catch (e) { console.log(`${e.name}: ${e.message}`); }
+}
+for (let i = 0; i < 4; i++) {
+  const out = await glue.send(new GetSecurityConfigurationCommand({ Name: "wire" }));
+  console.log("stamp", out.SecurityConfiguration.CreatedTimeStamp.getTime());
+}
+' 2>&1 || true)
+dialects "AWS SDK for JavaScript v3" "$out"
+stop_and_check
+echo "test_clients: $suites client suites passed (AWS CLI, boto3, AWS SDK for JavaScript v3), signatures refused and every wire dialect read by each"

@@ -1423,7 +1423,7 @@ static void test_error_json(void **state)
   }
 
   /* No message: the status name stands in. */
-  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL};
+  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL, NULL, 0, NULL};
   cJSON *json = gf_error_to_json(&bare);
   char *text = print_json(json);
   assert_string_equal(text,
@@ -1452,13 +1452,51 @@ static void test_error_json(void **state)
   cJSON_Delete(json);
   gf_error_clear(&err);
 
+  /* Every dialect AWS services send, the stripped name kept. */
+  static const struct {
+    const char *text, *name, *message;
+    gf_status status;
+  } dialects[] = {
+      {"{\"__type\":\"ThrottlingException\",\"Message\":\"Rate exceeded\"}",
+       "ThrottlingException", "Rate exceeded", GF_THROTTLING},
+      {"{\"__type\":\"com.amazonaws.glue#ThrottlingException\",\"Message\":\"m\"}",
+       "ThrottlingException", "m", GF_THROTTLING},
+      {"{\"__type\":\"ThrottlingException:http://internal.amazon.com/coral/"
+       "com.amazonaws.glue/\",\"Message\":\"m\"}",
+       "ThrottlingException", "m", GF_THROTTLING},
+      {"{\"__type\":\"EntityNotFoundException\",\"message\":\"lower\"}",
+       "EntityNotFoundException", "lower", GF_ENTITY_NOT_FOUND},
+      {"{\"code\":\"AccessDeniedException\",\"message\":\"no\"}", "AccessDeniedException",
+       "no", GF_ACCESS_DENIED},
+      /* names the table lacks: Unknown, the name as received */
+      {"{\"__type\":\"NoSuchException\",\"Message\":\"m\"}", "NoSuchException", "m",
+       GF_UNKNOWN},
+      {"{\"__type\":\"com.amazonaws#Nope\",\"Message\":\"m\"}", "Nope", "m", GF_UNKNOWN},
+      {"{\"__type\":\"entitynotfoundexception\",\"Message\":\"m\"}",
+       "entitynotfoundexception", "m", GF_UNKNOWN},
+      {"{\"__type\":\"OK\",\"Message\":\"m\"}", "OK", "m", GF_UNKNOWN},
+  };
+  for (size_t i = 0; i < sizeof dialects / sizeof *dialects; i++) {
+    gf_error read = GF_ERROR_INIT;
+    json = cJSON_Parse(dialects[i].text);
+    assert_int_equal(gf_error_from_json(json, &read), 0);
+    assert_int_equal(read.status, dialects[i].status);
+    assert_string_equal(read.aws_name, dialects[i].name);
+    assert_string_equal(read.message, dialects[i].message);
+    gf_error copy = GF_ERROR_INIT;
+    assert_int_equal(gf_error_copy(&copy, &read), dialects[i].status);
+    assert_string_equal(copy.aws_name, dialects[i].name);
+    gf_error_clear(&copy);
+    gf_error_set(&read, GF_INVALID_INPUT, "x"); /* a new error forgets the wire's */
+    assert_null(read.aws_name);
+    gf_error_clear(&read);
+    cJSON_Delete(json);
+  }
+
   /* Not an error object: -1 and the error untouched. */
   const char *bad[] = {
-      "{\"__type\":\"NoSuchException\",\"Message\":\"m\"}",
-      "{\"__type\":\"com.amazonaws#Nope\",\"Message\":\"m\"}",
-      "{\"__type\":\"entitynotfoundexception\",\"Message\":\"m\"}",
-      "{\"__type\":\"OK\",\"Message\":\"m\"}",
       "{\"__type\":\"\"}",
+      "{\"__type\":\":http://x\"}",
       "{\"__type\":7,\"Message\":\"m\"}",
       "{\"Message\":\"m\"}",
       "[]",
@@ -1499,7 +1537,7 @@ static void test_error_reply_reads_back(void **state)
 static void test_codec_out_of_range(void **state)
 {
   (void)state;
-  gf_error odd = {(gf_status)GF_STATUS_COUNT, NULL};
+  gf_error odd = {(gf_status)GF_STATUS_COUNT, NULL, NULL, 0, NULL};
   cJSON *json = gf_error_to_json(&odd);
   assert_non_null(json);
   char *text = cJSON_PrintUnformatted(json);

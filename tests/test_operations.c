@@ -1491,13 +1491,13 @@ static void test_error_message_never_null(void **state)
   assert_non_null(gf_error_message(&err));
   assert_string_equal(gf_error_message(&err), "OK");
   for (int s = 0; s < GF_STATUS_COUNT; s++) {
-    gf_error bare = {(gf_status)s, NULL};
+    gf_error bare = {(gf_status)s, NULL, NULL, 0, NULL};
     assert_non_null(gf_error_message(&bare));
     assert_string_equal(gf_error_message(&bare), gf_status_name((gf_status)s));
   }
-  gf_error odd = {(gf_status)GF_STATUS_COUNT, NULL};
+  gf_error odd = {(gf_status)GF_STATUS_COUNT, NULL, NULL, 0, NULL};
   assert_non_null(gf_error_message(&odd));
-  gf_error odd2 = {(gf_status)-1, NULL};
+  gf_error odd2 = {(gf_status)-1, NULL, NULL, 0, NULL};
   assert_non_null(gf_error_message(&odd2));
   assert_non_null(gf_error_message(NULL));
 
@@ -1510,7 +1510,7 @@ static void test_error_message_never_null(void **state)
   assert_true(copy.message != err.message);
   gf_error_clear(&copy);
   /* an error without a message copies as its status name */
-  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL};
+  gf_error bare = {GF_ENTITY_NOT_FOUND, NULL, NULL, 0, NULL};
   assert_int_equal(gf_error_copy(&copy, &bare), GF_ENTITY_NOT_FOUND);
   assert_string_equal(copy.message, "EntityNotFoundException");
   gf_error_clear(&copy);

@@ -3,6 +3,8 @@
  * back, walking the descriptors of shapes.c.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -258,6 +260,57 @@ void gf_request_free(gf_operation op, void *request)
   gfi_free(request); /* packed by gf_request_from_json */
 }
 
+/* `value` as Java's Double.toString() prints a large double: the shortest
+ * mantissa that reads back exactly, at least one digit after its point,
+ * then "E" and the exponent ("1.708699485E9"). */
+static void java_e_notation(double value, char *out, size_t size)
+{
+  char text[40];
+  for (int digits = 1; digits <= 17; digits++) {
+    snprintf(text, sizeof text, "%.*e", digits, value);
+    if (strtod(text, NULL) == value)
+      break;
+  }
+  /* "1.708699485e+09" -> mantissa "1.708699485", exponent 9. */
+  char *e = strchr(text, 'e');
+  int exponent = atoi(e + 1);
+  *e = '\0';
+  size_t len = strlen(text);
+  while (len > 2 && text[len - 1] == '0' && text[len - 2] != '.')
+    text[--len] = '\0';
+  snprintf(out, size, "%sE%d", text, exponent);
+}
+
+int gfi_timestamps_in_e_notation(const gfi_shape *shape, cJSON *json)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gfi_member *m = &shape->members[i];
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(json, m->wire);
+    if (!item)
+      continue;
+    if (m->kind == GF_KIND_TIMESTAMP && cJSON_IsNumber(item)) {
+      char text[48];
+      java_e_notation(item->valuedouble, text, sizeof text);
+      cJSON *raw = cJSON_CreateRaw(text);
+      if (!raw || !cJSON_ReplaceItemInObjectCaseSensitive(json, m->wire, raw)) {
+        cJSON_Delete(raw);
+        return -1;
+      }
+    } else if (m->kind == GF_KIND_STRUCT && cJSON_IsObject(item)) {
+      if (gfi_timestamps_in_e_notation(m->shape, item) != 0)
+        return -1;
+    } else if (m->kind == GF_KIND_LIST && cJSON_IsArray(item)) {
+      cJSON *element;
+      cJSON_ArrayForEach(element, item)
+      {
+        if (cJSON_IsObject(element) && gfi_timestamps_in_e_notation(m->shape, element) != 0)
+          return -1;
+      }
+    }
+  }
+  return 0;
+}
+
 cJSON *gfi_error_body(const char *type, const char *message)
 {
   cJSON *json = cJSON_CreateObject();
@@ -275,19 +328,35 @@ cJSON *gf_error_to_json(const gf_error *err)
   return gfi_error_body(name ? name : gf_status_name(GF_UNKNOWN), gf_error_message(err));
 }
 
+int gfi_error_name(const char *text, char *name, size_t size)
+{
+  const char *start = strrchr(text, '#');
+  start = start ? start + 1 : text;
+  size_t len = strcspn(start, ":");
+  if (len == 0 || len >= size)
+    return -1;
+  memcpy(name, start, len);
+  name[len] = '\0';
+  return 0;
+}
+
 int gf_error_from_json(const cJSON *json, gf_error *err)
 {
   const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(json, "code");
   const cJSON *message = cJSON_GetObjectItemCaseSensitive(json, "Message");
   if (!message)
     message = cJSON_GetObjectItemCaseSensitive(json, "message");
   if (!cJSON_IsString(type))
+    type = code; /* some services name the error "code" */
+  char name[256];
+  if (!cJSON_IsString(type) || gfi_error_name(type->valuestring, name, sizeof name) != 0)
     return -1;
-  const char *name = strrchr(type->valuestring, '#');
-  name = name ? name + 1 : type->valuestring;
   gf_status status;
   if (gf_status_from_name(name, &status) != 0)
-    return -1;
+    status = GF_UNKNOWN;
   gf_error_set(err, status, "%s", cJSON_IsString(message) ? message->valuestring : "");
+  if (err && !(err->aws_name = gfi_strdup(name)))
+    gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
   return 0;
 }

@@ -21,10 +21,21 @@ GFI_SHARED cJSON *gfi_shape_encode(const gfi_shape *shape, const void *obj);
 GFI_SHARED gf_status gfi_shape_decode_into(const gfi_shape *shape, const cJSON *json, void *out,
                                            const char *wire_prefix, gf_error *err);
 
+/* Rewrites each timestamp in `json`, an encoded `shape`, in Java's
+ * E-notation ("1.708699485E9"), as some AWS services print them: a dialect
+ * clients must read (the server's --wire-variants).  0, or -1 when out of
+ * memory, leaving `json` valid with some timestamps rewritten. */
+GFI_SHARED int gfi_timestamps_in_e_notation(const gfi_shape *shape, cJSON *json);
+
 /* An error body of the wire protocol, {"__type": type, "Message": message},
  * also for the HTTP layer's own errors whose type is no gf_status
  * ("RequestEntityTooLarge").  A new object owned by the caller; NULL when
  * out of memory. */
 GFI_SHARED cJSON *gfi_error_body(const char *type, const char *message);
+
+/* The name of an error as a wire spells it ("com.amazonaws.glue#Name",
+ * "Name:http://internal.amazon.com/...", "Name"): "Name" into `name`
+ * (`size` bytes).  0, or -1 when there is none or it does not fit. */
+GFI_SHARED int gfi_error_name(const char *text, char *name, size_t size);
 
 #endif

@@ -64,6 +64,15 @@ gf_retry gf_status_retry(gf_status status)
   return in_range(status) ? rows[status].retry : GF_RETRY_NEVER;
 }
 
+/* Forgets what the wire said of the last error. */
+static void clear_wire(gf_error *err)
+{
+  gfi_free(err->aws_name);
+  gfi_free(err->request_id);
+  err->aws_name = err->request_id = NULL;
+  err->http_status = 0;
+}
+
 void gf_error_clear(gf_error *err)
 {
   if (!err)
@@ -71,6 +80,7 @@ void gf_error_clear(gf_error *err)
   gfi_free(err->message);
   err->message = NULL;
   err->status = GF_OK;
+  clear_wire(err);
 }
 
 const char *gf_error_message(const gf_error *err)
@@ -102,10 +112,24 @@ gf_status gf_error_set(gf_error *err, gf_status status, const char *fmt, ...)
   gfi_free(err->message);
   err->message = message;
   err->status = status;
+  clear_wire(err);
   return status;
 }
 
 gf_status gf_error_copy(gf_error *err, const gf_error *src)
 {
-  return gf_error_set(err, src->status, "%s", gf_error_message(src));
+  /* Copied before setting: `src` may be `err`'s own. */
+  char *aws_name = src->aws_name ? gfi_strdup(src->aws_name) : NULL;
+  char *request_id = src->request_id ? gfi_strdup(src->request_id) : NULL;
+  int http_status = src->http_status;
+  gf_status status = gf_error_set(err, src->status, "%s", gf_error_message(src));
+  if (err) {
+    err->aws_name = aws_name;
+    err->request_id = request_id;
+    err->http_status = http_status;
+  } else {
+    gfi_free(aws_name);
+    gfi_free(request_id);
+  }
+  return status;
 }

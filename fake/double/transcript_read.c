@@ -99,7 +99,7 @@ gf_status gfi_transcript_load(const char *json, size_t len, const char *source,
     }
     gf_response_free(e->op, decoded);
     if (status == GF_OK && error &&
-        (gf_error_from_json(error, &e->error) != 0 || gf_status_kind(e->error.status) == GF_ERROR_NONE))
+        (gf_error_from_json(error, &e->error) != 0 || (e->error.status == GF_UNKNOWN || gf_status_kind(e->error.status) == GF_ERROR_NONE)))
       status = bad_entry(err, source, i, "error",
                          "must be {\"__type\": \"<an error name of the table>\", \"Message\": ...}");
     if (status != GF_OK) {

@@ -35,6 +35,9 @@ struct gf_server {
   atomic_ullong requests; /* for request ids */
   gf_server_auth auth;
   gfi_credentials credentials;
+  int wire_variants;
+  atomic_ullong api_errors; /* error answers of the API so far: the next one's variant */
+  atomic_ullong successes;  /* successful answers so far: the next one's timestamps */
 };
 
 /* The body of one request, gathered as it arrives. */
@@ -101,6 +104,35 @@ static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *c
                        internal);
     result = respond(server, connection, 500, internal, fallback, (size_t)len);
   }
+  cJSON_free(text);
+  return result;
+}
+
+/* An error of the API, in the dialect its turn gives under --wire-variants
+ * (the n-th error answer uses variant n mod 4): (0) "__type": Name and
+ * x-amzn-ErrorType: Name, as without variants; (1) "__type":
+ * "com.amazonaws.glue#Name"; (2) x-amzn-ErrorType:
+ * "Name:http://internal.amazon.com/coral/com.amazonaws.glue/"; (3) the
+ * message under "message". */
+static enum MHD_Result respond_api_error(gf_server *server, struct MHD_Connection *connection,
+                                         unsigned http, const char *name, const char *message)
+{
+  if (!server->wire_variants)
+    return respond_error(server, connection, http, name, message);
+  unsigned variant = (unsigned)(atomic_fetch_add(&server->api_errors, 1) % 4);
+  char type[200], header[260];
+  snprintf(type, sizeof type, variant == 1 ? "com.amazonaws.glue#%s" : "%s", name);
+  snprintf(header, sizeof header,
+           variant == 2 ? "%s:http://internal.amazon.com/coral/com.amazonaws.glue/" : "%s", name);
+  cJSON *json = cJSON_CreateObject();
+  char *text = NULL;
+  if (json && cJSON_AddStringToObject(json, "__type", type) &&
+      cJSON_AddStringToObject(json, variant == 3 ? "message" : "Message", message))
+    text = cJSON_PrintUnformatted(json);
+  cJSON_Delete(json);
+  if (!text)
+    return respond_error(server, connection, http, name, message);
+  enum MHD_Result result = respond(server, connection, http, header, text, strlen(text));
   cJSON_free(text);
   return result;
 }
@@ -240,14 +272,48 @@ static enum MHD_Result respond_wire(gf_server *server, struct MHD_Connection *co
   return result;
 }
 
+/* The dispatch's reply to `operation`, as is or, under --wire-variants,
+ * in the dialect of its turn: errors through respond_api_error(), and
+ * every other successful answer (the odd ones) with its timestamps in
+ * E-notation. */
+static enum MHD_Result respond_reply(gf_server *server, struct MHD_Connection *connection,
+                                     const char *operation, const gf_json_reply *reply)
+{
+  if (!server->wire_variants)
+    return respond(server, connection, (unsigned)reply->http_status, reply->error_type,
+                   reply->body, reply->body_len);
+  cJSON *answer = cJSON_ParseWithLength(reply->body, reply->body_len);
+  enum MHD_Result result;
+  if (reply->status != GF_OK) {
+    const cJSON *message = cJSON_GetObjectItemCaseSensitive(answer, "Message");
+    result = respond_api_error(server, connection, (unsigned)reply->http_status,
+                               reply->error_type,
+                               cJSON_IsString(message) ? message->valuestring : "");
+  } else {
+    gf_operation op;
+    char *text = NULL;
+    if (atomic_fetch_add(&server->successes, 1) % 2 == 1 && answer &&
+        gf_operation_from_name(operation, &op) == 0 &&
+        gfi_timestamps_in_e_notation(gfi_response_shapes[op], answer) == 0)
+      text = cJSON_PrintUnformatted(answer);
+    /* Plain decimals on even turns, and when rewriting ran out of memory. */
+    result = text ? respond(server, connection, 200, NULL, text, strlen(text))
+                  : respond(server, connection, 200, NULL, reply->body, reply->body_len);
+    cJSON_free(text);
+  }
+  cJSON_Delete(answer);
+  return result;
+}
+
 /* POST / with X-Amz-Target: AWSGlue.<Operation>. */
 static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *connection,
                                  const request_body *body)
 {
   gf_error auth_err = GF_ERROR_INIT;
   if (check_auth(server, connection, body, &auth_err) != GF_OK) {
-    enum MHD_Result refused =
-        respond_status(server, connection, 0, auth_err.status, gf_error_message(&auth_err));
+    enum MHD_Result refused = respond_api_error(
+        server, connection, (unsigned)gf_status_http_code(auth_err.status),
+        gf_status_name(auth_err.status), gf_error_message(&auth_err));
     gf_error_clear(&auth_err);
     return refused;
   }
@@ -256,7 +322,9 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     char message[300];
     snprintf(message, sizeof message, "Unknown operation: %.200s (X-Amz-Target must be %s<Operation>)",
              target ? target : "no X-Amz-Target header", TARGET_PREFIX);
-    return respond_status(server, connection, 0, GF_UNKNOWN_OPERATION, message);
+    return respond_api_error(server, connection,
+                             (unsigned)gf_status_http_code(GF_UNKNOWN_OPERATION),
+                             gf_status_name(GF_UNKNOWN_OPERATION), message);
   }
   gf_json_reply reply;
   gfi_wire_begin();
@@ -272,8 +340,8 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     gf_json_reply_clear(&reply);
     return answered;
   }
-  enum MHD_Result result = respond(server, connection, (unsigned)reply.http_status,
-                                   reply.error_type, reply.body, reply.body_len);
+  enum MHD_Result result =
+      respond_reply(server, connection, target + strlen(TARGET_PREFIX), &reply);
   gf_json_reply_clear(&reply);
   return result;
 }
@@ -442,7 +510,10 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
   }
   server->fake = fake;
   server->auth = options->auth;
+  server->wire_variants = options->wire_variants;
   atomic_init(&server->requests, 0);
+  atomic_init(&server->api_errors, 0);
+  atomic_init(&server->successes, 0);
   if (options->credentials &&
       gfi_credentials_parse(options->credentials, options->credentials_len,
                             options->credentials_source, &server->credentials,

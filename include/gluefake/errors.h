@@ -92,18 +92,25 @@ GF_API gf_error_kind gf_status_kind(gf_status status);
 GF_API gf_retry gf_status_retry(gf_status status);
 
 /*
- * The status of a failed call and its message, in AWS's words.
- * Initialise with GF_ERROR_INIT; after a call, `message` belongs to the
- * error and is freed (and the error reset to GF_OK) by gf_error_clear().
- * A call that fails frees any message the error already held, so one
- * gf_error can serve many calls with one gf_error_clear() at the end.
+ * The status of a failed call and its message, in AWS's words, and, when
+ * the error came over HTTP, what the wire said of it.
+ * Initialise with GF_ERROR_INIT; after a call, the strings belong to the
+ * error and are freed (and the error reset to GF_OK) by gf_error_clear().
+ * A call that fails frees what the error already held, so one gf_error can
+ * serve many calls with one gf_error_clear() at the end.
  */
 typedef struct gf_error {
   gf_status status;
   char *message; /* owned; NULL when no message could be allocated */
+  /* The error's name exactly as the service gave it, any "namespace#"
+   * prefix and ":..." suffix stripped (an unknown name too, for
+   * GF_UNKNOWN); owned; NULL when the error did not come from a wire body. */
+  char *aws_name;
+  int http_status;  /* the HTTP status it came with; 0 when none */
+  char *request_id; /* x-amzn-RequestId it came with; owned; NULL when none */
 } gf_error;
 
-#define GF_ERROR_INIT {GF_OK, NULL}
+#define GF_ERROR_INIT {GF_OK, NULL, NULL, 0, NULL}
 
 /* Frees the message and resets the error to GF_OK.  NULL is allowed. */
 GF_API void gf_error_clear(gf_error *err);

@@ -74,8 +74,11 @@ GF_API void gf_request_free(gf_operation op, void *request);
  * by the caller; NULL when out of memory. */
 GF_API cJSON *gf_error_to_json(const gf_error *err);
 
-/* Reads such an object back into `err` (AWS's "__type" may carry a
- * "prefix#" which is dropped).  Returns 0, or -1 when it is not one. */
+/* Reads an error body of any dialect AWS services send into `err`: the
+ * name under "__type" (or "code"), with or without a "namespace#" prefix
+ * and a ":..." suffix, the message under "Message" or "message".  The name,
+ * stripped, goes to err->aws_name; a name the error table lacks is
+ * GF_UNKNOWN.  Returns 0, or -1 when `json` names no error. */
 GF_API int gf_error_from_json(const cJSON *json, gf_error *err);
 
 #ifdef __cplusplus

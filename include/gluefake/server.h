@@ -56,9 +56,13 @@ typedef struct gf_server_options {
   const char *credentials;
   size_t credentials_len;
   const char *credentials_source;
+  /* Non-zero: error answers cycle through the four dialects AWS services
+   * send, and every other successful answer writes its timestamps in
+   * E-notation (README: "Wire variants"), so that a client meets them all. */
+  int wire_variants;
 } gf_server_options;
 
-#define GF_SERVER_OPTIONS_INIT {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL}
+#define GF_SERVER_OPTIONS_INIT {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0}
 
 /*
  * gf_server_start() with options (NULL: GF_SERVER_OPTIONS_INIT's).  Under
