@@ -35,7 +35,7 @@ int main(void)
          ", clock fixed at 1700000000 + 1 s per reading)\n\n");
   printf("== the typed C API\n");
   gf_s3_encryption s3 = {GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:123456789012:key/demo"};
-  gf_encryption_configuration encryption = {&s3, 1, NULL, NULL};
+  gf_encryption_configuration encryption = {.s3_encryption = &s3, .s3_encryption_count = 1};
   gf_create_security_configuration_request create = {"etl-kms", &encryption};
   gf_create_security_configuration_response *created = NULL;
   if (gf_create_security_configuration(glue, &create, &created, &err) == GF_OK)

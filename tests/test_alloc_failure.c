@@ -413,17 +413,17 @@ static long sweep_typed(const typed_case *c)
 
 /* ---- the requests -------------------------------------------------------------- */
 
-static const gf_encryption_at_rest at_rest_kms = {GF_MODE_SSE_KMS, "alias/new"};
+static const gf_encryption_at_rest at_rest_kms = {GF_MODE_SSE_KMS, "alias/new", NULL};
 static const gf_connection_password_encryption password_on = {true, "alias/pw2", true};
 static const gf_data_catalog_encryption_settings full_dces = {&at_rest_kms, &password_on};
-static const gf_encryption_at_rest at_rest_off = {GF_MODE_DISABLED, NULL};
+static const gf_encryption_at_rest at_rest_off = {GF_MODE_DISABLED, NULL, NULL};
 static const gf_data_catalog_encryption_settings at_rest_only = {&at_rest_off, NULL};
 
 static const gf_s3_encryption s3_list[] = {
     {GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}, {GF_MODE_DISABLED, NULL}};
 static const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
 static const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS1};
-static const gf_encryption_configuration full_ec = {s3_list, 3, &cw, &jb};
+static const gf_encryption_configuration full_ec = {s3_list, 3, &cw, &jb, NULL};
 
 static const gf_get_data_catalog_encryption_settings_request get_dces_default = {NULL};
 static const gf_get_data_catalog_encryption_settings_request get_dces_new = {NEW_CATALOG};
@@ -451,7 +451,7 @@ static const gf_delete_resource_policy_request delete_rp_bad_hash = {"nope", NUL
 static const gf_delete_resource_policy_request delete_rp_missing = {NULL, TABLE_ARN};
 
 static const gf_create_security_configuration_request create_new = {"epsilon", &full_ec};
-static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL};
+static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL, NULL};
 static const gf_create_security_configuration_request create_empty = {"epsilon", &empty_ec};
 static const gf_create_security_configuration_request create_exists = {"alpha", &full_ec};
 static const gf_create_security_configuration_request create_zeta = {"zeta", &full_ec};

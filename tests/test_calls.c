@@ -70,7 +70,7 @@ static int teardown(void **state)
 /* ---- helpers ---------------------------------------------------------------- */
 
 static const gf_s3_encryption S3_KMS[] = {{GF_MODE_SSE_KMS, KMS_ARN}};
-static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL};
+static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL, NULL};
 
 static gf_status create_config(gf_backend *glue, const char *name, gf_error *err)
 {

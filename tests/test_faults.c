@@ -54,10 +54,10 @@ static const char *const seven_short[] = {
 
 /* ---- requests, one valid request per operation --------------------------- */
 
-static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
-static const gf_encryption_at_rest old_rest = {GF_MODE_SSE_KMS, "alias/old"};
+static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL, NULL};
+static const gf_encryption_at_rest old_rest = {GF_MODE_SSE_KMS, "alias/old", NULL};
 static const gf_data_catalog_encryption_settings old_settings = {&old_rest, NULL};
-static const gf_encryption_at_rest new_rest = {GF_MODE_SSE_KMS, "alias/new"};
+static const gf_encryption_at_rest new_rest = {GF_MODE_SSE_KMS, "alias/new", NULL};
 static const gf_data_catalog_encryption_settings new_settings = {&new_rest, NULL};
 
 static const gf_get_data_catalog_encryption_settings_request req_get_dces = {NULL};
@@ -1660,7 +1660,7 @@ static void test_delay_passes_through(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   static const gf_s3_encryption s3[] = {{GF_MODE_SSE_S3, NULL}};
-  static const gf_encryption_configuration config = {s3, 1, NULL, NULL};
+  static const gf_encryption_configuration config = {s3, 1, NULL, NULL, NULL};
   gf_create_security_configuration_request create = {"keep", &config};
   gf_create_security_configuration_response *created = NULL;
 

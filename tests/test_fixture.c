@@ -464,7 +464,7 @@ static void test_account_id_alone(void **state)
   assert_string_equal(id, "111122223333");
 
   /* The default CatalogId follows it. */
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/k"};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/k", NULL};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};
   gf_error err = GF_ERROR_INIT;
@@ -900,7 +900,7 @@ static void test_left_out_keys_reset(void **state)
   assert_int_equal(gf_fake_set_clock(f->fake, 1700000000, 1, &err), GF_OK);
   gf_fake_set_security_configuration_limit(f->fake, 1);
   assert_int_equal(create(f->b, "a", NULL, NULL, &err), GF_OK);
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, NULL};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, NULL, NULL};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};
   assert_int_equal(gf_put_data_catalog_encryption_settings(f->b, &put, NULL, &err), GF_OK);
@@ -1101,12 +1101,12 @@ static void test_errors_security_configurations(void **state)
                "{\"Name\": \"d\", \"EncryptionConfiguration\": {\"S3Encryption\": ["
                "{\"S3EncryptionMode\": \"SSE-KMS\", \"KmsKeyArn\": \"arn:aws:kmz:x\"}]}}"),
            SRC ": security_configurations[3].EncryptionConfiguration.S3Encryption[0].KmsKeyArn: "
-               "Member must satisfy regular expression pattern: arn:aws:kms:.*");
+               "Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*");
   n += BAD(f->fake, "bad CloudWatch KmsKeyArn",
            CFG("{\"Name\": \"a\", \"EncryptionConfiguration\": {\"CloudWatchEncryption\":"
                " {\"KmsKeyArn\": \"alias/x\"}}}"),
            SRC ": security_configurations[0].EncryptionConfiguration.CloudWatchEncryption."
-               "KmsKeyArn: Member must satisfy regular expression pattern: arn:aws:kms:.*");
+               "KmsKeyArn: Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*");
   /* Duplicates are an error, not an overwrite. */
   n += BAD_PREFIX_HAS(f->fake, "duplicate names",
                       CFG("{\"Name\": \"a\", \"EncryptionConfiguration\": {}},"
@@ -1147,7 +1147,7 @@ static void test_errors_catalog_settings(void **state)
   n += BAD(f->fake, "bad CatalogEncryptionMode",
            CAT("123456789012", "{\"EncryptionAtRest\": {\"CatalogEncryptionMode\": \"SSE-S3\"}}"),
            SRC ": data_catalog_encryption_settings.123456789012.EncryptionAtRest."
-               "CatalogEncryptionMode: Member must satisfy enum value set: [DISABLED, SSE-KMS]");
+               "CatalogEncryptionMode: Member must satisfy enum value set: [DISABLED, SSE-KMS, SSE-KMS-WITH-SERVICE-ROLE]");
   n += BAD(f->fake, "empty SseAwsKmsKeyId",
            CAT("1", "{\"EncryptionAtRest\": {\"CatalogEncryptionMode\": \"SSE-KMS\","
                     " \"SseAwsKmsKeyId\": \"\"}}"),
@@ -1547,6 +1547,17 @@ static void test_fixture_kms_everywhere(void **state)
   char *names = listed_names(f->b);
   assert_string_equal(names, "etl-kms,crawler-kms");
   free(names);
+  /* The current model's DataQualityEncryption loads like the other three. */
+  gf_get_security_configuration_request get = {"etl-kms"};
+  gf_get_security_configuration_response *out = NULL;
+  assert_int_equal(gf_get_security_configuration(f->b, &get, &out, &err), GF_OK);
+  const gf_data_quality_encryption *dq =
+      out->security_configuration->encryption_configuration->data_quality_encryption;
+  assert_non_null(dq);
+  assert_string_equal(dq->data_quality_encryption_mode, "SSE-KMS");
+  assert_string_equal(dq->kms_key_arn,
+                      "arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-0000-4000-8000-000000000004");
+  gf_get_security_configuration_response_free(out);
   gf_error_clear(&err);
 }
 
@@ -1751,7 +1762,7 @@ static void test_snapshot_reset_between_tests(void **state)
   create_ok(f->b, "new-2", 1700000001);
   gf_delete_security_configuration_request del = {"etl-kms"};
   assert_int_equal(gf_delete_security_configuration(f->b, &del, NULL, &err), GF_OK);
-  gf_encryption_at_rest at_rest = {GF_MODE_DISABLED, NULL};
+  gf_encryption_at_rest at_rest = {GF_MODE_DISABLED, NULL, NULL};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};
   assert_int_equal(gf_put_data_catalog_encryption_settings(f->b, &put, NULL, &err), GF_OK);
@@ -1887,7 +1898,7 @@ static void random_catalog(gf_backend *b)
   static const char *const ids[] = {NULL, "123456789012", "111122223333", "999999999999",
                                     "cat \xc3\xa9\t1", "zz", "0"};
   gf_encryption_at_rest at_rest = {below(2) ? GF_MODE_SSE_KMS : GF_MODE_DISABLED,
-                                   below(2) ? "alias/k\xe2\x82\xac" : NULL};
+                                   below(2) ? "alias/k\xe2\x82\xac" : NULL, NULL};
   gf_connection_password_encryption cpe = {below(2) != 0, below(2) ? "alias/pw" : NULL, true};
   gf_data_catalog_encryption_settings settings = {below(3) ? &at_rest : NULL,
                                                   below(3) ? &cpe : NULL};

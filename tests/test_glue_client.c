@@ -92,11 +92,11 @@ static void set_faults(fx *f, const char *spec)
 /* ---- security configurations: what we want, and how to check it --------------- */
 
 static const gf_s3_encryption S3_KMS[] = {{GF_MODE_SSE_KMS, KMS_ARN}};
-static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL};
+static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL, NULL};
 static const gf_create_security_configuration_request WANT = {"etl", &ENC_KMS};
 
 static const gf_s3_encryption S3_S3[] = {{GF_MODE_SSE_S3, NULL}};
-static const gf_encryption_configuration ENC_S3 = {S3_S3, 1, NULL, NULL};
+static const gf_encryption_configuration ENC_S3 = {S3_S3, 1, NULL, NULL, NULL};
 
 /* Whether `name` exists with exactly ENC_KMS. */
 static int has_kms_configuration(gf_backend *glue, const char *name)
@@ -235,11 +235,11 @@ static void test_ensure_invalid_input_not_retried(void **state)
 {
   fx *f = *state;
   static const gf_s3_encryption bad_s3[] = {{GF_MODE_SSE_KMS, "alias/etl"}};
-  static const gf_encryption_configuration bad_enc = {bad_s3, 1, NULL, NULL};
+  static const gf_encryption_configuration bad_enc = {bad_s3, 1, NULL, NULL, NULL};
   gf_create_security_configuration_request bad = {"etl", &bad_enc};
   assert_gf_status(glue_ensure_security_configuration(f->glue, &bad, MAX_ATTEMPTS, &f->err),
                    GF_INVALID_INPUT, &f->err);
-  assert_non_null(strstr(gf_error_message(&f->err), "arn:aws:kms:"));
+  assert_non_null(strstr(gf_error_message(&f->err), ":kms:.*"));
   assert_gf_called(f->calls, GF_OP_CREATE_SECURITY_CONFIGURATION, 1);
   assert_int_equal(gf_calls_count(f->calls), 1);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 0);

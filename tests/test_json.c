@@ -510,7 +510,7 @@ static void test_error_invalid_input_messages(void **state)
                "satisfy constraint: Member must satisfy enum value set: [DISABLED, SSE-KMS, "
                "SSE-S3]; Value at 'encryptionConfiguration.s3Encryption.2.member.kmsKeyArn' "
                "failed to satisfy constraint: Member must satisfy regular expression pattern: "
-               "arn:aws:kms:.*");
+               "^$|arn:aws[a-z0-9-]*:kms:.*");
   expect_error(b, "GetSecurityConfiguration", "{\"Name\":\"line\\nbreak\"}", GF_INVALID_INPUT,
                "1 validation error detected: Value at 'name' failed to satisfy constraint: "
                "Member must satisfy regular expression pattern: "
@@ -542,7 +542,8 @@ static void test_error_invalid_input_messages(void **state)
                GF_INVALID_INPUT,
                "1 validation error detected: Value at "
                "'dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode' failed "
-               "to satisfy constraint: Member must satisfy enum value set: [DISABLED, SSE-KMS]");
+               "to satisfy constraint: Member must satisfy enum value set: [DISABLED, SSE-KMS, "
+               "SSE-KMS-WITH-SERVICE-ROLE]");
   expect_error(b, "PutDataCatalogEncryptionSettings", "{}", GF_INVALID_INPUT,
                "1 validation error detected: Value null at 'dataCatalogEncryptionSettings' "
                "failed to satisfy constraint: Member must not be null");
@@ -1184,23 +1185,27 @@ static void response_round_trip(gf_operation op, const void *response, const cha
   gf_response_free(op, decoded);
 }
 
-static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS_WITH_SERVICE_ROLE, "alias/glue",
+                                              "arn:aws:iam::123456789012:role/catalog"};
 static const gf_connection_password_encryption password = {true, "alias/pw", true};
 static const gf_data_catalog_encryption_settings dces = {&at_rest, &password};
 static const gf_s3_encryption s3[] = {{GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}};
 static const gf_cloud_watch_encryption cw = {GF_MODE_DISABLED, NULL};
 static const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS2};
-static const gf_encryption_configuration full_ec = {s3, 2, &cw, &jb};
+static const gf_data_quality_encryption dq = {GF_MODE_SSE_KMS, ""};
+static const gf_encryption_configuration full_ec = {s3, 2, &cw, &jb, &dq};
 
 #define DCES_TEXT                                                                          \
-  "{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"SSE-KMS\",\"SseAwsKmsKeyId\":"       \
-  "\"alias/glue\"},\"ConnectionPasswordEncryption\":{\"ReturnConnectionPasswordEncrypted\":" \
-  "true,\"AwsKmsKeyId\":\"alias/pw\"}}"
+  "{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":\"SSE-KMS-WITH-SERVICE-ROLE\","         \
+  "\"SseAwsKmsKeyId\":\"alias/glue\",\"CatalogEncryptionServiceRole\":"                   \
+  "\"arn:aws:iam::123456789012:role/catalog\"},\"ConnectionPasswordEncryption\":{"        \
+  "\"ReturnConnectionPasswordEncrypted\":true,\"AwsKmsKeyId\":\"alias/pw\"}}"
 #define FULL_EC_TEXT                                                                       \
   "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS1 "\"},"     \
   "{\"S3EncryptionMode\":\"SSE-S3\"}],\"CloudWatchEncryption\":{\"CloudWatchEncryptionMode\":" \
   "\"DISABLED\"},\"JobBookmarksEncryption\":{\"JobBookmarksEncryptionMode\":\"CSE-KMS\","  \
-  "\"KmsKeyArn\":\"" KMS2 "\"}}"
+  "\"KmsKeyArn\":\"" KMS2 "\"},\"DataQualityEncryption\":{\"DataQualityEncryptionMode\":"  \
+  "\"SSE-KMS\",\"KmsKeyArn\":\"\"}}"
 
 static void test_codec_round_trip_requests(void **state)
 {
@@ -1244,11 +1249,11 @@ static void test_codec_round_trip_requests(void **state)
   request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create,
                      "{\"Name\":\"a\",\"EncryptionConfiguration\":" FULL_EC_TEXT "}");
   static const gf_s3_encryption no_s3[1] = {{NULL, NULL}};
-  gf_encryption_configuration empty_list = {no_s3, 0, NULL, NULL};
+  gf_encryption_configuration empty_list = {no_s3, 0, NULL, NULL, NULL};
   gf_create_security_configuration_request create_empty = {"b", &empty_list};
   request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create_empty,
                      "{\"Name\":\"b\",\"EncryptionConfiguration\":{\"S3Encryption\":[]}}");
-  gf_encryption_configuration nothing = {NULL, 0, NULL, NULL};
+  gf_encryption_configuration nothing = {NULL, 0, NULL, NULL, NULL};
   gf_create_security_configuration_request create_nothing = {"c", &nothing};
   request_round_trip(GF_OP_CREATE_SECURITY_CONFIGURATION, &create_nothing,
                      "{\"Name\":\"c\",\"EncryptionConfiguration\":{}}");

@@ -68,7 +68,7 @@ typedef fake_fx fixture;
 static int setup(void **state) { return fake_fx_setup(state); }
 static int teardown(void **state) { return fake_fx_teardown(state); }
 
-static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
+static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL, NULL};
 
 static void create_ok(gf_backend *b, const char *name)
 {
@@ -278,7 +278,7 @@ static void test_encryption_configuration_full_round_trip(void **state)
   };
   const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
   const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS3};
-  const gf_encryption_configuration config = {s3, 3, &cw, &jb};
+  const gf_encryption_configuration config = {s3, 3, &cw, &jb, NULL};
   assert_round_trip(f->b, "full", &config);
 
   /* The same three modes in another order keep that order. */
@@ -287,7 +287,7 @@ static void test_encryption_configuration_full_round_trip(void **state)
       {GF_MODE_SSE_S3, NULL},
       {GF_MODE_SSE_KMS, KMS1},
   };
-  const gf_encryption_configuration config2 = {reversed, 3, NULL, NULL};
+  const gf_encryption_configuration config2 = {reversed, 3, NULL, NULL, NULL};
   assert_round_trip(f->b, "reversed", &config2);
 }
 
@@ -299,23 +299,23 @@ static void test_encryption_configuration_partial_members(void **state)
 
   /* Only CloudWatch, its KmsKeyArn absent. */
   const gf_cloud_watch_encryption cw = {GF_MODE_DISABLED, NULL};
-  const gf_encryption_configuration only_cw = {NULL, 0, &cw, NULL};
+  const gf_encryption_configuration only_cw = {NULL, 0, &cw, NULL, NULL};
   assert_round_trip(f->b, "only-cw", &only_cw);
 
   /* Only JobBookmarks, both members absent. */
   const gf_job_bookmarks_encryption jb = {NULL, NULL};
-  const gf_encryption_configuration only_jb = {NULL, 0, NULL, &jb};
+  const gf_encryption_configuration only_jb = {NULL, 0, NULL, &jb, NULL};
   assert_round_trip(f->b, "only-jb", &only_jb);
 
   /* S3 entries with one member or none. */
   const gf_s3_encryption s3[3] = {{NULL, KMS1}, {GF_MODE_SSE_S3, NULL}, {NULL, NULL}};
-  const gf_encryption_configuration s3_partial = {s3, 3, NULL, NULL};
+  const gf_encryption_configuration s3_partial = {s3, 3, NULL, NULL, NULL};
   assert_round_trip(f->b, "s3-partial", &s3_partial);
 
   /* CloudWatch with the KMS key and JobBookmarks DISABLED. */
   const gf_cloud_watch_encryption cw2 = {GF_MODE_SSE_KMS, KMS2};
   const gf_job_bookmarks_encryption jb2 = {GF_MODE_DISABLED, NULL};
-  const gf_encryption_configuration cw_jb = {NULL, 0, &cw2, &jb2};
+  const gf_encryption_configuration cw_jb = {NULL, 0, &cw2, &jb2, NULL};
   assert_round_trip(f->b, "cw-jb", &cw_jb);
 }
 
@@ -323,7 +323,7 @@ static void test_empty_s3_list_stays_present(void **state)
 {
   fixture *f = *state;
   static const gf_s3_encryption none[1] = {{NULL, NULL}};
-  const gf_encryption_configuration config = {none, 0, NULL, NULL};
+  const gf_encryption_configuration config = {none, 0, NULL, NULL, NULL};
   assert_round_trip(f->b, "empty-list", &config);
 
   gf_get_security_configuration_response *got = get_config(f->b, "empty-list");
@@ -345,7 +345,7 @@ static void test_request_is_copied(void **state)
   char name[] = "copied";
   char arn[] = KMS1;
   gf_s3_encryption s3 = {GF_MODE_SSE_KMS, arn};
-  gf_encryption_configuration config = {&s3, 1, NULL, NULL};
+  gf_encryption_configuration config = {&s3, 1, NULL, NULL, NULL};
   gf_create_security_configuration_request req = {name, &config};
   assert_int_equal(gf_create_security_configuration(f->b, &req, NULL, &err), GF_OK);
   /* Scribble over everything the request pointed to. */
@@ -375,7 +375,7 @@ static void test_list_security_configurations(void **state)
   gf_get_security_configurations_response_free(list);
 
   const gf_s3_encryption s3 = {GF_MODE_SSE_S3, NULL};
-  const gf_encryption_configuration with_s3 = {&s3, 1, NULL, NULL};
+  const gf_encryption_configuration with_s3 = {&s3, 1, NULL, NULL, NULL};
   create_ok(f->b, "zeta");
   assert_int_equal(config_create(f->b, "alpha", &with_s3, &err), GF_OK);
   create_ok(f->b, "mid");
@@ -452,12 +452,12 @@ static void test_create_duplicate_already_exists(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   const gf_s3_encryption s3 = {GF_MODE_SSE_KMS, KMS1};
-  const gf_encryption_configuration original = {&s3, 1, NULL, NULL};
+  const gf_encryption_configuration original = {&s3, 1, NULL, NULL, NULL};
   assert_int_equal(config_create(f->b, "dup", &original, &err), GF_OK);
   create_ok(f->b, "other");
 
   const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
-  const gf_encryption_configuration replacement = {NULL, 0, &cw, NULL};
+  const gf_encryption_configuration replacement = {NULL, 0, &cw, NULL, NULL};
   gf_create_security_configuration_request req = {"dup", &replacement};
   gf_create_security_configuration_response *out = NULL;
   gf_status status = gf_create_security_configuration(f->b, &req, &out, &err);
@@ -641,7 +641,7 @@ static void test_catalog_never_set_returns_default(void **state)
 static void test_catalog_put_default_get_by_account_id(void **state)
 {
   fixture *f = *state;
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
   static const gf_connection_password_encryption pw = {true, "alias/pw", true};
   put_catalog(f->b, NULL, &rest, &pw);
   assert_catalog(f->b, ACCOUNT, GF_MODE_SSE_KMS, "alias/glue", true, "alias/pw");
@@ -652,7 +652,7 @@ static void test_catalog_put_default_get_by_account_id(void **state)
 static void test_catalog_put_by_account_id_get_default(void **state)
 {
   fixture *f = *state;
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, NULL};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, NULL, NULL};
   static const gf_connection_password_encryption pw = {true, NULL, true};
   put_catalog(f->b, ACCOUNT, &rest, &pw);
   assert_catalog(f->b, NULL, GF_MODE_SSE_KMS, NULL, true, NULL);
@@ -662,9 +662,9 @@ static void test_catalog_put_by_account_id_get_default(void **state)
 static void test_catalog_ids_are_independent(void **state)
 {
   fixture *f = *state;
-  const gf_encryption_at_rest rest_a = {GF_MODE_SSE_KMS, "alias/a"};
+  const gf_encryption_at_rest rest_a = {GF_MODE_SSE_KMS, "alias/a", NULL};
   static const gf_connection_password_encryption pw_a = {true, "alias/pa", true};
-  const gf_encryption_at_rest rest_b = {GF_MODE_DISABLED, NULL};
+  const gf_encryption_at_rest rest_b = {GF_MODE_DISABLED, NULL, NULL};
   static const gf_connection_password_encryption pw_b = {false, "alias/pb", true};
   put_catalog(f->b, "111111111111", &rest_a, &pw_a);
   assert_catalog_default(f->b, NULL);
@@ -683,17 +683,17 @@ static void test_catalog_ids_are_independent(void **state)
 static void test_catalog_put_replaces(void **state)
 {
   fixture *f = *state;
-  const gf_encryption_at_rest rest1 = {GF_MODE_SSE_KMS, "alias/one"};
+  const gf_encryption_at_rest rest1 = {GF_MODE_SSE_KMS, "alias/one", NULL};
   static const gf_connection_password_encryption pw1 = {true, "alias/pw-one", true};
   put_catalog(f->b, NULL, &rest1, &pw1);
 
-  const gf_encryption_at_rest rest2 = {GF_MODE_SSE_KMS, "alias/two"};
+  const gf_encryption_at_rest rest2 = {GF_MODE_SSE_KMS, "alias/two", NULL};
   static const gf_connection_password_encryption pw2 = {false, "alias/pw-two", true};
   put_catalog(f->b, NULL, &rest2, &pw2);
   assert_catalog(f->b, NULL, GF_MODE_SSE_KMS, "alias/two", false, "alias/pw-two");
 
   /* A member given as absent is not kept from the previous put. */
-  const gf_encryption_at_rest rest3 = {GF_MODE_DISABLED, NULL};
+  const gf_encryption_at_rest rest3 = {GF_MODE_DISABLED, NULL, NULL};
   put_catalog(f->b, NULL, &rest3, &pw1);
   assert_catalog(f->b, NULL, GF_MODE_DISABLED, NULL, true, "alias/pw-one");
 }
@@ -701,7 +701,7 @@ static void test_catalog_put_replaces(void **state)
 static void test_catalog_put_one_member_other_default(void **state)
 {
   fixture *f = *state;
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
   static const gf_connection_password_encryption pw = {true, "alias/pw", true};
 
   put_catalog(f->b, NULL, &rest, NULL);
@@ -732,6 +732,7 @@ static void test_catalog_put_reads_only_members(void **state)
   pw->aws_kms_key_id = "alias/heap";
   rest->catalog_encryption_mode = GF_MODE_SSE_KMS;
   rest->sse_aws_kms_key_id = NULL;
+  rest->catalog_encryption_service_role = NULL;
   put_catalog(f->b, NULL, rest, pw);
   free(pw);
   free(rest);
@@ -746,7 +747,7 @@ static void test_set_account_id_changes_default_catalog(void **state)
   gf_fake_account_id(f->fake, buf);
   assert_string_equal(buf, ACCOUNT);
 
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/old"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/old", NULL};
   put_catalog(f->b, NULL, &rest, NULL);
 
   assert_int_equal(gf_fake_set_account_id(f->fake, "210987654321", &err), GF_OK);
@@ -755,7 +756,7 @@ static void test_set_account_id_changes_default_catalog(void **state)
   assert_catalog_default(f->b, NULL);
   assert_catalog(f->b, ACCOUNT, GF_MODE_SSE_KMS, "alias/old", false, NULL);
 
-  const gf_encryption_at_rest rest2 = {GF_MODE_SSE_KMS, "alias/new"};
+  const gf_encryption_at_rest rest2 = {GF_MODE_SSE_KMS, "alias/new", NULL};
   put_catalog(f->b, NULL, &rest2, NULL);
   assert_catalog(f->b, "210987654321", GF_MODE_SSE_KMS, "alias/new", false, NULL);
   assert_catalog(f->b, ACCOUNT, GF_MODE_SSE_KMS, "alias/old", false, NULL);
@@ -1105,7 +1106,7 @@ static void test_null_out_discards_response(void **state)
   gf_error err = GF_ERROR_INIT;
   const gf_s3_encryption s3[2] = {{GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}};
   const gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, KMS2};
-  const gf_encryption_configuration config = {s3, 2, &cw, NULL};
+  const gf_encryption_configuration config = {s3, 2, &cw, NULL, NULL};
   gf_create_security_configuration_request create_req = {"discarded", &config};
   assert_int_equal(gf_create_security_configuration(f->b, &create_req, NULL, &err), GF_OK);
   assert_int_equal(gf_fake_security_configuration_count(f->fake), 1);
@@ -1114,7 +1115,7 @@ static void test_null_out_discards_response(void **state)
   assert_int_equal(gf_get_security_configuration(f->b, &get_req, NULL, &err), GF_OK);
   assert_int_equal(gf_get_security_configurations(f->b, NULL, NULL, &err), GF_OK);
   assert_int_equal(gf_get_data_catalog_encryption_settings(f->b, NULL, NULL, &err), GF_OK);
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k", NULL};
   gf_data_catalog_encryption_settings settings = {&rest, NULL};
   gf_put_data_catalog_encryption_settings_request put_cat = {NULL, &settings};
   assert_int_equal(gf_put_data_catalog_encryption_settings(f->b, &put_cat, NULL, &err), GF_OK);
@@ -1444,7 +1445,7 @@ static void test_backend_free_frees_fake(void **state)
   create_ok(b, "b");
   free(put_policy(b, "{}", NULL));
   free(put_policy(b, "{}", DB1_ARN));
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k", NULL};
   put_catalog(b, "x", &rest, NULL);
   gf_backend_free(b); /* valgrind: everything freed */
   assert_null(gf_fake_backend(NULL));
@@ -1842,7 +1843,7 @@ static void test_reset_empties_everything(void **state)
 
   create_ok(b, "a");
   create_ok(b, "b");
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "k", NULL};
   static const gf_connection_password_encryption pw = {true, "p", true};
   put_catalog(b, NULL, &rest, &pw);
   put_catalog(b, "other", &rest, &pw);
@@ -1912,7 +1913,7 @@ static char *run_scenario(void)
 
   const gf_s3_encryption s3[2] = {{GF_MODE_SSE_KMS, KMS1}, {GF_MODE_SSE_S3, NULL}};
   const gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, KMS3};
-  const gf_encryption_configuration config = {s3, 2, NULL, &jb};
+  const gf_encryption_configuration config = {s3, 2, NULL, &jb, NULL};
   for (int i = 0; i < 7; i++) {
     char name[16];
     snprintf(name, sizeof name, "cfg-%d", i);
@@ -1956,7 +1957,7 @@ static char *run_scenario(void)
   status = gf_call(b, GF_OP_GET_RESOURCE_POLICY, NULL, &resp, &err);
   record(&out, GF_OP_GET_RESOURCE_POLICY, status, resp, &err);
 
-  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/x"};
+  const gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, "alias/x", NULL};
   gf_data_catalog_encryption_settings settings = {&rest, NULL};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};
   resp = NULL;

@@ -31,7 +31,7 @@ static int teardown(void **state) { return fake_fx_teardown(state); }
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL};
+static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL, NULL};
 
 static void name_of(char buf[32], int i) { snprintf(buf, 32, "cfg-%05d", i); }
 

@@ -196,12 +196,12 @@ static const gf_job_bookmarks_encryption jb_cse = {GF_MODE_CSE_KMS, KMS3};
 static const gf_job_bookmarks_encryption jb_off = {GF_MODE_DISABLED, NULL};
 
 static const gf_encryption_configuration variants[NVARIANTS] = {
-    {NULL, 0, NULL, NULL},        /* nothing */
-    {s3_kms, 1, NULL, NULL},      /* S3 with KMS */
-    {s3_two, 2, NULL, NULL},      /* two S3 entries, order kept */
-    {NULL, 0, &cw_kms, &jb_cse},  /* CloudWatch and job bookmarks */
-    {s3_kms, 1, &cw_off, &jb_off}, /* everything */
-    {s3_kms, 0, NULL, NULL},      /* S3Encryption present and empty */
+    {NULL, 0, NULL, NULL, NULL},        /* nothing */
+    {s3_kms, 1, NULL, NULL, NULL},      /* S3 with KMS */
+    {s3_two, 2, NULL, NULL, NULL},      /* two S3 entries, order kept */
+    {NULL, 0, &cw_kms, &jb_cse, NULL},  /* CloudWatch and job bookmarks */
+    {s3_kms, 1, &cw_off, &jb_off, NULL}, /* everything */
+    {s3_kms, 0, NULL, NULL, NULL},      /* S3Encryption present and empty */
 };
 
 static bool same_str(const char *a, const char *b)
@@ -699,10 +699,10 @@ static void op_create_invalid(worker *w)
 {
   static const gf_s3_encryption bad_arn[] = {{GF_MODE_SSE_KMS, "alias/not-an-arn"}};
   static const gf_s3_encryption bad_mode[] = {{"SSE-XYZ", NULL}};
-  static const gf_encryption_configuration ec_bad_arn = {bad_arn, 1, NULL, NULL};
-  static const gf_encryption_configuration ec_bad_mode = {bad_mode, 1, NULL, NULL};
+  static const gf_encryption_configuration ec_bad_arn = {bad_arn, 1, NULL, NULL, NULL};
+  static const gf_encryption_configuration ec_bad_mode = {bad_mode, 1, NULL, NULL, NULL};
   static const gf_job_bookmarks_encryption jb_bad = {GF_MODE_SSE_KMS, NULL}; /* not CSE-KMS */
-  static const gf_encryption_configuration ec_bad_jb = {NULL, 0, NULL, &jb_bad};
+  static const gf_encryption_configuration ec_bad_jb = {NULL, 0, NULL, &jb_bad, NULL};
   gf_create_security_configuration_request req = {"ok-name", &variants[0]};
   const void *r = &req;
   switch (rnd(w, 9)) {
@@ -1132,7 +1132,7 @@ static int read_catalog(worker *w, const char *catalog_id, char key[64])
 static gf_status put_catalog(worker *w, const char *catalog_id, const char *key, gf_error *err,
                              int *injected)
 {
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, key};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, key, NULL};
   gf_connection_password_encryption password = {true, "alias/pw", true};
   gf_data_catalog_encryption_settings settings = {&at_rest, &password};
   gf_put_data_catalog_encryption_settings_request req = {catalog_id, &settings};
@@ -1178,8 +1178,8 @@ static void op_catalog(worker *w)
 
 static void op_catalog_invalid(worker *w)
 {
-  static const gf_encryption_at_rest bad_mode = {GF_MODE_SSE_S3, NULL};
-  static const gf_encryption_at_rest no_mode = {NULL, "alias/k"};
+  static const gf_encryption_at_rest bad_mode = {GF_MODE_SSE_S3, NULL, NULL};
+  static const gf_encryption_at_rest no_mode = {NULL, "alias/k", NULL};
   static const gf_data_catalog_encryption_settings s_bad = {&bad_mode, NULL};
   static const gf_data_catalog_encryption_settings s_none = {&no_mode, NULL};
   /* The required boolean absent (over HTTP: left out of the body). */

@@ -52,7 +52,7 @@ static int iterations(void)
 
 static unsigned rnd(uint64_t *s, unsigned bound) { return (unsigned)(xorshift64(s) % bound); }
 
-static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL};
+static const gf_encryption_configuration empty_ec = {NULL, 0, NULL, NULL, NULL};
 
 static void own_name(char buf[32], int thread, int i)
 {
@@ -429,7 +429,7 @@ static void op_shared_policy(worker *w)
 
 static void put_catalog(worker *w, const char *catalog_id, const char *key)
 {
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, key};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, key, NULL};
   gf_connection_password_encryption password = {true, key, true};
   gf_data_catalog_encryption_settings settings = {&at_rest, &password};
   gf_put_data_catalog_encryption_settings_request req = {catalog_id, &settings};
@@ -761,7 +761,7 @@ static void *solo_main(void *arg)
   if (st != GF_OK)
     solo_problem(s, "put policy", st, &err);
   gf_error_clear(&err);
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, s->key};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, s->key, NULL};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_put_data_catalog_encryption_settings_request pc = {NULL, &settings};
   st = gf_put_data_catalog_encryption_settings(b, &pc, NULL, &err);

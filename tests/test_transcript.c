@@ -255,9 +255,9 @@ static const gf_cloud_watch_encryption CW_OFF = {GF_MODE_DISABLED, NULL};
 static const gf_cloud_watch_encryption CW_KMS = {GF_MODE_SSE_KMS, KMS_ARN2};
 static const gf_job_bookmarks_encryption JB_KMS = {GF_MODE_CSE_KMS, KMS_ARN};
 
-static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL};
-static const gf_encryption_configuration ENC_S3 = {S3_S3, 1, NULL, NULL};
-static const gf_encryption_configuration ENC_FULL = {S3_KMS, 1, &CW_OFF, &JB_KMS};
+static const gf_encryption_configuration ENC_KMS = {S3_KMS, 1, NULL, NULL, NULL};
+static const gf_encryption_configuration ENC_S3 = {S3_S3, 1, NULL, NULL, NULL};
+static const gf_encryption_configuration ENC_FULL = {S3_KMS, 1, &CW_OFF, &JB_KMS, NULL};
 
 #define ENC_FULL_JSON                                                                      \
   "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"" KMS_ARN "\"}],"  \
@@ -266,9 +266,9 @@ static const gf_encryption_configuration ENC_FULL = {S3_KMS, 1, &CW_OFF, &JB_KMS
   KMS_ARN "\"}}"
 #define ENC_S3_JSON "{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-S3\"}]}"
 
-static const gf_encryption_at_rest AR_KMS = {GF_MODE_SSE_KMS, "alias/glue"};
-static const gf_encryption_at_rest AR_OFF = {GF_MODE_DISABLED, NULL};
-static const gf_encryption_at_rest AR_BAD = {GF_MODE_SSE_S3, NULL};
+static const gf_encryption_at_rest AR_KMS = {GF_MODE_SSE_KMS, "alias/glue", NULL};
+static const gf_encryption_at_rest AR_OFF = {GF_MODE_DISABLED, NULL, NULL};
+static const gf_encryption_at_rest AR_BAD = {GF_MODE_SSE_S3, NULL, NULL};
 static const gf_connection_password_encryption PW_ON = {true, "alias/pw", true};
 static const gf_connection_password_encryption PW_OFF = {false, NULL, true};
 static const gf_data_catalog_encryption_settings DCS_KMS = {&AR_KMS, &PW_ON};
@@ -602,9 +602,10 @@ static const char *random_name(gen *g)
 static const gf_encryption_configuration *random_enc(gen *g)
 {
   static const gf_encryption_configuration encs[] = {
-      {S3_KMS, 1, NULL, NULL},       {S3_TWO, 2, &CW_KMS, &JB_KMS}, {NULL, 0, NULL, NULL},
-      {S3_S3, 0, NULL, NULL},        {S3_S3, 1, &CW_OFF, NULL},     {S3_BAD_ARN, 1, NULL, NULL},
-      {S3_BAD_MODE, 1, NULL, NULL},
+      {S3_KMS, 1, NULL, NULL, NULL},     {S3_TWO, 2, &CW_KMS, &JB_KMS, NULL},
+      {NULL, 0, NULL, NULL, NULL},       {S3_S3, 0, NULL, NULL, NULL},
+      {S3_S3, 1, &CW_OFF, NULL, NULL},   {S3_BAD_ARN, 1, NULL, NULL, NULL},
+      {S3_BAD_MODE, 1, NULL, NULL, NULL},
   };
   unsigned i = pick(g, 9);
   return i < 7 ? &encs[i] : i == 7 ? &ENC_FULL : NULL;
@@ -1938,11 +1939,11 @@ static void test_replay_request_differs(void **state)
   fx *f = *state;
   record_small(f);
   gf_create_security_configuration_request c0 = {"c0", &ENC_KMS};
-  static const gf_encryption_configuration enc_kms2 = {S3_KMS2, 1, NULL, NULL};
-  static const gf_encryption_configuration enc_no_arn = {S3_KMS_NO_ARN, 1, NULL, NULL};
-  static const gf_encryption_configuration enc_two = {S3_TWO, 2, NULL, NULL};
-  static const gf_encryption_configuration enc_cw = {S3_KMS, 1, &CW_OFF, NULL};
-  static const gf_encryption_configuration enc_none = {NULL, 0, NULL, NULL};
+  static const gf_encryption_configuration enc_kms2 = {S3_KMS2, 1, NULL, NULL, NULL};
+  static const gf_encryption_configuration enc_no_arn = {S3_KMS_NO_ARN, 1, NULL, NULL, NULL};
+  static const gf_encryption_configuration enc_two = {S3_TWO, 2, NULL, NULL, NULL};
+  static const gf_encryption_configuration enc_cw = {S3_KMS, 1, &CW_OFF, NULL, NULL};
+  static const gf_encryption_configuration enc_none = {NULL, 0, NULL, NULL, NULL};
   static const struct {
     gf_create_security_configuration_request second;
     const char *message;

@@ -40,7 +40,7 @@
 #define SINGLE_LINE                                                                        \
   "Member must satisfy regular expression pattern: "                                       \
   "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*"
-#define KMS_PATTERN "Member must satisfy regular expression pattern: arn:aws:kms:.*"
+#define KMS_PATTERN "Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*"
 #define GLUE_PATTERN                                                                       \
   "Member must satisfy regular expression pattern: arn:(aws|aws-us-gov|aws-cn):glue:.*"
 #define UTF8 "Member must be valid UTF-8"
@@ -49,7 +49,7 @@
 #define S3_MODES ENUM("DISABLED, SSE-KMS, SSE-S3")
 #define CW_MODES ENUM("DISABLED, SSE-KMS")
 #define JB_MODES ENUM("DISABLED, CSE-KMS")
-#define CATALOG_MODES ENUM("DISABLED, SSE-KMS")
+#define CATALOG_MODES ENUM("DISABLED, SSE-KMS, SSE-KMS-WITH-SERVICE-ROLE")
 #define EXIST_CONDITIONS ENUM("MUST_EXIST, NOT_EXIST, NONE")
 #define HYBRID_VALUES ENUM("TRUE, FALSE")
 
@@ -159,13 +159,13 @@ static const gf_s3_encryption existing_s3[1] = {{GF_MODE_SSE_KMS, KMS1}};
 static const gf_cloud_watch_encryption existing_cw = {GF_MODE_SSE_KMS, KMS2};
 static const gf_job_bookmarks_encryption existing_jb = {GF_MODE_CSE_KMS, KMS3};
 static const gf_encryption_configuration existing_config = {existing_s3, 1, &existing_cw,
-                                                            &existing_jb};
-static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL};
-static const gf_encryption_at_rest existing_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+                                                            &existing_jb, NULL};
+static const gf_encryption_configuration empty_config = {NULL, 0, NULL, NULL, NULL};
+static const gf_encryption_at_rest existing_rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
 static const gf_connection_password_encryption existing_pw = {true, "alias/pw", true};
 static const gf_data_catalog_encryption_settings existing_settings = {&existing_rest,
                                                                       &existing_pw};
-static const gf_encryption_at_rest disabled_rest = {GF_MODE_DISABLED, NULL};
+static const gf_encryption_at_rest disabled_rest = {GF_MODE_DISABLED, NULL, NULL};
 static const gf_data_catalog_encryption_settings disabled_settings = {&disabled_rest, NULL};
 
 static int setup(void **state)
@@ -538,7 +538,7 @@ static void test_catalog_id_rules(void **state)
  * (ConnectionPasswordEncryption). */
 static gf_status put_keys(fixture *f, const char *sse, const char *pw, gf_error *err)
 {
-  gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, sse};
+  gf_encryption_at_rest rest = {GF_MODE_SSE_KMS, sse, NULL};
   gf_connection_password_encryption *password = calloc(1, sizeof *password);
   assert_non_null(password);
   password->return_connection_password_encrypted = true;
@@ -639,7 +639,7 @@ static void test_s3_encryption_mode_enum(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   gf_s3_encryption s3[3] = {{GF_MODE_SSE_S3, NULL}, {"SSE_KMS", KMS1}, {GF_MODE_DISABLED, NULL}};
-  gf_encryption_configuration config = {s3, 3, NULL, NULL};
+  gf_encryption_configuration config = {s3, 3, NULL, NULL, NULL};
   expect_one(f, config_create(f->b, "new", &config, &err), &err,
              "encryptionConfiguration.s3Encryption.2.member.s3EncryptionMode", S3_MODES);
 
@@ -666,7 +666,7 @@ static void test_cloud_watch_encryption_mode_enum(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   gf_cloud_watch_encryption cw = {"SSE-S3", NULL};
-  gf_encryption_configuration config = {NULL, 0, &cw, NULL};
+  gf_encryption_configuration config = {NULL, 0, &cw, NULL, NULL};
   const char *bad[] = {"SSE-S3", "CSE-KMS", "disabled", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     cw.cloud_watch_encryption_mode = bad[i];
@@ -686,7 +686,7 @@ static void test_job_bookmarks_encryption_mode_enum(void **state)
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
   gf_job_bookmarks_encryption jb = {"SSE-KMS", NULL};
-  gf_encryption_configuration config = {NULL, 0, NULL, &jb};
+  gf_encryption_configuration config = {NULL, 0, NULL, &jb, NULL};
   const char *bad[] = {"SSE-KMS", "SSE-S3", "cse-kms", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     jb.job_bookmarks_encryption_mode = bad[i];
@@ -705,7 +705,7 @@ static void test_catalog_encryption_mode_enum(void **state)
 {
   fixture *f = *state;
   gf_error err = GF_ERROR_INIT;
-  gf_encryption_at_rest rest = {"sse-kms", "alias/x"};
+  gf_encryption_at_rest rest = {"sse-kms", "alias/x", NULL};
   gf_data_catalog_encryption_settings settings = {&rest, NULL};
   const char *bad[] = {"sse-kms", "SSE-S3", "CSE-KMS", "Disabled", ""};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -719,6 +719,88 @@ static void test_catalog_encryption_mode_enum(void **state)
   expect_ok(do_put_catalog(f, "fresh", &settings, &err), &err);
   rest.catalog_encryption_mode = GF_MODE_SSE_KMS;
   expect_ok(do_put_catalog(f, "fresh", &settings, &err), &err);
+  rest.catalog_encryption_mode = GF_MODE_SSE_KMS_WITH_SERVICE_ROLE;
+  expect_ok(do_put_catalog(f, "fresh", &settings, &err), &err);
+}
+
+/* CatalogEncryptionServiceRole: an IAM role ARN of any partition, the
+ * model's pattern exactly. */
+static void test_catalog_encryption_service_role_pattern(void **state)
+{
+  fixture *f = *state;
+  gf_error err = GF_ERROR_INIT;
+  gf_encryption_at_rest rest = {GF_MODE_SSE_KMS_WITH_SERVICE_ROLE, "alias/x", NULL};
+  gf_data_catalog_encryption_settings settings = {&rest, NULL};
+  static const char *const bad[] = {
+      "",
+      "arn:aws:iam::123456789012:role/",
+      "arn:aws:iam::12345678901:role/r",
+      "arn:aws:iam::1234567890123:role/r",
+      "arn:aws:iam:us-east-1:123456789012:role/r",
+      "arn:aws:iam::123456789012:user/r",
+      "arn:aws-iso-c:iam::123456789012:role/r",
+      "arn:aws-eu:iam::123456789012:role/r",
+      "arn:aws:iam::123456789012:role/r\n",
+      "role/r",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    rest.catalog_encryption_service_role = bad[i];
+    expect_one(f, do_put_catalog(f, NULL, &settings, &err), &err,
+               "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionServiceRole",
+               "Member must satisfy regular expression pattern: "
+               "^arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/.+");
+  }
+  static const char *const good[] = {
+      "arn:aws:iam::123456789012:role/glue-catalog",
+      "arn:aws-cn:iam::123456789012:role/r",
+      "arn:aws-us-gov:iam::123456789012:role/service-role/r",
+      "arn:aws-iso:iam::123456789012:role/r",
+      "arn:aws-iso-b:iam::123456789012:role/r",
+      "arn:aws-iso-e:iam::123456789012:role/r",
+      "arn:aws-iso-f:iam::123456789012:role/r",
+  };
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    rest.catalog_encryption_service_role = good[i];
+    expect_ok(do_put_catalog(f, NULL, &settings, &err), &err);
+    gf_get_data_catalog_encryption_settings_response *out = NULL;
+    expect_ok(gf_get_data_catalog_encryption_settings(f->b, NULL, &out, &err), &err);
+    const gf_encryption_at_rest *stored = out->data_catalog_encryption_settings->encryption_at_rest;
+    assert_string_equal(stored->catalog_encryption_mode, GF_MODE_SSE_KMS_WITH_SERVICE_ROLE);
+    assert_string_equal(stored->catalog_encryption_service_role, good[i]);
+    gf_get_data_catalog_encryption_settings_response_free(out);
+  }
+}
+
+/* DataQualityEncryption: its mode is DISABLED or SSE-KMS, its key a KMS
+ * ARN; stored and returned like the other three members. */
+static void test_data_quality_encryption(void **state)
+{
+  fixture *f = *state;
+  gf_error err = GF_ERROR_INIT;
+  gf_data_quality_encryption dq = {"CSE-KMS", NULL};
+  gf_encryption_configuration config = {NULL, 0, NULL, NULL, &dq};
+  const char *bad[] = {"CSE-KMS", "SSE-S3", "sse-kms", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    dq.data_quality_encryption_mode = bad[i];
+    expect_one(f, config_create(f->b, "new", &config, &err), &err,
+               "encryptionConfiguration.dataQualityEncryption.dataQualityEncryptionMode",
+               CW_MODES);
+  }
+  dq.data_quality_encryption_mode = GF_MODE_SSE_KMS;
+  dq.kms_key_arn = "alias/dq";
+  expect_one(f, config_create(f->b, "new", &config, &err), &err,
+             "encryptionConfiguration.dataQualityEncryption.kmsKeyArn", KMS_PATTERN);
+  dq.kms_key_arn = "arn:aws-cn:kms:cn-north-1:123456789012:key/dq";
+  expect_ok(config_create(f->b, "dq", &config, &err), &err);
+  gf_get_security_configuration_request req = {"dq"};
+  gf_get_security_configuration_response *out = NULL;
+  expect_ok(gf_get_security_configuration(f->b, &req, &out, &err), &err);
+  const gf_data_quality_encryption *stored =
+      out->security_configuration->encryption_configuration->data_quality_encryption;
+  assert_non_null(stored);
+  assert_string_equal(stored->data_quality_encryption_mode, GF_MODE_SSE_KMS);
+  assert_string_equal(stored->kms_key_arn, "arn:aws-cn:kms:cn-north-1:123456789012:key/dq");
+  gf_get_security_configuration_response_free(out);
 }
 
 static void test_policy_exists_condition_enum(void **state)
@@ -766,11 +848,12 @@ static void test_kms_key_arn_pattern(void **state)
   gf_s3_encryption s3[2] = {{GF_MODE_SSE_S3, NULL}, {GF_MODE_SSE_KMS, NULL}};
   gf_cloud_watch_encryption cw = {GF_MODE_SSE_KMS, NULL};
   gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, NULL};
-  gf_encryption_configuration config = {s3, 2, &cw, &jb};
+  gf_encryption_configuration config = {s3, 2, &cw, &jb, NULL};
 
   static const char *const bad[] = {
-      "arn:aws-cn:kms:cn-north-1:123456789012:key/x",
-      "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/x",
+      "arn:aws-US-gov:kms:us-gov-west-1:123456789012:key/x",
+      "arn:aws_cn:kms:cn-north-1:123456789012:key/x",
+      "arn:aws-cn:kms",
       "ARN:aws:kms:us-east-1:123456789012:key/x",
       "arn:aws:KMS:us-east-1:123456789012:key/x",
       "arn:aws:kms",
@@ -782,7 +865,6 @@ static void test_kms_key_arn_pattern(void **state)
       " arn:aws:kms:",
       "xarn:aws:kms:",
       "arn:aws:s3:::bucket",
-      "",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     s3[1].kms_key_arn = bad[i];
@@ -802,12 +884,21 @@ static void test_kms_key_arn_pattern(void **state)
   expect_one(f, config_create(f->b, "new", &config, &err), &err,
              "encryptionConfiguration.cloudWatchEncryption.kmsKeyArn", UTF8);
 
-  /* "arn:aws:kms:" alone matches arn:aws:kms:.*; so does anything after it
-   * on one line, however long. */
+  /* The empty string matches ^$; "arn:aws:kms:" alone matches
+   * arn:aws[a-z0-9-]*:kms:.*, as do the other partitions' keys and anything
+   * after ":kms:" on one line, however long. */
   char *long_arn = repeat("k", 20000, "");
   memcpy(long_arn, "arn:aws:kms:", 12);
-  static const char *const good[] = {"arn:aws:kms:", KMS1, "arn:aws:kms:\tx",
-                                     "arn:aws:kms:\xC3\xA9\xF0\x9F\x98\x80", NULL};
+  static const char *const good[] = {"",
+                                     "arn:aws:kms:",
+                                     KMS1,
+                                     "arn:aws-cn:kms:cn-north-1:123456789012:key/x",
+                                     "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/x",
+                                     "arn:aws-iso-b:kms:us-isob-east-1:123456789012:key/x",
+                                     "arn:aws-:kms:",
+                                     "arn:aws:kms:\tx",
+                                     "arn:aws:kms:\xC3\xA9\xF0\x9F\x98\x80",
+                                     NULL};
   char name[16];
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
     const char *arn = good[i] ? good[i] : long_arn;
@@ -920,7 +1011,7 @@ static void test_required_members(void **state)
                   ONE_NULL("dataCatalogEncryptionSettings"));
   expect_rejected(f, do_put_catalog(f, "other-catalog", NULL, &err), &err,
                   ONE_NULL("dataCatalogEncryptionSettings"));
-  gf_encryption_at_rest no_mode = {NULL, "alias/x"};
+  gf_encryption_at_rest no_mode = {NULL, "alias/x", NULL};
   gf_data_catalog_encryption_settings settings = {&no_mode, &existing_pw};
   expect_rejected(f, do_put_catalog(f, NULL, &settings, &err), &err, ONE_NULL(P_CATALOG_MODE));
 
@@ -1009,7 +1100,7 @@ static void test_required_bool_presence_flag(void **state)
   assert_true(gf_calls_count(gf_fake_calls(f->fake)) > logged);
 
   /* With other violations: listed with them, in member order. */
-  gf_encryption_at_rest bad_rest = {"SSE-S3", NULL};
+  gf_encryption_at_rest bad_rest = {"SSE-S3", NULL, NULL};
   gf_data_catalog_encryption_settings both = {&bad_rest, &old_style};
   static const char two[] = "2 validation errors detected: " ITEM(P_CATALOG_MODE, CATALOG_MODES)
       "; " NULL_ITEM(P_PW_RETURN);
@@ -1127,7 +1218,7 @@ static void test_several_violations_listed(void **state)
   gf_s3_encryption s3[2] = {{GF_MODE_SSE_KMS, KMS1}, {"bad", "x"}};
   gf_cloud_watch_encryption cw = {"SSE-S3", KMS2};
   gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, "arn:aws:kms\n"};
-  gf_encryption_configuration config = {s3, 2, &cw, &jb};
+  gf_encryption_configuration config = {s3, 2, &cw, &jb, NULL};
   expect_rejected(
       f, config_create(f->b, "", &config, &err), &err,
       "5 validation errors detected: " ITEM("name", MIN_LEN(1)) "; " ITEM(
@@ -1158,7 +1249,7 @@ static void test_several_violations_listed(void **state)
                       ITEM("resourceArn", GLUE_PATTERN) "; " ITEM("enableHybrid",
                                                                   HYBRID_VALUES));
 
-  gf_encryption_at_rest rest = {NULL, ""};
+  gf_encryption_at_rest rest = {NULL, "", NULL};
   gf_connection_password_encryption *pw = calloc(1, sizeof *pw);
   assert_non_null(pw);
   pw->aws_kms_key_id = "\n";
@@ -1182,7 +1273,7 @@ static void test_many_violations_all_listed(void **state)
     s3[i].s3_encryption_mode = "bad";
     s3[i].kms_key_arn = NULL;
   }
-  gf_encryption_configuration config = {s3, N, NULL, NULL};
+  gf_encryption_configuration config = {s3, N, NULL, NULL, NULL};
   char expected[8192];
   int n = snprintf(expected, sizeof expected, "%d validation errors detected: ", N);
   for (size_t i = 0; i < N; i++)
@@ -1217,7 +1308,7 @@ static void test_more_violations_than_listed(void **state)
     s3[i].s3_encryption_mode = "bad";
     s3[i].kms_key_arn = NULL;
   }
-  gf_encryption_configuration config = {s3, N, NULL, NULL};
+  gf_encryption_configuration config = {s3, N, NULL, NULL, NULL};
   char expected[16384];
   int n = snprintf(expected, sizeof expected, "%d validation errors detected: ", N);
   for (size_t i = 0; i < LISTED; i++)
@@ -1285,6 +1376,8 @@ int main(void)
       T(test_cloud_watch_encryption_mode_enum),
       T(test_job_bookmarks_encryption_mode_enum),
       T(test_catalog_encryption_mode_enum),
+      T(test_catalog_encryption_service_role_pattern),
+      T(test_data_quality_encryption),
       T(test_policy_exists_condition_enum),
       T(test_enable_hybrid_enum),
       T(test_kms_key_arn_pattern),

@@ -81,8 +81,8 @@ static void test_errors_cycle_through_four_dialects(void **state)
   fx *f = *state;
   static const char *const bodies[4] = {
       "{\"__type\":\"EntityNotFoundException\",\"Message\":\"Security configuration 'zz' not found\"}",
-      "{\"__type\":\"com.amazonaws.glue#EntityNotFoundException\",\"Message\":\"Security "
-      "configuration 'zz' not found\"}",
+      ("{\"__type\":\"com.amazonaws.glue#EntityNotFoundException\",\"Message\":\"Security "
+       "configuration 'zz' not found\"}"),
       "{\"__type\":\"EntityNotFoundException\",\"Message\":\"Security configuration 'zz' not found\"}",
       "{\"__type\":\"EntityNotFoundException\",\"message\":\"Security configuration 'zz' not found\"}",
   };

@@ -38,10 +38,12 @@
 #define SHAPE(var, Name, T, members)                                                       \
   const gfi_shape var = {Name, sizeof(T), members, COUNT_OF(members)}
 
-static const char *const catalog_modes[] = {"DISABLED", "SSE-KMS", NULL};
+static const char *const catalog_modes[] = {"DISABLED", "SSE-KMS", "SSE-KMS-WITH-SERVICE-ROLE",
+                                            NULL};
 static const char *const s3_modes[] = {"DISABLED", "SSE-KMS", "SSE-S3", NULL};
 static const char *const cloud_watch_modes[] = {"DISABLED", "SSE-KMS", NULL};
 static const char *const job_bookmarks_modes[] = {"DISABLED", "CSE-KMS", NULL};
+static const char *const data_quality_modes[] = {"DISABLED", "SSE-KMS", NULL};
 static const char *const exist_conditions[] = {"MUST_EXIST", "NOT_EXIST", "NONE", NULL};
 static const char *const enable_hybrid_values[] = {"TRUE", "FALSE", NULL};
 
@@ -51,6 +53,9 @@ static const gfi_member encryption_at_rest_m[] = {
     M_ENUM(gf_encryption_at_rest, catalog_encryption_mode, "CatalogEncryptionMode",
            "catalogEncryptionMode", 1, catalog_modes),
     M_NAME(gf_encryption_at_rest, sse_aws_kms_key_id, "SseAwsKmsKeyId", "sseAwsKmsKeyId", 0),
+    M_STRING(gf_encryption_at_rest, catalog_encryption_service_role,
+             "CatalogEncryptionServiceRole", "catalogEncryptionServiceRole", 0, 0, 0,
+             GF_RULE_IAM_ROLE_ARN, NULL),
 };
 static SHAPE(encryption_at_rest, "EncryptionAtRest", gf_encryption_at_rest,
              encryption_at_rest_m);
@@ -97,6 +102,14 @@ static const gfi_member job_bookmarks_encryption_m[] = {
 static SHAPE(job_bookmarks_encryption, "JobBookmarksEncryption", gf_job_bookmarks_encryption,
              job_bookmarks_encryption_m);
 
+static const gfi_member data_quality_encryption_m[] = {
+    M_ENUM(gf_data_quality_encryption, data_quality_encryption_mode, "DataQualityEncryptionMode",
+           "dataQualityEncryptionMode", 0, data_quality_modes),
+    M_KMS_ARN(gf_data_quality_encryption, kms_key_arn),
+};
+static SHAPE(data_quality_encryption, "DataQualityEncryption", gf_data_quality_encryption,
+             data_quality_encryption_m);
+
 static const gfi_member encryption_configuration_m[] = {
     M_LIST(gf_encryption_configuration, s3_encryption, s3_encryption_count, "S3Encryption",
            "s3Encryption", s3_encryption),
@@ -104,6 +117,8 @@ static const gfi_member encryption_configuration_m[] = {
              "cloudWatchEncryption", 0, cloud_watch_encryption),
     M_STRUCT(gf_encryption_configuration, job_bookmarks_encryption, "JobBookmarksEncryption",
              "jobBookmarksEncryption", 0, job_bookmarks_encryption),
+    M_STRUCT(gf_encryption_configuration, data_quality_encryption, "DataQualityEncryption",
+             "dataQualityEncryption", 0, data_quality_encryption),
 };
 SHAPE(gfi_shape_encryption_configuration, "EncryptionConfiguration",
       gf_encryption_configuration, encryption_configuration_m);

@@ -8,7 +8,7 @@ gf_status gfi_op_get_data_catalog_encryption_settings(
     gf_fake *fake, const gf_get_data_catalog_encryption_settings_request *req,
     gf_get_data_catalog_encryption_settings_response **out, gf_error *err)
 {
-  static const gf_encryption_at_rest default_at_rest = {GF_MODE_DISABLED, NULL};
+  static const gf_encryption_at_rest default_at_rest = {GF_MODE_DISABLED, NULL, NULL};
   static const gf_connection_password_encryption default_password = {false, NULL, true};
 
   gf_get_data_catalog_encryption_settings_response *resp;

@@ -103,6 +103,38 @@ static int starts_with(const char *s, const char *prefix)
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* arn:aws[a-z0-9-]*:kms: at the start of `s`. */
+static int is_kms_arn(const char *s)
+{
+  if (!starts_with(s, "arn:aws"))
+    return 0;
+  s += strlen("arn:aws");
+  s += strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+  return starts_with(s, ":kms:");
+}
+
+/* arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/ and at least one
+ * more character. */
+static int is_iam_role_arn(const char *s)
+{
+  static const char *const partitions[] = {"arn:aws:",        "arn:aws-cn:",    "arn:aws-us-gov:",
+                                           "arn:aws-iso:",    "arn:aws-iso-b:", "arn:aws-iso-e:",
+                                           "arn:aws-iso-f:"};
+  size_t i = 0;
+  while (i < sizeof partitions / sizeof partitions[0] && !starts_with(s, partitions[i]))
+    i++;
+  if (i == sizeof partitions / sizeof partitions[0])
+    return 0;
+  s += strlen(partitions[i]);
+  if (!starts_with(s, "iam::"))
+    return 0;
+  s += strlen("iam::");
+  if (strspn(s, "0123456789") != 12)
+    return 0;
+  s += 12;
+  return starts_with(s, ":role/") && s[strlen(":role/")] != '\0';
+}
+
 /* 1 when `s` is one JSON value, 0 when not, -1 when out of memory. */
 static int is_json_text(const char *s, size_t len)
 {
@@ -141,8 +173,12 @@ static void check_string(const gfi_member *m, const char *s, const gfi_path *at,
       pattern = single_line_pattern;
     break;
   case GF_RULE_KMS_ARN:
-    if (!starts_with(s, "arn:aws:kms:") || line_break)
-      pattern = "arn:aws:kms:.*";
+    if (*s && (!is_kms_arn(s) || line_break))
+      pattern = "^$|arn:aws[a-z0-9-]*:kms:.*";
+    break;
+  case GF_RULE_IAM_ROLE_ARN:
+    if (!is_iam_role_arn(s) || line_break)
+      pattern = "^arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/.+";
     break;
   case GF_RULE_GLUE_ARN:
     if (!(starts_with(s, "arn:aws:glue:") || starts_with(s, "arn:aws-us-gov:glue:") ||

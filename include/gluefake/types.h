@@ -43,15 +43,19 @@ extern "C" {
 #define GF_MODE_SSE_KMS "SSE-KMS"
 #define GF_MODE_SSE_S3 "SSE-S3"
 #define GF_MODE_CSE_KMS "CSE-KMS"
+#define GF_MODE_SSE_KMS_WITH_SERVICE_ROLE "SSE-KMS-WITH-SERVICE-ROLE"
 #define GF_POLICY_MUST_EXIST "MUST_EXIST"
 #define GF_POLICY_NOT_EXIST "NOT_EXIST"
 #define GF_POLICY_NONE "NONE"
 
-/* ---- the eight data types ---------------------------------------------- */
+/* ---- the data types ---------------------------------------------------- */
 
 typedef struct gf_encryption_at_rest {
-  const char *catalog_encryption_mode; /* required: DISABLED | SSE-KMS */
+  /* required: DISABLED | SSE-KMS | SSE-KMS-WITH-SERVICE-ROLE */
+  const char *catalog_encryption_mode;
   const char *sse_aws_kms_key_id;
+  /* arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f)?:iam::<12 digits>:role/... */
+  const char *catalog_encryption_service_role;
 } gf_encryption_at_rest;
 
 typedef struct gf_connection_password_encryption {
@@ -72,7 +76,7 @@ typedef struct gf_data_catalog_encryption_settings {
 
 typedef struct gf_s3_encryption {
   const char *s3_encryption_mode; /* DISABLED | SSE-KMS | SSE-S3 */
-  const char *kms_key_arn;        /* arn:aws:kms:... */
+  const char *kms_key_arn;        /* "", or arn:aws<partition>:kms:... */
 } gf_s3_encryption;
 
 typedef struct gf_cloud_watch_encryption {
@@ -85,11 +89,17 @@ typedef struct gf_job_bookmarks_encryption {
   const char *kms_key_arn;
 } gf_job_bookmarks_encryption;
 
+typedef struct gf_data_quality_encryption {
+  const char *data_quality_encryption_mode; /* DISABLED | SSE-KMS */
+  const char *kms_key_arn;
+} gf_data_quality_encryption;
+
 typedef struct gf_encryption_configuration {
   const gf_s3_encryption *s3_encryption; /* list, order kept */
   size_t s3_encryption_count;
   const gf_cloud_watch_encryption *cloud_watch_encryption;
   const gf_job_bookmarks_encryption *job_bookmarks_encryption;
+  const gf_data_quality_encryption *data_quality_encryption;
 } gf_encryption_configuration;
 
 typedef struct gf_security_configuration {

@@ -162,7 +162,7 @@ expect_error InvalidInputException \
   "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length less than or equal to 255" \
   -- create-security-configuration --name "$long" --encryption-configuration '{}'
 expect_error InvalidInputException \
-  "1 validation error detected: Value at 'encryptionConfiguration.s3Encryption.1.member.kmsKeyArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws:kms:.*" \
+  "1 validation error detected: Value at 'encryptionConfiguration.s3Encryption.1.member.kmsKeyArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*" \
   -- create-security-configuration --name bad-key --encryption-configuration '{"S3Encryption":[{"S3EncryptionMode":"SSE-KMS","KmsKeyArn":"alias/not-an-arn"}]}'
 [ "$(state_get '[c["Name"] for c in d["security_configurations"]]')" = "['cli-s3']" ] ||
   fail "after the rejected creates the fake should hold only cli-s3: $(cat "$tmp/control")"

@@ -233,7 +233,7 @@ class Errors(GlueTest):
             EncryptionConfiguration={"S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": "alias/k"}]},
             message="1 validation error detected: Value at "
                     "'encryptionConfiguration.s3Encryption.1.member.kmsKeyArn' failed to satisfy "
-                    "constraint: Member must satisfy regular expression pattern: arn:aws:kms:.*")
+                    "constraint: Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*")
         self.assertError("InvalidInputException", glue.put_resource_policy, PolicyInJson="{not json")
         self.assertEqual(glue.get_security_configurations()["SecurityConfigurations"], [])
 

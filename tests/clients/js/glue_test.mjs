@@ -209,7 +209,7 @@ test('InvalidInputException: server-side validation with AWS\'s message', async 
     {
       message:
         "1 validation error detected: Value at 'encryptionConfiguration.s3Encryption.1.member.kmsKeyArn' " +
-        'failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws:kms:.*',
+        'failed to satisfy constraint: Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*',
     },
   );
   await rejects(new GetSecurityConfigurationsCommand({ MaxResults: 0 }), InvalidInputException);
