@@ -20,10 +20,11 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
-VERSION   = 0.2.0
+VERSION   = 0.3.0
 # The shared libraries' ABI, bumped when a public type or slot changes
-# layout (1: ConnectionPasswordEncryption's boolean gained its has_ flag).
-SOVERSION = 1
+# layout (1: ConnectionPasswordEncryption's boolean gained its has_ flag;
+# 2: the current service model's members and the GetResourcePolicies slot).
+SOVERSION = 2
 
 PKGS      = libcjson libcrypto libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -76,6 +76,7 @@ static void text_add(text *t, const char *fmt, ...)
 static char g_default_hash[64]; /* PolicyHash of the preloaded default policy */
 static char g_db_hash[64];      /* ... of the database policy */
 static char g_token[64];        /* NextToken after the first 2 configurations */
+static char g_policy_token[256]; /* NextToken of GetResourcePolicies after the first policy */
 
 static void copy_member(cJSON *json, const char *member, char *out, size_t size)
 {
@@ -151,6 +152,9 @@ static gf_fake *preload(size_t limit, int bare)
   cJSON_Delete(put);
   cJSON *page = must(fake, "GetSecurityConfigurations", "{\"MaxResults\":2}", 1);
   copy_member(page, "NextToken", g_token, sizeof g_token);
+  cJSON_Delete(page);
+  page = must(fake, "GetResourcePolicies", "{\"MaxResults\":1}", 1);
+  copy_member(page, "NextToken", g_policy_token, sizeof g_policy_token);
   cJSON_Delete(page);
   if (limit)
     gf_fake_set_security_configuration_limit(fake, limit);
@@ -465,6 +469,9 @@ static const gf_get_security_configuration_request get_missing = {"zeta"};
 static const gf_get_security_configurations_request list_page = {true, 2, NULL};
 static const gf_get_security_configurations_request list_next = {true, 2, g_token};
 static const gf_get_security_configurations_request list_bad_token = {false, 0, "forged"};
+static const gf_get_resource_policies_request policies_page = {true, 1, NULL};
+static const gf_get_resource_policies_request policies_next = {true, 1, g_policy_token};
+static const gf_get_resource_policies_request policies_bad_token = {false, 0, "forged"};
 
 #define CASE(op, req, status) {#req, GF_OP_##op, req, status, 0, 0, 0, 0}
 #define BARE(op, req, status) {"empty store: " #op " " #req, GF_OP_##op, req, status, 0, 0, 0, 1}
@@ -518,6 +525,11 @@ static const typed_case op_cases[] = {
     CASE(GET_SECURITY_CONFIGURATIONS, &list_page, GF_OK),
     CASE(GET_SECURITY_CONFIGURATIONS, &list_next, GF_OK),
     CASE(GET_SECURITY_CONFIGURATIONS, &list_bad_token, GF_INVALID_INPUT),
+
+    CASE(GET_RESOURCE_POLICIES, NULL, GF_OK),
+    CASE(GET_RESOURCE_POLICIES, &policies_page, GF_OK),
+    CASE(GET_RESOURCE_POLICIES, &policies_next, GF_OK),
+    CASE(GET_RESOURCE_POLICIES, &policies_bad_token, GF_INVALID_INPUT),
 };
 
 /* Every operation (gf_operation order), each of its cases from the
@@ -834,6 +846,8 @@ static void test_sweep_json_get_security_configurations(void **state)
       {"GetSecurityConfigurations", "{\"MaxResults\":2}", GF_OK},
       {"GetSecurityConfigurations", "{\"MaxResults\":2,\"NextToken\":\"%s\"}", GF_OK},
       {"GetSecurityConfigurations", "", GF_OK},
+      {"GetResourcePolicies", "{}", GF_OK},
+      {"GetResourcePolicies", "{\"MaxResults\":1}", GF_OK},
   };
   long problems = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

@@ -17,7 +17,7 @@ ok() { checks=$((checks + 1)); echo "ok: $*"; }
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" -j2 BUILD="$tmp/build" \
   PREFIX="$tmp/prefix" CC=cc SAN= OPT="-O2 -g" install >"$tmp/make.out" 2>&1 ||
   { cat "$tmp/make.out" >&2; fail "make install"; }
-for f in lib/libgluefake.so.1 lib/libgluefake-core.so.1 lib/libgluefake.a lib/libgluefake-core.a \
+for f in lib/libgluefake.so.2 lib/libgluefake-core.so.2 lib/libgluefake.a lib/libgluefake-core.a \
          lib/pkgconfig/gluefake.pc lib/pkgconfig/gluefake-core.pc include/gluefake.h \
          include/gluefake/errors.h include/gluefake/sys/backend.h bin/gluefake; do
   [ -e "$tmp/prefix/$f" ] || fail "make install did not install $f"
@@ -79,9 +79,9 @@ cc -std=c11 -Wall -Wextra -Werror "$tmp/core_client.c" -o "$tmp/core_shared" \
   fail "a client of the core does not build from pkg-config gluefake-core"
 [ "$("$tmp/core_shared")" = "$want" ] || fail "the core client printed: $("$tmp/core_shared")"
 needed=$(readelf -d "$tmp/core_shared" | grep NEEDED || true)
-case "$needed" in *libgluefake-core.so.1*) ;; *) fail "not linked with libgluefake-core.so.1: $needed" ;; esac
+case "$needed" in *libgluefake-core.so.2*) ;; *) fail "not linked with libgluefake-core.so.2: $needed" ;; esac
 case "$needed" in *libgluefake.so* | *microhttpd*) fail "the core client needs the fake: $needed" ;; esac
-core_needed=$(readelf -d "$tmp/prefix/lib/libgluefake-core.so.1" | grep NEEDED)
+core_needed=$(readelf -d "$tmp/prefix/lib/libgluefake-core.so.2" | grep NEEDED)
 case "$core_needed" in *libgluefake.so* | *microhttpd*) fail "libgluefake-core needs: $core_needed" ;; esac
 ok "a client of the core alone, shared: builds from gluefake-core, runs, needs neither the fake nor libmicrohttpd"
 

@@ -1313,6 +1313,11 @@ static void test_custom_backend_version_checked(void **state)
   assert_failed(gf_get_security_configuration(&p.parent, &req, &out, &err), err,
                 GF_INTERNAL_SERVICE);
   assert_null(out);
+  /* Version 1's vtable had no GetResourcePolicies slot: its destroy sat there. */
+  p.parent.version = 1;
+  assert_failed(gf_get_security_configuration(&p.parent, &req, &out, &err), err,
+                GF_INTERNAL_SERVICE);
+  assert_null(out);
   assert_int_equal(p.calls, 0);
 
   p.parent.version = GF_BACKEND_VERSION;
@@ -1685,8 +1690,10 @@ static void test_operation_names_round_trip(void **state)
       "DeleteSecurityConfiguration",
       "GetSecurityConfiguration",
       "GetSecurityConfigurations",
+      "GetResourcePolicies",
   };
-  assert_int_equal(GF_OPERATION_COUNT, 9);
+  /* The current model's ten: the one added went last, no number moved. */
+  assert_int_equal(GF_OPERATION_COUNT, 10);
   for (int op = 0; op < GF_OPERATION_COUNT; op++) {
     assert_string_equal(gf_operation_name((gf_operation)op), names[op]);
     gf_operation parsed = GF_OPERATION_COUNT;

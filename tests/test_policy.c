@@ -828,6 +828,141 @@ static void test_messages_name_the_resource(void **state)
   }
 }
 
+/* ---- GetResourcePolicies ---------------------------------------------------- */
+
+/* One page: its documents joined by '|', and its NextToken (owned copy, or
+ * NULL on the last page) in *next. */
+static char *list_page(gf_backend *b, int64_t max, const char *token, char **next)
+{
+  gf_get_resource_policies_request req = {max > 0, max, token};
+  gf_get_resource_policies_response *resp = NULL;
+  gf_error err = GF_ERROR_INIT;
+  gf_status st = gf_get_resource_policies(b, &req, &resp, &err);
+  if (st != GF_OK)
+    fail_msg("GetResourcePolicies: %s %s", gf_status_name(st), gf_error_message(&err));
+  assert_non_null(resp->get_resource_policies_response_list); /* [] when empty */
+  sbuf docs = {0};
+  sbuf_add(&docs, "");
+  for (size_t i = 0; i < resp->get_resource_policies_response_list_count; i++) {
+    const gf_glue_policy *p = &resp->get_resource_policies_response_list[i];
+    assert_true(p->has_create_time && p->has_update_time);
+    assert_true(strlen(p->policy_hash) > 0);
+    sbuf_add(&docs, i ? "|" : "");
+    sbuf_add(&docs, p->policy_in_json);
+  }
+  *next = resp->next_token ? strdup(resp->next_token) : NULL;
+  gf_get_resource_policies_response_free(resp);
+  return docs.p;
+}
+
+/* Every policy of the fake, in the order of their resources' ARNs, paged
+ * with tokens that resume after the last ARN listed whatever changed. */
+static void test_get_resource_policies_lists_in_arn_order(void **state)
+{
+  fx *f = *state;
+  char *next = NULL;
+  char *docs = list_page(f->b, 0, NULL, &next);
+  assert_string_equal(docs, "");
+  assert_null(next);
+  free(docs);
+
+  /* put out of order: B, default (…:catalog), A */
+  free(put_ok(f->b, "[\"b\"]", NULL, NULL, ARN_B));
+  free(put_ok(f->b, "[\"catalog\"]", NULL, NULL, NULL));
+  free(put_ok(f->b, "[\"a\"]", NULL, NULL, ARN_A));
+  docs = list_page(f->b, 0, NULL, &next);
+  assert_string_equal(docs, "[\"catalog\"]|[\"a\"]|[\"b\"]"); /* ...:catalog < ...:database/a */
+  assert_null(next);
+  free(docs);
+
+  docs = list_page(f->b, 1, NULL, &next);
+  assert_string_equal(docs, "[\"catalog\"]");
+  assert_non_null(next);
+  free(docs);
+  /* The policy after the token's ARN is deleted, one before it is added:
+   * the next page starts after the ARN listed, with what is there now. */
+  char *hash_a = NULL;
+  {
+    snap a = get_snap(f->b, ARN_A);
+    hash_a = strdup(a.hash);
+    snap_free(&a);
+  }
+  gf_error err = GF_ERROR_INIT;
+  gf_delete_resource_policy_request del_a = {hash_a, ARN_A};
+  assert_int_equal(gf_delete_resource_policy(f->b, &del_a, NULL, &err), GF_OK);
+  free(hash_a);
+  free(put_ok(f->b, "[\"early\"]", NULL, NULL, "arn:aws:glue:us-east-1:123456789012:aaa"));
+  char *next2 = NULL;
+  docs = list_page(f->b, 1, next, &next2);
+  assert_string_equal(docs, "[\"b\"]");
+  assert_null(next2); /* the last one */
+  free(docs);
+  free(next);
+
+  /* 250 policies: the default page is 100, MaxResults pages them all. */
+  char arn[96], doc[32];
+  for (int i = 0; i < 250; i++) {
+    snprintf(arn, sizeof arn, "arn:aws:glue:us-east-1:123456789012:table/db/t%03d", i);
+    snprintf(doc, sizeof doc, "[%d]", i);
+    free(put_ok(f->b, doc, NULL, NULL, arn));
+  }
+  size_t pages = 0, seen = 0;
+  char *token = NULL;
+  do {
+    char *following = NULL;
+    docs = list_page(f->b, 0, token, &following);
+    size_t items = docs[0] ? 1 : 0;
+    for (const char *c = docs; *c; c++)
+      items += *c == '|';
+    assert_true(items <= 100);
+    seen += items;
+    pages++;
+    free(docs);
+    free(token);
+    token = following;
+  } while (token);
+  assert_int_equal(seen, 253);
+  assert_int_equal(pages, 3);
+}
+
+/* A token this fake did not issue, or one of another account's fake:
+ * InvalidInputException, as GetSecurityConfigurations answers. */
+static void test_get_resource_policies_refuses_foreign_tokens(void **state)
+{
+  fx *f = *state;
+  free(put_ok(f->b, DOC1, NULL, NULL, ARN_A));
+  free(put_ok(f->b, DOC2, NULL, NULL, ARN_B));
+  char *next = NULL;
+  free(list_page(f->b, 1, NULL, &next));
+  assert_non_null(next);
+
+  gf_error err = GF_ERROR_INIT;
+  const char *forged[] = {"forged", "", "AAAA", "!!!!", "QUJD"};
+  for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+    gf_get_resource_policies_request req = {false, 0, forged[i]};
+    gf_get_resource_policies_response *resp = NULL;
+    assert_int_equal(gf_get_resource_policies(f->b, &req, &resp, &err), GF_INVALID_INPUT);
+    assert_null(resp);
+    assert_string_equal(gf_error_message(&err),
+                        "Invalid NextToken: it was not issued by this fake for this state");
+    gf_error_clear(&err);
+  }
+  /* The same token, read by a fake of another account. */
+  gf_fake *other = fixed_fake(OTHER_ACCOUNT, NULL);
+  assert_non_null(other);
+  gf_get_resource_policies_request req = {false, 0, next};
+  assert_int_equal(gf_get_resource_policies(gf_fake_backend(other), &req, NULL, &err),
+                   GF_INVALID_INPUT);
+  gf_error_clear(&err);
+  gf_fake_free(other);
+  /* MaxResults is checked as the model says. */
+  gf_get_resource_policies_request zero = {true, 0, NULL};
+  assert_int_equal(gf_get_resource_policies(f->b, &zero, NULL, &err), GF_INVALID_INPUT);
+  assert_non_null(strstr(gf_error_message(&err), "maxResults"));
+  gf_error_clear(&err);
+  free(next);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -853,6 +988,10 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_default_arn_of_a_fake_for_another_account, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_messages_name_the_resource, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_get_resource_policies_lists_in_arn_order, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_get_resource_policies_refuses_foreign_tokens, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1480,7 +1480,7 @@ static void test_malformed_transcript_messages(void **state)
   const char *text = BAD_TRANSCRIPTS[5].text;
   assert_null(gf_replay_new(text, strlen(text), "t.json", &f->err));
   assert_string_equal(gf_error_message(&f->err),
-                      "t.json: transcript[2].operation: must be one of the nine operation names");
+                      "t.json: transcript[2].operation: must be one of the ten operation names");
 
   text = BAD_TRANSCRIPTS[12].text;
   assert_null(gf_replay_new(text, strlen(text), "t.json", &f->err));

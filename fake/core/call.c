@@ -58,14 +58,16 @@ gf_status gf_call(gf_backend *backend, gf_operation op, const void *request, voi
   if (out)
     *out = NULL;
   if ((unsigned)op >= GF_OPERATION_COUNT) {
-    status = gf_error_set(e, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
+    status = gf_error_set(e, GF_UNKNOWN_OPERATION, "operation %d is not one of the ten",
                           (int)op);
   } else if (!backend) {
     status = gf_error_set(e, GF_INVALID_INPUT, "%s: the backend is NULL",
                           gf_operation_name(op));
-  } else if (backend->version == 0 || backend->version > GF_BACKEND_VERSION) {
+  } else if (backend->version != GF_BACKEND_VERSION) {
+    /* Another version's vtable has other slots where this one looks. */
     status = gf_error_set(e, GF_INTERNAL_SERVICE,
-                          "%s: backend version %u is not supported (this library knows 1..%d)",
+                          "%s: backend version %u is not this library's (%d): build the backend "
+                          "with this library's headers",
                           gf_operation_name(op), backend->version, GF_BACKEND_VERSION);
   } else if (!implements(backend, op)) {
     status = gf_error_set(e, GF_INTERNAL_SERVICE, "%s is not implemented by this backend",

@@ -237,7 +237,7 @@ static gf_status decode_for(const gfi_shape *const shapes[], gf_operation op, co
                             void **out, gf_error *err)
 {
   if (!valid_op(op))
-    return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the nine",
+    return gf_error_set(err, GF_UNKNOWN_OPERATION, "operation %d is not one of the ten",
                         (int)op);
   return decode_new(shapes[op], json, out, err);
 }

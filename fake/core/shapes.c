@@ -228,6 +228,29 @@ static const gfi_member get_security_configurations_response_members[] = {
              GF_RULE_NONE, NULL),
     END};
 
+static const gfi_member glue_policy_m[] = {
+    M_STRING(gf_glue_policy, policy_in_json, "PolicyInJson", "policyInJson", 0, 2, 10240,
+             GF_RULE_JSON_TEXT, NULL),
+    M_NAME(gf_glue_policy, policy_hash, "PolicyHash", "policyHash", 0),
+    M_TIME(gf_glue_policy, create_time, has_create_time, "CreateTime", "createTime"),
+    M_TIME(gf_glue_policy, update_time, has_update_time, "UpdateTime", "updateTime"),
+};
+static SHAPE(glue_policy, "GluePolicy", gf_glue_policy, glue_policy_m);
+
+static const gfi_member get_resource_policies_request_members[] = {
+    M_INT(gf_get_resource_policies_request, max_results, has_max_results, "MaxResults",
+          "maxResults", 1, 1000),
+    M_STRING(gf_get_resource_policies_request, next_token, "NextToken", "nextToken", 0, 0, 0,
+             GF_RULE_NONE, NULL),
+    END};
+static const gfi_member get_resource_policies_response_members[] = {
+    M_LIST(gf_get_resource_policies_response, get_resource_policies_response_list,
+           get_resource_policies_response_list_count, "GetResourcePoliciesResponseList",
+           "getResourcePoliciesResponseList", glue_policy),
+    M_STRING(gf_get_resource_policies_response, next_token, "NextToken", "nextToken", 0, 0, 0,
+             GF_RULE_NONE, NULL),
+    END};
+
 /* Each operation's two shapes, named after it ("CreateSecurityConfigurationRequest"). */
 #define GF_X_SHAPES(Wire, snake, UPPER)                                                    \
   static const gfi_shape snake##_request = {#Wire "Request", sizeof(gf_##snake##_request),  \

@@ -329,7 +329,7 @@ static gf_status parse_target(parser *p, fault_rule *rule)
   memcpy(name, p->text + at, n);
   name[n] = '\0';
   if (gf_operation_from_name(name, &rule->op) != 0)
-    return parse_error(p, at, "one of the nine operation names, '*' or 'seed='");
+    return parse_error(p, at, "one of the ten operation names, '*' or 'seed='");
   p->pos += n;
   if (!accept(p, "[")) {
     rule->target = gfi_strdup(name);

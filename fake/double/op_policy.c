@@ -1,4 +1,5 @@
-/* op_policy.c - Put, Get and DeleteResourcePolicy on the fake's store. */
+/* op_policy.c - resource policies on the fake's store: Put, Get, Delete, GetResourcePolicies. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -133,5 +134,65 @@ gf_status gfi_op_delete_resource_policy(
   pthread_mutex_unlock(&fake->lock);
 
   gfi_store_free_policy(entry); /* NULL unless deleted */
+  return status;
+}
+
+#define DEFAULT_PAGE_SIZE 100
+
+static int by_arn(const void *a, const void *b)
+{
+  const policy_entry *const *x = a, *const *y = b;
+  return strcmp((*x)->resource_arn, (*y)->resource_arn);
+}
+
+gf_status gfi_op_get_resource_policies(
+    gf_fake *fake, const gf_get_resource_policies_request *req,
+    gf_get_resource_policies_response **out, gf_error *err)
+{
+  size_t page = req->has_max_results ? (size_t)req->max_results : DEFAULT_PAGE_SIZE;
+  gf_status status = GF_OK;
+  gf_get_resource_policies_response *resp = NULL;
+  char *after = NULL, *token = NULL;
+  policy_entry **sorted = NULL;
+  gf_glue_policy *items = NULL;
+  pthread_mutex_lock(&fake->lock);
+  int decoded = req->next_token
+                    ? gfi_store_policy_token_decode(&fake->st, req->next_token, &after)
+                    : 0;
+  size_t total = HASH_COUNT(fake->st.policies), n = 0;
+  if (decoded == -1) {
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "Invalid NextToken: it was not issued by this fake for this state");
+  } else if (decoded == -2 || !(sorted = gfi_malloc((total ? total : 1) * sizeof *sorted)) ||
+             !(items = gfi_malloc((page < total ? page : total ? total : 1) * sizeof *items))) {
+    status = gfi_fake_out_of_memory(err, GF_OP_GET_RESOURCE_POLICIES);
+  } else {
+    /* The policies after the token's ARN, in ARN order. */
+    size_t count = 0;
+    for (policy_entry *e = fake->st.policies; e; e = e->hh.next)
+      if (!after || strcmp(e->resource_arn, after) > 0)
+        sorted[count++] = e;
+    qsort(sorted, count, sizeof *sorted, by_arn);
+    for (; n < count && n < page; n++) {
+      const policy_entry *e = sorted[n];
+      items[n] = (gf_glue_policy){e->document, e->hash,        true,
+                                  e->create_time, true, e->update_time};
+    }
+    if (n < count && !(token = gfi_store_policy_token_encode(&fake->st,
+                                                             sorted[n - 1]->resource_arn))) {
+      status = gfi_fake_out_of_memory(err, GF_OP_GET_RESOURCE_POLICIES);
+    } else {
+      /* An empty page lists [], not nothing. */
+      gf_get_resource_policies_response answer = {items, n, token};
+      if (!(resp = gf_response_copy(GF_OP_GET_RESOURCE_POLICIES, &answer)))
+        status = gfi_fake_out_of_memory(err, GF_OP_GET_RESOURCE_POLICIES);
+    }
+  }
+  pthread_mutex_unlock(&fake->lock);
+  gfi_free(after);
+  gfi_free(token);
+  gfi_free(sorted);
+  gfi_free(items);
+  *out = resp;
   return status;
 }

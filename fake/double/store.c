@@ -56,43 +56,59 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* 16 bytes -> 22 characters of unpadded base64url. */
-static void encode16(const unsigned char in[16], char out[GF_HASH_SIZE])
+/* `len` bytes -> unpadded base64url in `out` (4 characters per 3 bytes,
+ * and a NUL). */
+static void b64url_encode(const unsigned char *in, size_t len, char *out)
 {
-  int o = 0;
-  for (int i = 0; i < 16; i += 3) {
+  size_t o = 0;
+  for (size_t i = 0; i < len; i += 3) {
     uint32_t v = (uint32_t)in[i] << 16;
-    if (i + 1 < 16)
+    if (i + 1 < len)
       v |= (uint32_t)in[i + 1] << 8;
-    if (i + 2 < 16)
+    if (i + 2 < len)
       v |= in[i + 2];
-    int chars = i + 2 < 16 ? 4 : 2;
+    int chars = i + 2 < len ? 4 : i + 1 < len ? 3 : 2;
     for (int c = 0; c < chars; c++)
       out[o++] = b64[(v >> (18 - 6 * c)) & 63];
   }
   out[o] = '\0';
 }
 
-static int decode16(const char *in, unsigned char out[16])
+/* Unpadded base64url `in` -> bytes in `out` (room for strlen(in) * 3 / 4);
+ * their count, or -1 when `in` is not base64url or its spare bits are not
+ * zero (one spelling per byte string). */
+static long b64url_decode(const char *in, unsigned char *out)
 {
-  if (strlen(in) != 22)
-    return -1;
   uint32_t acc = 0;
-  int bits = 0, o = 0;
-  for (int i = 0; i < 22; i++) {
-    const char *p = strchr(b64, in[i]);
+  int bits = 0;
+  size_t o = 0, len = strlen(in);
+  if (len % 4 == 1)
+    return -1;
+  for (size_t i = 0; i < len; i++) {
+    const char *p = in[i] ? strchr(b64, in[i]) : NULL;
     if (!p)
       return -1;
     acc = (acc << 6) | (uint32_t)(p - b64);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      if (o < 16)
-        out[o++] = (unsigned char)(acc >> bits);
+      out[o++] = (unsigned char)(acc >> bits);
       acc &= (1u << bits) - 1;
     }
   }
-  return acc == 0 ? 0 : -1; /* the 4 spare bits must be zero: one spelling per token */
+  return acc == 0 ? (long)o : -1;
+}
+
+/* 16 bytes -> 22 characters of unpadded base64url. */
+static void encode16(const unsigned char in[16], char out[GF_HASH_SIZE])
+{
+  b64url_encode(in, 16, out);
+}
+
+static int decode16(const char *in, unsigned char out[16])
+{
+  unsigned char raw[17];
+  return strlen(in) == 22 && b64url_decode(in, raw) == 16 && (memcpy(out, raw, 16), 1) ? 0 : -1;
 }
 
 static void put_u64(unsigned char *p, uint64_t v)
@@ -149,6 +165,53 @@ int gfi_store_token_decode(const gfi_store *store, const char *token, uint64_t *
     return -1;
   *cursor = c;
   return 0;
+}
+
+/* What makes a policy token this store's: its account and the ARN. */
+static uint64_t policy_token_check(const gfi_store *store, const char *arn, size_t len)
+{
+  uint64_t h = fnv1a(0x9e3779b97f4a7c15ULL, "gluefake-policy-token", 21);
+  h = fnv1a(h, store->account_id, strlen(store->account_id));
+  return fnv1a(h, arn, len);
+}
+
+char *gfi_store_policy_token_encode(const gfi_store *store, const char *arn)
+{
+  size_t len = strlen(arn);
+  unsigned char *raw = gfi_malloc(8 + len);
+  char *token = gfi_malloc((8 + len + 2) / 3 * 4 + 1);
+  if (raw && token) {
+    put_u64(raw, policy_token_check(store, arn, len));
+    memcpy(raw + 8, arn, len);
+    b64url_encode(raw, 8 + len, token);
+  } else {
+    gfi_free(token);
+    token = NULL;
+  }
+  gfi_free(raw);
+  return token;
+}
+
+int gfi_store_policy_token_decode(const gfi_store *store, const char *token, char **arn)
+{
+  *arn = NULL;
+  unsigned char *raw = gfi_malloc(strlen(token) * 3 / 4 + 1);
+  if (!raw)
+    return -2;
+  long n = b64url_decode(token, raw);
+  int result = -1;
+  if (n > 8 && !memchr(raw + 8, '\0', (size_t)n - 8) &&
+      get_u64(raw) == policy_token_check(store, (const char *)raw + 8, (size_t)n - 8)) {
+    if ((*arn = gfi_malloc((size_t)n - 8 + 1))) {
+      memcpy(*arn, raw + 8, (size_t)n - 8);
+      (*arn)[n - 8] = '\0';
+      result = 0;
+    } else {
+      result = -2;
+    }
+  }
+  gfi_free(raw);
+  return result;
 }
 
 /* ---- entries ------------------------------------------------------------- */

@@ -115,6 +115,14 @@ void gfi_policy_hash(const char *document, char out[GF_HASH_SIZE]);
 void gfi_store_token_encode(const gfi_store *store, uint64_t cursor, char out[GF_HASH_SIZE]);
 int gfi_store_token_decode(const gfi_store *store, const char *token, uint64_t *cursor);
 
+/* NextTokens of GetResourcePolicies: the cursor is the ARN of the last
+ * policy listed, so that a page resumes after it whatever was put or
+ * deleted since.  encode: a new string (gfi_free), NULL when out of memory.
+ * decode: 0 with the ARN in *arn (gfi_free), -1 when the token is not this
+ * store's, -2 when out of memory. */
+char *gfi_store_policy_token_encode(const gfi_store *store, const char *arn);
+int gfi_store_policy_token_decode(const gfi_store *store, const char *token, char **arn);
+
 /* First position in the order whose seq is greater than `cursor`. */
 size_t gfi_store_order_after(const gfi_store *store, uint64_t cursor);
 

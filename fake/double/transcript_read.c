@@ -80,7 +80,7 @@ gf_status gfi_transcript_load(const char *json, size_t len, const char *source,
     if (!cJSON_IsObject(item))
       status = bad_entry(err, source, i, "", "must be an object");
     else if (!cJSON_IsString(op) || gf_operation_from_name(op->valuestring, &e->op) != 0)
-      status = bad_entry(err, source, i, "operation", "must be one of the nine operation names");
+      status = bad_entry(err, source, i, "operation", "must be one of the ten operation names");
     else if (!cJSON_IsObject(request))
       status = bad_entry(err, source, i, "request", "must be an object");
     else if ((status = gf_request_from_json(e->op, request, &decoded, err)) != GF_OK)

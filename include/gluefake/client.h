@@ -64,6 +64,10 @@ GF_API gf_status gf_get_security_configuration(
 GF_API gf_status gf_get_security_configurations(
     gf_backend *backend, const gf_get_security_configurations_request *request,
     gf_get_security_configurations_response **out, gf_error *err);
+GF_API gf_status gf_get_resource_policies(gf_backend *backend,
+                                          const gf_get_resource_policies_request *request,
+                                          gf_get_resource_policies_response **out,
+                                          gf_error *err);
 
 /* The same declarations from the operation list: the compiler checks that
  * the prototypes above agree with it. */

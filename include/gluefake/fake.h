@@ -1,5 +1,5 @@
 /*
- * gluefake/fake.h - the fake: an in-memory implementation of the nine
+ * gluefake/fake.h - the fake: an in-memory implementation of the ten
  * operations with AWS's validation rules and errors.
  *
  *     gf_fake *fake = gf_fake_new(NULL, &err);

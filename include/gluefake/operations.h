@@ -29,7 +29,8 @@ extern "C" {
   X(DeleteSecurityConfiguration, delete_security_configuration,                       \
     DELETE_SECURITY_CONFIGURATION)                                                    \
   X(GetSecurityConfiguration, get_security_configuration, GET_SECURITY_CONFIGURATION) \
-  X(GetSecurityConfigurations, get_security_configurations, GET_SECURITY_CONFIGURATIONS)
+  X(GetSecurityConfigurations, get_security_configurations, GET_SECURITY_CONFIGURATIONS) \
+  X(GetResourcePolicies, get_resource_policies, GET_RESOURCE_POLICIES)
 
 typedef enum gf_operation {
 #define GF_X_ENUM(Wire, snake, UPPER) GF_OP_##UPPER,

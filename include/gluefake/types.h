@@ -164,6 +164,30 @@ typedef struct gf_delete_resource_policy_request {
 
 typedef gf_empty_response gf_delete_resource_policy_response;
 
+/* One resource policy as GetResourcePolicies lists it (the model's
+ * GluePolicy: without its resource's ARN). */
+typedef struct gf_glue_policy {
+  const char *policy_in_json;
+  const char *policy_hash;
+  bool has_create_time;
+  double create_time;
+  bool has_update_time;
+  double update_time;
+} gf_glue_policy;
+
+typedef struct gf_get_resource_policies_request {
+  bool has_max_results;
+  int64_t max_results; /* 1..1000; 100 when absent */
+  const char *next_token;
+} gf_get_resource_policies_request;
+
+typedef struct gf_get_resource_policies_response {
+  /* every stored policy, in the order of their resources' ARNs */
+  const gf_glue_policy *get_resource_policies_response_list;
+  size_t get_resource_policies_response_list_count;
+  const char *next_token; /* NULL on the last page */
+} gf_get_resource_policies_response;
+
 typedef struct gf_create_security_configuration_request {
   const char *name;                                             /* required */
   const gf_encryption_configuration *encryption_configuration; /* required */
@@ -215,6 +239,7 @@ GF_API void gf_delete_security_configuration_response_free(
     gf_delete_security_configuration_response *response);
 GF_API void gf_get_security_configuration_response_free(
     gf_get_security_configuration_response *response);
+GF_API void gf_get_resource_policies_response_free(gf_get_resource_policies_response *response);
 GF_API void gf_get_security_configurations_response_free(
     gf_get_security_configurations_response *response);
 

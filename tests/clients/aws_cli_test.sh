@@ -202,6 +202,18 @@ expect_empty delete-resource-policy
 [ "$(state_get 'len(d["resource_policies"])')" = 0 ] || fail "delete-resource-policy left a policy: $(cat "$tmp/control")"
 ok "delete-resource-policy with the current hash prints nothing and deletes the policy"
 
+run get-resource-policies
+expect_json get-resource-policies "$out" '{"GetResourcePoliciesResponseList":[]}'
+run put-resource-policy --policy-in-json '{"n":2}' --resource-arn arn:aws:glue:us-east-1:123456789012:table/db/b
+run put-resource-policy --policy-in-json '{"n":1}' --resource-arn arn:aws:glue:us-east-1:123456789012:table/db/a
+run put-resource-policy --policy-in-json "$POLICY"
+# --page-size 1: the CLI follows three NextTokens and prints one list.
+run get-resource-policies --page-size 1
+[ "$(json_get "$out" '[p["PolicyInJson"] for p in d["GetResourcePoliciesResponseList"]]')" = \
+  "['$POLICY', '{\"n\":1}', '{\"n\":2}']" ] ||
+  fail "get-resource-policies: expected the catalog's, then table/db/a, table/db/b; got $out"
+ok "get-resource-policies lists every policy in ARN order, the CLI paging with NextToken (--page-size 1: 3 calls)"
+
 # ---- errors the fake raises from its limits and from fault specs ----
 fresh '"limits":{"security_configurations":1},"security_configurations":[{"Name":"first","CreatedTimeStamp":1690000000,"EncryptionConfiguration":{}}]'
 expect_error ResourceNumberLimitExceededException -- create-security-configuration --name second --encryption-configuration '{}'

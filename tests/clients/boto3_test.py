@@ -200,6 +200,24 @@ class Operations(GlueTest):
         self.assertEqual(put["PolicyHash"], hash1)
         self.assertEqual(glue.get_resource_policy()["CreateTime"], at(NOW + 3))
 
+    def test_get_resource_policies(self):
+        """get-resource-policies: every policy in ARN order, without ARNs; the paginator pages it"""
+        self.assertEqual(body(glue.get_resource_policies()), {"GetResourcePoliciesResponseList": []})
+        arns = ["arn:aws:glue:us-east-1:123456789012:table/db/t%d" % i for i in (3, 1, 2)]
+        for i, arn in enumerate(arns):
+            glue.put_resource_policy(PolicyInJson='{"n": %d}' % i, ResourceArn=arn)
+        glue.put_resource_policy(PolicyInJson=POLICY)  # the catalog's: ...:catalog sorts first
+        listed = body(glue.get_resource_policies())["GetResourcePoliciesResponseList"]
+        self.assertEqual([p["PolicyInJson"] for p in listed],
+                         [POLICY, '{"n": 1}', '{"n": 2}', '{"n": 0}'])
+        self.assertEqual(set(listed[0]), {"PolicyInJson", "PolicyHash", "CreateTime", "UpdateTime"})
+        pages = list(glue.get_paginator("get_resource_policies").paginate(
+            PaginationConfig={"PageSize": 3}))
+        self.assertEqual([len(p["GetResourcePoliciesResponseList"]) for p in pages], [3, 1])
+        self.assertIn("NextToken", pages[0])
+        self.assertNotIn("NextToken", pages[1])
+        self.assertError("InvalidInputException", glue.get_resource_policies, NextToken="forged")
+
     def test_request_id(self):
         """every response, success or error, carries ResponseMetadata.RequestId (x-amzn-RequestId)"""
         metadata = glue.get_security_configurations()["ResponseMetadata"]

@@ -35,7 +35,8 @@
 extern "C" {
 #endif
 
-#define GF_BACKEND_VERSION 1
+/* 2: the GetResourcePolicies slot, before `destroy`. */
+#define GF_BACKEND_VERSION 2
 
 struct gf_backend {
   unsigned int version; /* GF_BACKEND_VERSION of the header it was built with */

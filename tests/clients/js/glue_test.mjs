@@ -18,6 +18,7 @@ import {
   DeleteSecurityConfigurationCommand,
   EntityNotFoundException,
   GetDataCatalogEncryptionSettingsCommand,
+  GetResourcePoliciesCommand,
   GetResourcePolicyCommand,
   GetSecurityConfigurationCommand,
   GetSecurityConfigurationsCommand,
@@ -26,6 +27,7 @@ import {
   InternalServiceException,
   InvalidInputException,
   OperationTimeoutException,
+  paginateGetResourcePolicies,
   paginateGetSecurityConfigurations,
   PutDataCatalogEncryptionSettingsCommand,
   PutResourcePolicyCommand,
@@ -183,6 +185,54 @@ test('resource policy: Put, Get (byte-exact, hash, times), conditional update, D
   assert.deepEqual(await send(new DeleteResourcePolicyCommand({ PolicyHashCondition: hash2 })), {});
   await rejects(new GetResourcePolicyCommand({}), EntityNotFoundException);
   await rejects(new DeleteResourcePolicyCommand({}), EntityNotFoundException);
+});
+
+test('the current model: DataQualityEncryption, SSE-KMS-WITH-SERVICE-ROLE and its role, any partition\'s key', async () => {
+  const encryption = {
+    S3Encryption: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: 'arn:aws-cn:kms:cn-north-1:123456789012:key/k' }],
+    DataQualityEncryption: { DataQualityEncryptionMode: 'SSE-KMS', KmsKeyArn: KMS },
+  };
+  await send(new CreateSecurityConfigurationCommand({ Name: 'dq', EncryptionConfiguration: encryption }));
+  const { SecurityConfiguration } = await send(new GetSecurityConfigurationCommand({ Name: 'dq' }));
+  assert.deepEqual(SecurityConfiguration.EncryptionConfiguration, encryption);
+  const settings = {
+    EncryptionAtRest: {
+      CatalogEncryptionMode: 'SSE-KMS-WITH-SERVICE-ROLE',
+      SseAwsKmsKeyId: 'alias/glue',
+      CatalogEncryptionServiceRole: 'arn:aws:iam::123456789012:role/glue-catalog',
+    },
+    ConnectionPasswordEncryption: { ReturnConnectionPasswordEncrypted: false },
+  };
+  await send(new PutDataCatalogEncryptionSettingsCommand({ DataCatalogEncryptionSettings: settings }));
+  assert.deepEqual(await send(new GetDataCatalogEncryptionSettingsCommand({})), {
+    DataCatalogEncryptionSettings: settings,
+  });
+  settings.EncryptionAtRest.CatalogEncryptionServiceRole = 'arn:aws:iam::123:role/short-account';
+  await rejects(
+    new PutDataCatalogEncryptionSettingsCommand({ DataCatalogEncryptionSettings: settings }),
+    InvalidInputException,
+  );
+});
+
+test('GetResourcePolicies: every policy in ARN order, paginateGetResourcePolicies pages it', async () => {
+  assert.deepEqual(await send(new GetResourcePoliciesCommand({})), { GetResourcePoliciesResponseList: [] });
+  for (const n of [3, 1, 2]) {
+    await send(new PutResourcePolicyCommand({
+      PolicyInJson: `{"n":${n}}`,
+      ResourceArn: `arn:aws:glue:us-east-1:${ACCOUNT}:table/db/t${n}`,
+    }));
+  }
+  const docs = [];
+  let pages = 0;
+  for await (const page of paginateGetResourcePolicies({ client: glue, pageSize: 2 }, {})) {
+    pages++;
+    for (const policy of page.GetResourcePoliciesResponseList) {
+      assert.deepEqual(Object.keys(policy).sort(), ['CreateTime', 'PolicyHash', 'PolicyInJson', 'UpdateTime']);
+      docs.push(policy.PolicyInJson);
+    }
+  }
+  assert.deepEqual(docs, ['{"n":1}', '{"n":2}', '{"n":3}']);
+  assert.equal(pages, 2);
 });
 
 test('EntityNotFoundException, AlreadyExistsException', async () => {
