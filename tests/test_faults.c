@@ -1868,7 +1868,7 @@ static void test_ext_options_version(void **state)
     options.ignore_environment = 1;
     char expected[128];
     snprintf(expected, sizeof expected,
-             "fake options version %u is not supported (this library knows 1..1)", versions[i]);
+             "fake options version %u is not supported (this library knows 1..2)", versions[i]);
     assert_null(gf_fake_new_ext(&options, &err));
     assert_int_equal(err.status, GF_INVALID_INPUT);
     assert_string_equal(gf_error_message(&err), expected);
@@ -1880,9 +1880,60 @@ static void test_ext_options_version(void **state)
   options.version = 0;
   assert_null(gf_fake_new_ext(&options, &err));
   assert_string_equal(gf_error_message(&err),
-                      "fake options version 0 is not supported (this library knows 1..1)");
+                      "fake options version 0 is not supported (this library knows 1..2)");
   gf_error_clear(&err);
-  assert_int_equal(GF_FAKE_OPTIONS_VERSION, 1);
+  assert_int_equal(GF_FAKE_OPTIONS_VERSION, 2);
+}
+
+/* The region: an option (version 2; a version-1 struct has no such member
+ * and gets the default), a setter, the default resource ARN, reset. */
+static void test_fake_region(void **state)
+{
+  (void)state;
+  gf_error err = GF_ERROR_INIT;
+  gf_fake_options options = GF_FAKE_OPTIONS_INIT;
+  options.ignore_environment = 1;
+  options.region = "cn-north-1";
+  gf_fake *fake = gf_fake_new_ext(&options, &err);
+  assert_non_null(fake);
+  char region[GF_REGION_SIZE];
+  gf_fake_region(fake, region);
+  assert_string_equal(region, "cn-north-1");
+  gf_put_resource_policy_request put = {"{}", NULL, NULL, NULL, NULL};
+  assert_int_equal(gf_put_resource_policy(gf_fake_backend(fake), &put, NULL, &err), GF_OK);
+  gf_get_resource_policy_request get = {"arn:aws-cn:glue:cn-north-1:123456789012:catalog"};
+  assert_int_equal(gf_get_resource_policy(gf_fake_backend(fake), &get, NULL, &err), GF_OK);
+
+  assert_int_equal(gf_fake_set_region(fake, "us-gov-west-1", &err), GF_OK);
+  assert_int_equal(gf_put_resource_policy(gf_fake_backend(fake), &put, NULL, &err), GF_OK);
+  get.resource_arn = "arn:aws-us-gov:glue:us-gov-west-1:123456789012:catalog";
+  assert_int_equal(gf_get_resource_policy(gf_fake_backend(fake), &get, NULL, &err), GF_OK);
+
+  static const char *const bad[] = {"", "US-EAST-1", "us-east-1-", "1us", "us_east_1",
+                                    "us-east-1 ", "a23456789012345678901234567890123", NULL};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(gf_fake_set_region(fake, bad[i], &err), GF_INVALID_INPUT);
+    assert_non_null(strstr(gf_error_message(&err), "is not a region name"));
+    gf_error_clear(&err);
+    options.region = bad[i];
+    if (bad[i]) /* NULL in the options is the default */
+      assert_null(gf_fake_new_ext(&options, &err));
+    gf_error_clear(&err);
+  }
+  gf_fake_region(fake, region);
+  assert_string_equal(region, "us-gov-west-1"); /* unchanged by the refusals */
+  gf_fake_reset(fake);
+  gf_fake_region(fake, region);
+  assert_string_equal(region, "cn-north-1"); /* the one it was made with */
+  gf_fake_free(fake);
+
+  options.version = 1; /* `region` did not exist: the default */
+  options.region = "eu-west-1";
+  fake = gf_fake_new_ext(&options, &err);
+  assert_non_null(fake);
+  gf_fake_region(fake, region);
+  assert_string_equal(region, GF_DEFAULT_REGION);
+  gf_fake_free(fake);
 }
 
 /* A bad account id: no fake, and the id quoted. */
@@ -2221,6 +2272,7 @@ int main(void)
       T(test_env_ext_null_options_read_env),
       T(test_env_ext_ignore_environment),
       T(test_ext_options_version),
+      T(test_fake_region),
       T(test_reject_messages_numbers_and_members),
       T(test_ext_bad_account_id),
       T(test_injector_around_custom_backend),

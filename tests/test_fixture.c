@@ -455,6 +455,39 @@ static char *format(const char *fmt, ...)
 /* Every key on its own                                                      */
 /* ======================================================================== */
 
+/* "region": the fake's region, in the default resource ARN and the dump;
+ * left out, the region the fake was made with; not a region name, refused
+ * with nothing changed. */
+static void test_region_alone(void **state)
+{
+  fx *f = *state;
+  load_ok(f->fake, "{\"region\": \"eu-west-1\"}");
+  char region[GF_REGION_SIZE];
+  gf_fake_region(f->fake, region);
+  assert_string_equal(region, "eu-west-1");
+  free(put_policy(f->b, NULL, DOC_EMPTY, NULL, GF_OK));
+  gf_get_resource_policy_response *resp;
+  assert_int_equal(get_policy(f->b, "arn:aws:glue:eu-west-1:123456789012:catalog", &resp), GF_OK);
+  gf_get_resource_policy_response_free(resp);
+  char *d = dump(f->fake);
+  assert_non_null(strstr(d, "\"region\":\t\"eu-west-1\""));
+  assert_non_null(strstr(d, "\"arn:aws:glue:eu-west-1:123456789012:catalog\""));
+  gf_buffer_free(d);
+
+  long n = 0;
+  n += BAD(f->fake, "region not a name", "{\"region\": \"EU-WEST-1\"}",
+           SRC ": region: must be a region name (1..32 of a-z, 0-9 and '-', such as us-east-1)");
+  n += BAD(f->fake, "region not a string", "{\"region\": 1}",
+           SRC ": region: must be a region name (1..32 of a-z, 0-9 and '-', such as us-east-1)");
+  ASSERT_NO_PROBLEMS(n);
+  gf_fake_region(f->fake, region);
+  assert_string_equal(region, "eu-west-1");
+
+  load_ok(f->fake, "{}");
+  gf_fake_region(f->fake, region);
+  assert_string_equal(region, GF_DEFAULT_REGION);
+}
+
 static void test_account_id_alone(void **state)
 {
   fx *f = *state;
@@ -919,7 +952,8 @@ static void test_left_out_keys_reset(void **state)
   double now = gf_fake_now(f->fake);
   assert_true(now >= before - 1 && now <= after + 1);
   char *d = dump(f->fake);
-  assert_string_equal(d, "{\n\t\"account_id\":\t\"123456789012\",\n\t\"security_configurations\":"
+  assert_string_equal(d, "{\n\t\"account_id\":\t\"123456789012\",\n\t\"region\":\t\"us-east-1\",\n\t"
+                         "\"security_configurations\":"
                          "\t[],\n\t\"data_catalog_encryption_settings\":\t{\n\t},\n\t"
                          "\"resource_policies\":\t{\n\t}\n}\n");
   gf_buffer_free(d);
@@ -2192,6 +2226,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(test_account_id_alone),
+      T(test_region_alone),
       T(test_clock_alone),
       T(test_limits_alone),
       T(test_security_configurations_alone),

@@ -77,10 +77,14 @@ GF_OPERATIONS(GF_X_FRONT_SLOT)
 static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 
 /* A fake with no fault rules. */
-static gf_fake *fake_new(const char *account_id, gf_error *err)
+static gf_fake *fake_new(const char *account_id, const char *region, gf_error *err)
 {
   if (account_id && !gfi_store_valid_account_id(account_id)) {
     gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
+    return NULL;
+  }
+  if (region && !gfi_store_valid_region(region)) {
+    gfi_invalid_region(err, region);
     return NULL;
   }
   gf_fake *fake = gfi_new_object(sizeof *fake, "fake", err);
@@ -98,7 +102,9 @@ static gf_fake *fake_new(const char *account_id, gf_error *err)
   pthread_mutex_init(&fake->lock, NULL);
   snprintf(fake->initial_account_id, sizeof fake->initial_account_id, "%s",
            account_id ? account_id : GF_DEFAULT_ACCOUNT_ID);
-  gfi_store_init(&fake->st, fake->initial_account_id);
+  snprintf(fake->initial_region, sizeof fake->initial_region, "%s",
+           region ? region : GF_DEFAULT_REGION);
+  gfi_store_init(&fake->st, fake->initial_account_id, fake->initial_region);
   if (!(fake->faults = gf_faults_new(&fake->store_slots, err)) ||
       !(fake->recorder = gf_recorder_new(gf_faults_backend(fake->faults), err))) {
     gf_fake_free(fake);
@@ -117,7 +123,8 @@ gf_fake *gf_fake_new_ext(const gf_fake_options *options, gf_error *err)
                  options->version, GF_FAKE_OPTIONS_VERSION);
     return NULL;
   }
-  gf_fake *fake = fake_new(options->account_id, err);
+  gf_fake *fake = fake_new(options->account_id, options->version >= 2 ? options->region : NULL,
+                           err);
   if (!fake || options->ignore_environment)
     return fake;
   /* Lets an existing test binary run under faults without recompiling; a
@@ -176,10 +183,12 @@ void gfi_fake_with_store(gf_fake *fake, void (*fn)(gfi_store *store, void *ctx),
 
 const char *gfi_fake_initial_account_id(gf_fake *fake) { return fake->initial_account_id; }
 
+const char *gfi_fake_initial_region(gf_fake *fake) { return fake->initial_region; }
+
 void gf_fake_reset(gf_fake *fake)
 {
   gfi_store fresh;
-  gfi_store_init(&fresh, fake->initial_account_id);
+  gfi_store_init(&fresh, fake->initial_account_id, fake->initial_region);
   gfi_fake_swap_store(fake, &fresh);
   gfi_store_clear(&fresh);
   gf_faults_clear(fake->faults);

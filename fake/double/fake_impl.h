@@ -26,6 +26,7 @@ struct gf_fake {
   gf_faults *faults;
   gf_recorder *recorder;
   char initial_account_id[13];
+  char initial_region[GF_REGION_SIZE];
   pthread_mutex_t lock; /* guards `st` */
   gfi_store st;
 };
@@ -41,6 +42,15 @@ struct gf_fake {
                            gf_##snake##_response **out, gf_error *err);
 GF_OPERATIONS(GF_X_OPERATION)
 #undef GF_X_OPERATION
+
+/* InvalidInputException naming a region that is not a region name. */
+static inline gf_status gfi_invalid_region(gf_error *err, const char *region)
+{
+  return gf_error_set(err, GF_INVALID_INPUT,
+                      "region '%.64s' is not a region name (1..32 of a-z, 0-9 and '-', "
+                      "such as us-east-1)",
+                      region ? region : "(null)");
+}
 
 /* InternalServiceException "<Operation>: out of memory". */
 static inline gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op)
@@ -58,5 +68,6 @@ void gfi_fake_swap_store(gf_fake *fake, gfi_store *fresh);
 /* The account id given at creation: what an absent fixture account id
  * means. */
 const char *gfi_fake_initial_account_id(gf_fake *fake);
+const char *gfi_fake_initial_region(gf_fake *fake);
 
 #endif

@@ -50,6 +50,7 @@ static void dump_store(gfi_store *st, void *ctx)
   dump_ctx *d = ctx;
   cJSON *root = d->root;
   add(d, root, "account_id", cJSON_CreateString(st->account_id));
+  add(d, root, "region", cJSON_CreateString(st->region));
   if (st->fixed_clock) {
     cJSON *clock = cJSON_CreateObject();
     if (clock) {

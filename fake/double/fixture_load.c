@@ -306,7 +306,7 @@ static gf_status load_policies(loader *l, const cJSON *map)
 }
 
 /* The sections of a fixture that fill the new store, in the order they
- * load: X(key, loader).  "account_id" comes before them (the store is made
+ * load: X(key, loader).  "account_id" and "region" come before them (the store is made
  * for it) and "faults" after (the one step that touches the live fake). */
 #define FIXTURE_SECTIONS(X)                                                                \
   X("clock", load_clock)                                                                   \
@@ -317,7 +317,7 @@ static gf_status load_policies(loader *l, const cJSON *map)
 
 static const char *const top_keys[] = {
 #define GF_X_KEY(key, load) key,
-    "account_id", FIXTURE_SECTIONS(GF_X_KEY) "faults", NULL
+    "account_id", "region", FIXTURE_SECTIONS(GF_X_KEY) "faults", NULL
 #undef GF_X_KEY
 };
 
@@ -358,7 +358,14 @@ gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *
     status = fail(&l, "account_id", "must be a string of 12 digits");
     goto done;
   }
-  gfi_store_init(&l.st, account ? account->valuestring : gfi_fake_initial_account_id(fake));
+  const cJSON *region = cJSON_GetObjectItemCaseSensitive(root, "region");
+  if (region && !(cJSON_IsString(region) && gfi_store_valid_region(region->valuestring))) {
+    status = fail(&l, "region", "must be a region name (1..32 of a-z, 0-9 and '-', such as "
+                                "us-east-1)");
+    goto done;
+  }
+  gfi_store_init(&l.st, account ? account->valuestring : gfi_fake_initial_account_id(fake),
+                 region ? region->valuestring : gfi_fake_initial_region(fake));
 
   for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(root, sections[i].key);

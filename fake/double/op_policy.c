@@ -33,7 +33,7 @@ gf_status gfi_op_put_resource_policy(
   }
 
   gf_status status = GF_OK;
-  char default_arn[64];
+  char default_arn[GFI_DEFAULT_ARN_SIZE];
   pthread_mutex_lock(&fake->lock);
   gfi_store_default_arn(&fake->st, default_arn);
   const char *arn = req->resource_arn ? req->resource_arn : default_arn;
@@ -91,7 +91,7 @@ gf_status gfi_op_get_resource_policy(
 {
   gf_status status = GF_OK;
   gf_get_resource_policy_response *resp = NULL;
-  char default_arn[64];
+  char default_arn[GFI_DEFAULT_ARN_SIZE];
   pthread_mutex_lock(&fake->lock);
   gfi_store_default_arn(&fake->st, default_arn);
   const char *arn = req->resource_arn ? req->resource_arn : default_arn;
@@ -117,7 +117,7 @@ gf_status gfi_op_delete_resource_policy(
 {
   (void)out; /* it answers nothing: fake.c made its empty response */
   gf_status status = GF_OK;
-  char default_arn[64];
+  char default_arn[GFI_DEFAULT_ARN_SIZE];
   policy_entry *entry;
   pthread_mutex_lock(&fake->lock);
   gfi_store_default_arn(&fake->st, default_arn);

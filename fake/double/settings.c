@@ -1,6 +1,7 @@
-/* settings.c - what a test sets on a fake and reads back: account id,
+/* settings.c - what a test sets on a fake and reads back: account id, region,
  * clock, configuration limit. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fake_impl.h"
@@ -20,6 +21,23 @@ void gf_fake_account_id(gf_fake *fake, char buf[13])
 {
   pthread_mutex_lock(&fake->lock);
   memcpy(buf, fake->st.account_id, 13);
+  pthread_mutex_unlock(&fake->lock);
+}
+
+gf_status gf_fake_set_region(gf_fake *fake, const char *region, gf_error *err)
+{
+  if (!gfi_store_valid_region(region))
+    return gfi_invalid_region(err, region);
+  pthread_mutex_lock(&fake->lock);
+  snprintf(fake->st.region, sizeof fake->st.region, "%s", region);
+  pthread_mutex_unlock(&fake->lock);
+  return GF_OK;
+}
+
+void gf_fake_region(gf_fake *fake, char buf[GF_REGION_SIZE])
+{
+  pthread_mutex_lock(&fake->lock);
+  memcpy(buf, fake->st.region, GF_REGION_SIZE);
   pthread_mutex_unlock(&fake->lock);
 }
 

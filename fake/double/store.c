@@ -6,10 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-void gfi_store_init(gfi_store *store, const char *account_id)
+void gfi_store_init(gfi_store *store, const char *account_id, const char *region)
 {
   memset(store, 0, sizeof *store);
   snprintf(store->account_id, sizeof store->account_id, "%s", account_id);
+  snprintf(store->region, sizeof store->region, "%s", region);
   store->config_limit = GF_NO_LIMIT;
 }
 
@@ -21,6 +22,14 @@ int gfi_store_valid_account_id(const char *id)
     if (id[i] < '0' || id[i] > '9')
       return 0;
   return 1;
+}
+
+int gfi_store_valid_region(const char *region)
+{
+  size_t len = region ? strlen(region) : 0;
+  return len >= 1 && len < GF_REGION_SIZE && region[0] >= 'a' && region[0] <= 'z' &&
+         region[len - 1] != '-' &&
+         strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
 }
 
 double gfi_store_clock_read(gfi_store *store)
@@ -37,9 +46,13 @@ double gfi_store_clock_read(gfi_store *store)
   return (double)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / 1000.0;
 }
 
-void gfi_store_default_arn(const gfi_store *store, char buf[64])
+void gfi_store_default_arn(const gfi_store *store, char buf[GFI_DEFAULT_ARN_SIZE])
 {
-  snprintf(buf, 64, "arn:aws:glue:us-east-1:%s:catalog", store->account_id);
+  const char *partition = strncmp(store->region, "cn-", 3) == 0       ? "aws-cn"
+                          : strncmp(store->region, "us-gov-", 7) == 0 ? "aws-us-gov"
+                                                                      : "aws";
+  snprintf(buf, GFI_DEFAULT_ARN_SIZE, "arn:%s:glue:%s:%s:catalog", partition, store->region,
+           store->account_id);
 }
 
 /* ---- hashing: policy hashes and NextTokens ------------------------------ */

@@ -81,6 +81,7 @@ typedef struct policy_entry {
 
 typedef struct gfi_store {
   char account_id[13];
+  char region[GF_REGION_SIZE];
   int fixed_clock;
   double clock_now, clock_step;
   size_t config_limit; /* GF_NO_LIMIT for none */
@@ -94,19 +95,23 @@ typedef struct gfi_store {
   policy_entry *policies;
 } gfi_store;
 
-/* An empty store for `account_id`, on real time, with no limit. */
-void gfi_store_init(gfi_store *store, const char *account_id);
+/* An empty store for `account_id` in `region` (both valid), on real time,
+ * with no limit. */
+void gfi_store_init(gfi_store *store, const char *account_id, const char *region);
 
 /* Frees every entry (the store is then empty, settings kept). */
 void gfi_store_clear(gfi_store *store);
 
 int gfi_store_valid_account_id(const char *id);
+int gfi_store_valid_region(const char *region);
 
 /* Reads the clock (advancing a fixed clock by its step). */
 double gfi_store_clock_read(gfi_store *store);
 
-/* arn:aws:glue:us-east-1:<account>:catalog */
-void gfi_store_default_arn(const gfi_store *store, char buf[64]);
+/* arn:<partition>:glue:<region>:<account>:catalog, the partition aws,
+ * aws-cn or aws-us-gov as the region says. */
+#define GFI_DEFAULT_ARN_SIZE 96
+void gfi_store_default_arn(const gfi_store *store, char buf[GFI_DEFAULT_ARN_SIZE]);
 
 /* A deterministic hash of a policy document, the same in every process. */
 void gfi_policy_hash(const char *document, char out[GF_HASH_SIZE]);

@@ -24,6 +24,9 @@ extern "C" {
 typedef struct gf_fake gf_fake;
 
 #define GF_DEFAULT_ACCOUNT_ID "123456789012"
+#define GF_DEFAULT_REGION "us-east-1"
+/* Room for a region name and its NUL: 1..32 of a-z, 0-9 and '-'. */
+#define GF_REGION_SIZE 33
 #define GF_NO_LIMIT SIZE_MAX
 
 /* Creates an empty fake for `account_id` (12 digits; NULL for
@@ -37,7 +40,8 @@ typedef struct gf_fake gf_fake;
  * `account_id`. */
 GF_API gf_fake *gf_fake_new(const char *account_id, gf_error *err);
 
-#define GF_FAKE_OPTIONS_VERSION 1
+/* 2: `region`. */
+#define GF_FAKE_OPTIONS_VERSION 2
 
 /* How gf_fake_new_ext() makes a fake.  Initialise with
  * GF_FAKE_OPTIONS_INIT, then set what you need: members are only ever
@@ -48,9 +52,14 @@ typedef struct gf_fake_options {
   /* Non-zero: GLUEFAKE_FAULTS is not read, so that what a test or a tool
    * does never depends on the environment it runs in. */
   int ignore_environment;
+  /* The region the fake stands for, in its default resource ARN
+   * (arn:aws:glue:REGION:ACCOUNT:catalog; arn:aws-cn:... for cn-*,
+   * arn:aws-us-gov:... for us-gov-*); NULL for GF_DEFAULT_REGION; copied.
+   * Version 2. */
+  const char *region;
 } gf_fake_options;
 
-#define GF_FAKE_OPTIONS_INIT {GF_FAKE_OPTIONS_VERSION, NULL, 0}
+#define GF_FAKE_OPTIONS_INIT {GF_FAKE_OPTIONS_VERSION, NULL, 0, NULL}
 
 /* gf_fake_new() with options (NULL: GF_FAKE_OPTIONS_INIT's).  Also
  * GF_INVALID_INPUT for a `version` this library does not know. */
@@ -74,7 +83,7 @@ GF_API gf_recorder *gf_fake_calls(gf_fake *fake);
 
 /* Empties the store (configurations, catalog settings, policies), removes
  * every fault rule, clears the call log, and goes back to the account id
- * given at creation, real time and no limit. */
+ * and region given at creation, real time and no limit. */
 GF_API void gf_fake_reset(gf_fake *fake);
 
 /* Changes the account id, which is also the default CatalogId and part of
@@ -83,6 +92,14 @@ GF_API gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, g
 
 /* Copies the account id (12 digits and a NUL) into `buf`. */
 GF_API void gf_fake_account_id(gf_fake *fake, char buf[13]);
+
+/* Changes the region, part of the default resource ARN.  GF_INVALID_INPUT
+ * unless 1..32 lower-case letters, digits and '-', starting with a letter
+ * and not ending with '-' ("us-east-1", "cn-north-1"). */
+GF_API gf_status gf_fake_set_region(gf_fake *fake, const char *region, gf_error *err);
+
+/* Copies the region and its NUL into `buf`. */
+GF_API void gf_fake_region(gf_fake *fake, char buf[GF_REGION_SIZE]);
 
 /* Fixes the clock: the next timestamp taken is `now`, and every reading
  * adds `step` (seconds, may be 0) for the one after.  Both must be finite
