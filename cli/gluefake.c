@@ -30,8 +30,8 @@
 
 static const char usage[] =
     "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
-    "                      [--account-id ID] [--auth none|sigv4] [--credentials FILE]\n"
-    "                      [--wire-variants]\n"
+    "                      [--account-id ID] [--region R] [--auth none|sigv4]\n"
+    "                      [--credentials FILE] [--wire-variants]\n"
     "       gluefake check FIXTURE\n"
     "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
     "                       [--ignore-volatile] [--compare-messages]\n";
@@ -217,6 +217,7 @@ done:
 static int serve(int argc, char **argv)
 {
   const char *host = "127.0.0.1", *fixture = NULL, *faults = NULL, *account_id = NULL;
+  const char *region = NULL;
   const char *credentials_path = NULL;
   gf_server_auth auth = GF_AUTH_NONE;
   unsigned long port = 4566;
@@ -245,6 +246,8 @@ static int serve(int argc, char **argv)
       faults = value;
     } else if (strcmp(argv[i], "--account-id") == 0) {
       account_id = value;
+    } else if (strcmp(argv[i], "--region") == 0) {
+      region = value;
     } else if (strcmp(argv[i], "--auth") == 0) {
       if (strcmp(value, "none") == 0)
         auth = GF_AUTH_NONE;
@@ -265,6 +268,7 @@ static int serve(int argc, char **argv)
   options.port = (unsigned)port;
   options.auth = auth;
   options.wire_variants = wire_variants;
+  options.faults = faults; /* every other partition starts with them too */
   options.credentials_source = credentials_path;
   char *credentials = NULL;
   if (credentials_path &&
@@ -275,7 +279,10 @@ static int serve(int argc, char **argv)
   /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the
    * fixture's, then --faults, each replacing the last. */
   gf_error err = GF_ERROR_INIT;
-  gf_fake *fake = gf_fake_new(account_id, &err);
+  gf_fake_options fake_options = GF_FAKE_OPTIONS_INIT;
+  fake_options.account_id = account_id;
+  fake_options.region = region;
+  gf_fake *fake = gf_fake_new_ext(&fake_options, &err);
   gf_server *server = NULL;
   const char *context = "";
   if (!fake)

@@ -501,6 +501,25 @@ grep -qF 'arn:aws:glue:us-east-1:444455556666:catalog' "$TMP/state.json" ||
 ok
 stop_serve INT
 expect_rc 0 "serve stopped by SIGINT"
+
+# --region is the served fake's region: in its state and its default resource
+# ARN; requests scoped to another region go to a partition of their own.
+start_serve --region eu-central-1 --account-id 444455556666
+glue PutResourcePolicy '{"PolicyInJson":"{}"}'
+[ "$STATUS" = 200 ] || fail "PutResourcePolicy: $STATUS $BODY"
+curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/state" >"$TMP/state.json" || fail "GET state"
+grep -qF '"region":	"eu-central-1"' "$TMP/state.json" || fail "--region not in the state: $(cat "$TMP/state.json")"
+grep -qF 'arn:aws:glue:eu-central-1:444455556666:catalog' "$TMP/state.json" ||
+  fail "the default resource ARN does not follow --region: $(cat "$TMP/state.json")"
+curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/partitions" >"$TMP/partitions.json" || fail "GET partitions"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d != [{"account_id": "444455556666", "region": "eu-central-1", "security_configurations": 0}])' \
+  "$TMP/partitions.json" || fail "GET partitions: $(cat "$TMP/partitions.json")"
+ok
+stop_serve TERM
+expect_rc 0 "serve stopped by SIGTERM"
+run serve --host 127.0.0.1 --port 0 --region EU
+expect_rc 2 "serve --region EU"
+expect_err_has "region 'EU' is not a region name" "serve --region EU"
 SERVE_OUT="" SERVE_ERR="" # no server from here on
 
 # An empty transcript matches trivially.

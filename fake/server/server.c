@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "partitions.h"
 #include "core/alloc.h"
 #include "core/codec.h"
 #include "double/decorators.h"
@@ -29,13 +30,13 @@
 #define JSON_TYPE "application/x-amz-json-1.1"
 
 struct gf_server {
-  gf_fake *fake;
   struct MHD_Daemon *daemon;
   unsigned port;
   atomic_ullong requests; /* for request ids */
   gf_server_auth auth;
   gfi_credentials credentials;
   int wire_variants;
+  gfi_partitions partitions; /* the fake served is the home one */
   atomic_ullong api_errors; /* error answers of the API so far: the next one's variant */
   atomic_ullong successes;  /* successful answers so far: the next one's timestamps */
 };
@@ -326,9 +327,23 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
                              (unsigned)gf_status_http_code(GF_UNKNOWN_OPERATION),
                              gf_status_name(GF_UNKNOWN_OPERATION), message);
   }
+  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
+  gfi_partition_of_request(
+      server->auth == GF_AUTH_SIGV4 || server->credentials.count ? &server->credentials : NULL,
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization"), account_id,
+      region);
+  gf_error partition_err = GF_ERROR_INIT;
+  gf_fake *fake = gfi_partitions_get(&server->partitions, account_id, region, &partition_err);
+  if (!fake) {
+    enum MHD_Result refused = respond_api_error(
+        server, connection, (unsigned)gf_status_http_code(partition_err.status),
+        gf_status_name(partition_err.status), gf_error_message(&partition_err));
+    gf_error_clear(&partition_err);
+    return refused;
+  }
   gf_json_reply reply;
   gfi_wire_begin();
-  int dispatched = gf_json_dispatch(gf_fake_backend(server->fake),
+  int dispatched = gf_json_dispatch(gf_fake_backend(fake),
                                     target + strlen(TARGET_PREFIX), body->data, body->len, &reply);
   unsigned http_status = 0;
   gfi_wire_action wire = gfi_wire_end(&http_status);
@@ -357,15 +372,92 @@ static enum MHD_Result respond_text(gf_server *server, struct MHD_Connection *co
   return result;
 }
 
+/* The account and region a fixture names itself ("" for what it leaves
+ * out, or says wrongly: loading it says what is wrong). */
+static void fixture_partition(const request_body *body, char account_id[13],
+                              char region[GFI_SCOPE_REGION_SIZE])
+{
+  account_id[0] = region[0] = '\0';
+  cJSON *root = body->data ? cJSON_ParseWithLength(body->data, body->len) : NULL;
+  const cJSON *account = cJSON_GetObjectItemCaseSensitive(root, "account_id");
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "region");
+  if (cJSON_IsString(account) && strlen(account->valuestring) == 12)
+    memcpy(account_id, account->valuestring, 13);
+  if (cJSON_IsString(name))
+    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", name->valuestring);
+  cJSON_Delete(root);
+}
+
+/* Loads a fixture into the partition `fake`, refusing one that names
+ * another account or region (the partition would no longer be its key). */
+static gf_status load_partition(gf_fake *fake, const request_body *body, gf_error *err)
+{
+  char named_account[13], named_region[GFI_SCOPE_REGION_SIZE];
+  char account_id[13], region[GF_REGION_SIZE];
+  fixture_partition(body, named_account, named_region);
+  gf_fake_account_id(fake, account_id);
+  gf_fake_region(fake, region);
+  if (named_account[0] && strcmp(named_account, account_id) != 0)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "state: the fixture's account_id %s is not the partition's (%s)",
+                        named_account, account_id);
+  if (named_region[0] && strcmp(named_region, region) != 0)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "state: the fixture's region %.64s is not the partition's (%s)",
+                        named_region, region);
+  return gf_fake_load(fake, body->data, body->len, "state", err);
+}
+
+/* The partition ?account=ID&region=R names: 0, with "" for what it leaves
+ * out; -1 with `err` set when one is not well formed. */
+static int query_partition(struct MHD_Connection *connection, char account_id[13],
+                           char region[GFI_SCOPE_REGION_SIZE], gf_error *err)
+{
+  const char *account = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "account");
+  const char *name = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "region");
+  account_id[0] = region[0] = '\0';
+  if (account && (strlen(account) != 12 || strspn(account, "0123456789") != 12))
+    return gf_error_set(err, GF_INVALID_INPUT, "?account='%.64s' is not 12 digits", account), -1;
+  if (account)
+    memcpy(account_id, account, 13);
+  if (name && !*name)
+    return gf_error_set(err, GF_INVALID_INPUT, "?region= is empty"), -1;
+  if (name)
+    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", name);
+  return 0;
+}
+
 static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *connection,
                                      const char *what, const char *method,
                                      const request_body *body)
 {
-  gf_fake *fake = server->fake;
   int post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
   gf_error err = GF_ERROR_INIT;
   gf_status status = GF_OK;
   enum MHD_Result result;
+  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
+  if (query_partition(connection, account_id, region, &err) != 0) {
+    result = respond_status(server, connection, 0, err.status, gf_error_message(&err));
+    gf_error_clear(&err);
+    return result;
+  }
+  int named = account_id[0] || region[0];
+  if (strcmp(what, "partitions") == 0 && get)
+    return respond_text(server, connection, gfi_partitions_list(&server->partitions));
+  if (strcmp(what, "reset") == 0 && post && !named) {
+    gfi_partitions_reset_all(&server->partitions);
+    return respond_ok_empty(server, connection);
+  }
+  if (strcmp(what, "state") == 0 && post && !named)
+    fixture_partition(body, account_id, region);
+  int known = !strcmp(what, "reset") || !strcmp(what, "state") || !strcmp(what, "calls") ||
+              !strcmp(what, "faults") || !strcmp(what, "partitions");
+  gf_fake *fake = known ? gfi_partitions_get(&server->partitions, account_id, region, &err) : NULL;
+  if (known && !fake) {
+    result = respond_status(server, connection, 0, err.status, gf_error_message(&err));
+    gf_error_clear(&err);
+    return result;
+  }
   if (strcmp(what, "reset") == 0 && post) {
     gf_fake_reset(fake);
     return respond_ok_empty(server, connection);
@@ -379,7 +471,7 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
     return respond_ok_empty(server, connection);
   }
   if (strcmp(what, "state") == 0 && post) {
-    status = gf_fake_load(fake, body->data, body->len, "state", &err);
+    status = load_partition(fake, body, &err);
   } else if (strcmp(what, "faults") == 0 && post) {
     /* The spec is the body's text (a C string: no NUL inside). */
     char *spec = gfi_strndup(body->data ? body->data : "", body->len);
@@ -391,11 +483,9 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
       status = gf_faults_set(gf_fake_faults(fake), spec, &err);
     gfi_free(spec);
   } else {
-    int known = !strcmp(what, "reset") || !strcmp(what, "state") || !strcmp(what, "calls") ||
-                !strcmp(what, "faults");
     char message[400];
     snprintf(message, sizeof message, "%.20s %s%.100s is not part of the control plane "
-             "(POST reset, GET|POST state, POST|DELETE faults, GET calls)",
+             "(POST reset, GET|POST state, POST|DELETE faults, GET calls, GET partitions)",
              method, CONTROL_PREFIX, what);
     return respond_error(server, connection, known ? 405 : 404,
                          known ? "MethodNotAllowed" : "NotFound", message);
@@ -508,7 +598,11 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
     gf_error_set(err, GF_INTERNAL_SERVICE, "server: out of memory");
     return NULL;
   }
-  server->fake = fake;
+  if (gfi_partitions_init(&server->partitions, fake,
+                          options->version >= 2 ? options->faults : NULL, err) != GF_OK) {
+    gfi_free(server);
+    return NULL;
+  }
   server->auth = options->auth;
   server->wire_variants = options->wire_variants;
   atomic_init(&server->requests, 0);
@@ -518,6 +612,7 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
       gfi_credentials_parse(options->credentials, options->credentials_len,
                             options->credentials_source, &server->credentials,
                             err) != GF_OK) {
+    gfi_partitions_clear(&server->partitions);
     gfi_free(server);
     return NULL;
   }
@@ -531,6 +626,7 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
   if (!server->daemon) {
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
     gfi_credentials_clear(&server->credentials);
+    gfi_partitions_clear(&server->partitions);
     gfi_free(server);
     return NULL;
   }
@@ -555,5 +651,6 @@ void gf_server_stop(gf_server *server)
     return;
   MHD_stop_daemon(server->daemon);
   gfi_credentials_clear(&server->credentials);
+  gfi_partitions_clear(&server->partitions);
   gfi_free(server);
 }

@@ -7,10 +7,16 @@
  *     {"__type": "<Name>", "Message": "..."}; 413 for a body over 1 MiB.
  *   Control plane for tests, under /_gluefake/:
  *     POST reset, GET state, POST state (a fixture), POST faults (a fault
- *     spec), DELETE faults, GET calls (the call log as a transcript).
+ *     spec), DELETE faults, GET calls (the call log as a transcript), each
+ *     with optional ?account=ID&region=R; GET partitions.
  *
+ * Every API request belongs to a partition (account id, region): the
+ * region of its credential scope, the account of its access key (the
+ * credentials file's account_id, else a 12-digit key itself).  The fake
+ * served is the partition of its own account and region, which are the
+ * defaults; every other partition is a fake of its own, made on first use.
  * Every response carries x-amzn-RequestId.  Every request goes through the
- * same dispatch as in-process calls, and through the fake's fault injector
+ * same dispatch as in-process calls, and through its fake's fault injector
  * and call log.
  */
 #ifndef GLUEFAKE_SERVER_H
@@ -41,7 +47,8 @@ typedef enum gf_server_auth {
   GF_AUTH_SIGV4  /* a SigV4 signature by a key of the credentials */
 } gf_server_auth;
 
-#define GF_SERVER_OPTIONS_VERSION 1
+/* 2: `faults`. */
+#define GF_SERVER_OPTIONS_VERSION 2
 
 /* Initialise with GF_SERVER_OPTIONS_INIT, then set what you need: members
  * are only ever appended, and `version` tells which exist. */
@@ -60,9 +67,15 @@ typedef struct gf_server_options {
    * send, and every other successful answer writes its timestamps in
    * E-notation (README: "Wire variants"), so that a client meets them all. */
   int wire_variants;
+  /* The fault rules each partition the server makes starts with (after
+   * GLUEFAKE_FAULTS), as `gluefake serve --faults` gives them; NULL for
+   * none; copied.  The fake served is the home partition: its own rules
+   * are its own.  Version 2. */
+  const char *faults;
 } gf_server_options;
 
-#define GF_SERVER_OPTIONS_INIT {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0}
+#define GF_SERVER_OPTIONS_INIT                                                             \
+  {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0, NULL}
 
 /*
  * gf_server_start() with options (NULL: GF_SERVER_OPTIONS_INIT's).  Under
