@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gluefake.h"
@@ -63,7 +66,7 @@ static void report(const char *figure, double value, const char *unit, const cha
 
 static const gf_s3_encryption kms_entry = {
     GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000"};
-static const gf_encryption_configuration kms_config = {&kms_entry, 1, NULL, NULL};
+static const gf_encryption_configuration kms_config = {&kms_entry, 1, NULL, NULL, NULL};
 
 /* n names in one block (names[0] is its start), as a client's requests
  * would sit in its own memory. */
@@ -153,7 +156,7 @@ static void typed_calls(size_t store_size, int decorated, double out[KINDS])
   double samples[KINDS][16];
   gf_fake *fake = store_of(names, store_size, decorated);
   gf_backend *glue = gf_fake_backend(fake);
-  static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  static const gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
   static const gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   const char *policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
   const int order[KINDS] = {GET, CREATE, DELETE, PUT_POLICY, GET_POLICY, PUT_SETTINGS,
@@ -337,6 +340,64 @@ static double bytes_per_configuration(void)
   gf_fake_free(fake);
   free_names(names, n);
   return (double)(after - before) / (double)n;
+}
+
+/* One GetSecurityConfigurations to `port`, signed (unchecked) by access key
+ * `key`: a 12-digit key is an account, so a new key makes a new partition.
+ * 0 when answered 200. */
+static int partition_request(unsigned port, const char *key)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  char request[512], reply[1024];
+  int len = snprintf(request, sizeof request,
+                     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "X-Amz-Target: AWSGlue.GetSecurityConfigurations\r\n"
+                     "Authorization: AWS4-HMAC-SHA256 Credential=%s/20261206/us-east-1/glue/"
+                     "aws4_request, SignedHeaders=host, Signature=00\r\n"
+                     "Content-Length: 2\r\n\r\n{}",
+                     key);
+  ssize_t sent = send(fd, request, (size_t)len, 0), got, total = 0;
+  while ((got = recv(fd, reply + total, sizeof reply - 1 - (size_t)total, 0)) > 0)
+    total += got;
+  close(fd);
+  reply[total > 0 ? total : 0] = '\0';
+  return sent == len && strncmp(reply, "HTTP/1.1 200", 12) == 0 ? 0 : -1;
+}
+
+/* What the server holds for each partition it makes: the resident memory
+ * that 1,000 new ones add, each made by its first request. */
+static double bytes_per_partition(void)
+{
+  gf_fake *home = quiet_fake();
+  gf_server *server = gf_server_start(home, "127.0.0.1", 0, NULL);
+  if (!server) {
+    gf_fake_free(home);
+    return -1;
+  }
+  unsigned port = gf_server_port(server);
+  char key[16];
+  int failed = 0;
+  for (int i = 0; i < 20; i++) { /* the server's threads and arenas, warmed up */
+    snprintf(key, sizeof key, "%012d", 100000 + i);
+    failed |= partition_request(port, key);
+  }
+  const int n = 1000;
+  size_t before = resident_bytes();
+  for (int i = 0; i < n; i++) {
+    snprintf(key, sizeof key, "%012d", 200000 + i);
+    failed |= partition_request(port, key);
+  }
+  size_t after = resident_bytes();
+  gf_server_stop(server);
+  gf_fake_free(home);
+  return failed ? -1 : (double)(after - before) / n;
 }
 
 /* ---- HTTP with wrk ------------------------------------------------------------------ */
@@ -566,6 +627,9 @@ int main(int argc, char **argv)
          bpc <= 500);
   double fresh = new_fake();
   report("new fake ready for its first call", fresh, "us", "<= 1000", fresh <= 1000);
+  double partition = bytes_per_partition();
+  report("resident bytes per server partition (made by its first request)", partition, "bytes",
+         "", -1);
   for (int k = 0; k < KINDS; k++) {
     snprintf(label, sizeof label, "%s + recorder + injector", gf_operation_name(kind_ops[k]));
     report(strdup(label), decorated[k], "ns/call", "", -1);

@@ -2,7 +2,7 @@
  * fuzz_dispatch.c - libFuzzer target for the JSON level: gf_json_dispatch of
  * every operation on a fake holding a little state.
  *
- * Input: byte 0 picks the operation (low 4 bits: one of the nine, or a name
+ * Input: byte 0 picks the operation (low 4 bits: one of the ten, or a name
  * that is not one of them; bit 0x40: run the same request twice, so that
  * "already exists" and "deleted since" paths are reached too); the rest is
  * the request body.
@@ -36,10 +36,10 @@
 #define FUZZ_TARGET "fuzz_dispatch"
 #include "common.h"
 
-/* The operation of byte 0's low 4 bits: the nine in gf_operation order,
- * then names that are not one of them (made from the real ones), NULL for
- * "no operation at all", and GetSecurityConfigurations again. */
-_Static_assert(GF_OPERATION_COUNT == 9, "byte 0 of the seed corpus picks among nine operations");
+/* The operation of byte 0's low 4 bits: the ten in gf_operation order,
+ * then names that are not one of them (made from the real ones) and NULL
+ * for "no operation at all". */
+_Static_assert(GF_OPERATION_COUNT == 10, "byte 0 of the seed corpus picks among ten operations");
 
 static const char *operation_of(unsigned k)
 {
@@ -56,20 +56,18 @@ static const char *operation_of(unsigned k)
   if (k < GF_OPERATION_COUNT)
     return gf_operation_name((gf_operation)k);
   switch (k) {
-  case 9:
-    return lowercase;
   case 10:
-    return "ListThings";
+    return lowercase;
   case 11:
-    return "";
+    return "ListThings";
   case 12:
-    return NULL;
+    return "";
   case 13:
-    return trailing_space;
+    return NULL;
   case 14:
-    return prefixed;
+    return trailing_space;
   default:
-    return gf_operation_name(GF_OP_GET_SECURITY_CONFIGURATIONS);
+    return prefixed;
   }
 }
 
@@ -80,8 +78,8 @@ static void preload(gf_fake *fake)
   gf_error err = GF_ERROR_INIT;
   gf_s3_encryption s3 = {GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:123456789012:key/etl"};
   gf_cloud_watch_encryption cw = {GF_MODE_DISABLED, NULL};
-  gf_encryption_configuration kms = {&s3, 1, &cw, NULL};
-  gf_encryption_configuration none = {NULL, 0, NULL, NULL};
+  gf_encryption_configuration kms = {&s3, 1, &cw, NULL, NULL};
+  gf_encryption_configuration none = {NULL, 0, NULL, NULL, NULL};
   gf_create_security_configuration_request a = {"etl-kms", &kms};
   gf_create_security_configuration_request b = {"scratch", &none};
   CHECK(gf_create_security_configuration(glue, &a, NULL, &err) == GF_OK, "%s",
@@ -92,7 +90,7 @@ static void preload(gf_fake *fake)
       "{\"Version\":\"2012-10-17\",\"Statement\":[]}", NULL, NULL, NULL, NULL};
   CHECK(gf_put_resource_policy(glue, &policy, NULL, &err) == GF_OK, "%s",
         gf_error_message(&err));
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
   gf_connection_password_encryption password = {true, "alias/pw", true};
   gf_data_catalog_encryption_settings settings = {&at_rest, &password};
   gf_put_data_catalog_encryption_settings_request put = {NULL, &settings};

@@ -72,7 +72,7 @@ static void run_calls(gf_fake *fake)
   gf_backend *glue = gf_fake_backend(fake);
   gf_error err = GF_ERROR_INIT;
   size_t calls = 0;
-  gf_encryption_configuration none = {NULL, 0, NULL, NULL};
+  gf_encryption_configuration none = {NULL, 0, NULL, NULL, NULL};
   gf_create_security_configuration_request create_prod = {"prod", &none};
   gf_create_security_configuration_request create_dev = {"dev", &none};
   gf_get_security_configuration_request get_prod = {"prod"};
@@ -81,7 +81,7 @@ static void run_calls(gf_fake *fake)
   gf_put_resource_policy_request put = {"{}", NULL, GF_POLICY_NOT_EXIST, NULL, NULL};
   gf_get_resource_policy_request get_policy = {NULL};
   gf_delete_resource_policy_request del_policy = {NULL, NULL};
-  gf_encryption_at_rest at_rest = {GF_MODE_DISABLED, NULL};
+  gf_encryption_at_rest at_rest = {GF_MODE_DISABLED, NULL, NULL};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_put_data_catalog_encryption_settings_request put_settings = {"123456789012", &settings};
   gf_get_data_catalog_encryption_settings_request get_settings = {NULL};

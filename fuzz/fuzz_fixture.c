@@ -33,8 +33,8 @@ static void populate(gf_fake *fake)
   gf_s3_encryption s3[2] = {{GF_MODE_SSE_KMS, "arn:aws:kms:us-east-1:111122223333:key/a"},
                             {GF_MODE_SSE_S3, NULL}};
   gf_job_bookmarks_encryption jb = {GF_MODE_CSE_KMS, "arn:aws:kms:us-east-1:111122223333:key/j"};
-  gf_encryption_configuration full = {s3, 2, NULL, &jb};
-  gf_encryption_configuration empty_list = {s3, 0, NULL, NULL};
+  gf_encryption_configuration full = {s3, 2, NULL, &jb, NULL};
+  gf_encryption_configuration empty_list = {s3, 0, NULL, NULL, NULL};
   gf_create_security_configuration_request creates[3] = {
       {"first", &full}, {"second", &empty_list}, {"third", &full}};
   for (int i = 0; i < 3; i++)
@@ -43,7 +43,7 @@ static void populate(gf_fake *fake)
   gf_delete_security_configuration_request del = {"second"};
   CHECK(gf_delete_security_configuration(glue, &del, NULL, &err) == GF_OK, "%s",
         gf_error_message(&err));
-  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue"};
+  gf_encryption_at_rest at_rest = {GF_MODE_SSE_KMS, "alias/glue", NULL};
   gf_connection_password_encryption password = {false, NULL, true};
   gf_data_catalog_encryption_settings settings = {&at_rest, NULL};
   gf_data_catalog_encryption_settings settings2 = {NULL, &password};

@@ -57,7 +57,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   gf_error err = GF_ERROR_INIT;
   fake = fuzz_fake_on_clock(NULL, 1);
   gf_backend *glue = gf_fake_backend(fake);
-  gf_encryption_configuration none = {NULL, 0, NULL, NULL};
+  gf_encryption_configuration none = {NULL, 0, NULL, NULL, NULL};
   for (size_t i = 0; i < CREATED; i++) {
     snprintf(names[i], sizeof names[i], "cfg-%03zu", i);
     gf_create_security_configuration_request req = {names[i], &none};

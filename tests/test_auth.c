@@ -370,6 +370,19 @@ static void test_server_checks_api_not_control_plane(void **state)
   /* The control plane takes no signature. */
   assert_int_equal(http_once(port, "/_gluefake/state", NULL, 0, NULL, reply, sizeof reply), 200);
 
+  /* A checked signature names the partition: the key's account_id and the
+   * scope's region; the served fake never sees the call. */
+  sign(&r, "AKIDTOKEN", "token-secret", "the-token", "eu-west-1", "glue", (long long)time(NULL));
+  assert_int_equal(send_signed(port, &r, reply, sizeof reply), 400);
+  assert_error_body(reply, "EntityNotFoundException", "Security configuration 'cfg' not found");
+  gfi_sigv4_signed_clear(&r.sig);
+  assert_int_equal(gf_calls_count(gf_fake_calls(fake)), 1);
+  assert_int_equal(
+      http_once(port, "/_gluefake/calls?account=111122223333&region=eu-west-1", NULL, 0, NULL,
+                reply, sizeof reply),
+      200);
+  assert_contains(reply, "\"GetSecurityConfiguration\"");
+
   gf_server_stop(server);
   gf_fake_free(fake);
 }

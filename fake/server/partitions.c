@@ -191,6 +191,16 @@ static int is_account_id(const char *text)
   return strlen(text) == 12 && strspn(text, "0123456789") == 12;
 }
 
+void gfi_partition_account(const gfi_credential *key, const char *access_key_id,
+                           char account_id[13])
+{
+  account_id[0] = '\0';
+  if (key && key->account_id[0])
+    memcpy(account_id, key->account_id, 13);
+  else if (is_account_id(access_key_id))
+    memcpy(account_id, access_key_id, 13);
+}
+
 void gfi_partition_of_request(const gfi_credentials *credentials, const char *authorization,
                               char account_id[13], char region[GFI_SCOPE_REGION_SIZE])
 {
@@ -202,11 +212,7 @@ void gfi_partition_of_request(const gfi_credentials *credentials, const char *au
     return;
   /* Whatever it says: making the partition refuses a name that is no region. */
   snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", auth.region);
-  const gfi_credential *key =
-      credentials ? gfi_credentials_find(credentials, auth.access_key_id) : NULL;
-  if (key && key->account_id[0])
-    memcpy(account_id, key->account_id, 13);
-  else if (is_account_id(auth.access_key_id))
-    memcpy(account_id, auth.access_key_id, 13);
+  gfi_partition_account(credentials ? gfi_credentials_find(credentials, auth.access_key_id) : NULL,
+                        auth.access_key_id, account_id);
   gfi_sigv4_auth_clear(&auth);
 }

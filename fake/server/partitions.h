@@ -58,6 +58,12 @@ char *gfi_partitions_list(gfi_partitions *partitions);
  * name longer than a region's is refused when its partition is made. */
 #define GFI_SCOPE_REGION_SIZE 64
 
+/* The account of access key `access_key_id`, whose entry in the
+ * credentials file is `key` (NULL for none): its account_id, else the key
+ * itself when it is 12 digits, else "". */
+void gfi_partition_account(const gfi_credential *key, const char *access_key_id,
+                           char account_id[13]);
+
 /* The partition a request signed with `authorization` (its Authorization
  * header; NULL for none) belongs to: the region of its credential scope,
  * and the account of its access key in `credentials` (may be NULL), else

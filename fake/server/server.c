@@ -181,13 +181,21 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
   return MHD_YES;
 }
 
-/* Under --auth sigv4, whether an API request is signed by a known key:
- * GF_OK, or the error to answer (not a call: the call log never sees it). */
+/* Whether an API request is signed by a known key (under --auth sigv4),
+ * and the partition it belongs to: GF_OK with `account_id` and `region`
+ * ("" for the served fake's), or the error to answer (not a call: the call
+ * log never sees it). */
 static gf_status check_auth(gf_server *server, struct MHD_Connection *connection,
-                            const request_body *body, gf_error *err)
+                            const request_body *body, char account_id[13],
+                            char region[GFI_SCOPE_REGION_SIZE], gf_error *err)
 {
-  if (server->auth != GF_AUTH_SIGV4)
+  if (server->auth != GF_AUTH_SIGV4) {
+    gfi_partition_of_request(
+        server->credentials.count ? &server->credentials : NULL,
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization"), account_id,
+        region);
     return GF_OK;
+  }
   header_list headers = {.count = 0};
   MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &headers);
   if (headers.too_many)
@@ -200,8 +208,13 @@ static gf_status check_auth(gf_server *server, struct MHD_Connection *connection
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   gfi_auth_identity who;
-  return gfi_auth_check(&server->credentials, &request,
-                        (double)now.tv_sec + (double)now.tv_nsec * 1e-9, &who, err);
+  gf_status status = gfi_auth_check(&server->credentials, &request,
+                                    (double)now.tv_sec + (double)now.tv_nsec * 1e-9, &who, err);
+  if (status == GF_OK) {
+    gfi_partition_account(who.key, who.key->access_key_id, account_id);
+    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", who.region);
+  }
+  return status;
 }
 
 /* A truncated answer: the body's first half, then the connection closes. */
@@ -311,7 +324,8 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
                                  const request_body *body)
 {
   gf_error auth_err = GF_ERROR_INIT;
-  if (check_auth(server, connection, body, &auth_err) != GF_OK) {
+  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
+  if (check_auth(server, connection, body, account_id, region, &auth_err) != GF_OK) {
     enum MHD_Result refused = respond_api_error(
         server, connection, (unsigned)gf_status_http_code(auth_err.status),
         gf_status_name(auth_err.status), gf_error_message(&auth_err));
@@ -327,11 +341,6 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
                              (unsigned)gf_status_http_code(GF_UNKNOWN_OPERATION),
                              gf_status_name(GF_UNKNOWN_OPERATION), message);
   }
-  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
-  gfi_partition_of_request(
-      server->auth == GF_AUTH_SIGV4 || server->credentials.count ? &server->credentials : NULL,
-      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization"), account_id,
-      region);
   gf_error partition_err = GF_ERROR_INIT;
   gf_fake *fake = gfi_partitions_get(&server->partitions, account_id, region, &partition_err);
   if (!fake) {
