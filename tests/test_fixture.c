@@ -474,7 +474,7 @@ static void test_region_alone(void **state)
   assert_non_null(strstr(d, "\"arn:aws:glue:eu-west-1:123456789012:catalog\""));
   gf_buffer_free(d);
 
-  long n = 0;
+  int n = 0;
   n += BAD(f->fake, "region not a name", "{\"region\": \"EU-WEST-1\"}",
            SRC ": region: must be a region name (1..32 of a-z, 0-9 and '-', such as us-east-1)");
   n += BAD(f->fake, "region not a string", "{\"region\": 1}",
