@@ -4,6 +4,8 @@
 #   tests/clients/aws_cli_test.sh    Debian's AWS CLI (/usr/bin/aws)
 #   tests/clients/boto3_test.py      Debian's boto3 (/usr/bin/python3)
 #   tests/clients/js/glue_test.mjs   @aws-sdk/client-glue on node (npm installs it once)
+#   tests/clients/go/glue_test_main.go  Debian's AWS SDK for Go v2 (service/glue), built
+#                                    offline from /usr/share/gocode into the temp dir
 # Run by `make test` from the repository root as `bash tests/test_clients.sh build/gluefake`.
 # Stops at the first failure, saying which suite failed and why.
 set -euo pipefail
@@ -29,6 +31,10 @@ need /usr/bin/aws "install Debian's awscli"
 need curl "install curl"
 need node "install Debian's nodejs"
 need npm "install Debian's npm"
+need go "install Debian's golang-go"
+gocode=/usr/share/gocode
+[ -d "$gocode/src/github.com/aws/aws-sdk-go-v2/service/glue" ] ||
+  fail "$gocode/src/github.com/aws/aws-sdk-go-v2/service/glue not found: install Debian's golang-github-aws-aws-sdk-go-v2-dev (tools/deps.sh test installs it)"
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || fail "/usr/bin/python3 cannot import boto3: install Debian's python3-boto3"
 
 # ---- a clean AWS environment: fake credentials, no developer's ~/.aws ----
@@ -74,6 +80,18 @@ if [ ! -f "$clients/js/node_modules/@aws-sdk/client-glue/package.json" ]; then
     sed 's/^/  npm: /' "$tmp/npm.log" | tail -20 >&2
     fail "npm install of @aws-sdk/client-glue in tests/clients/js failed: is npm installed and the npm registry reachable?"
   fi
+fi
+
+# ---- the Go SDK test, built offline into the temp dir ----
+# GOPATH mode on Debian's packaged sources: no modules, no proxy, no network;
+# the build cache and temporary files stay in $tmp.
+echo "== go build (tests/clients/go: aws-sdk-go-v2 service/glue from $gocode, offline)"
+if ! (cd "$clients/go" &&
+  env GO111MODULE=off GOPATH="$gocode" GOFLAGS= GOENV=off GOPROXY=off GOCACHE="$tmp/go-cache" \
+    GOTMPDIR="$tmp" CGO_ENABLED=0 timeout 600 go build -o "$tmp/glue_test_go" glue_test_main.go) \
+  >"$tmp/go-build.log" 2>&1; then
+  sed 's/^/  go: /' "$tmp/go-build.log" | tail -20 >&2
+  fail "go build of tests/clients/go/glue_test_main.go against $gocode failed"
 fi
 
 # Every suite runs against signature checking: what each SDK signs must be
@@ -132,9 +150,11 @@ run_suite "AWS CLI (tests/clients/aws_cli_test.sh)" bash "$clients/aws_cli_test.
 run_suite "boto3 (tests/clients/boto3_test.py)" /usr/bin/python3 "$clients/boto3_test.py"
 run_suite "AWS SDK for JavaScript v3 (tests/clients/js/glue_test.mjs)" \
   node --test-reporter=spec "$clients/js/glue_test.mjs"
+run_suite "AWS SDK for Go v2 (tests/clients/go/glue_test_main.go)" "$tmp/glue_test_go"
 reset
 
 # ---- the same clients signing with a wrong secret: refused by each ----
+# (The Go suite checks its own refusal: "a wrong secret key" in glue_test_main.go.)
 echo "== a wrong secret key, refused (InvalidSignatureException) for each client"
 refused() { # refused NAME OUTPUT: the output names InvalidSignatureException
   grep -q InvalidSignatureException <<<"$2" || fail "$1 with a wrong secret was not refused: $2"
@@ -234,4 +254,4 @@ for (let i = 0; i < 4; i++) {
 ' 2>&1 || true)
 dialects "AWS SDK for JavaScript v3" "$out"
 stop_and_check
-echo "test_clients: $suites client suites passed (AWS CLI, boto3, AWS SDK for JavaScript v3), signatures refused and every wire dialect read by each"
+echo "test_clients: $suites client suites passed (AWS CLI, boto3, AWS SDK for JavaScript v3, AWS SDK for Go v2), signatures refused for each, every wire dialect read by the AWS CLI, boto3 and the JS SDK"
