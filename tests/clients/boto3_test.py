@@ -324,6 +324,31 @@ class Errors(GlueTest):
                                                     "EncryptionConfiguration": encryption}})
 
 
+class Partitions(GlueTest):
+    def test_regions_are_apart(self):
+        """a client in eu-west-1 (its signature scoped there) sees its own region's data only"""
+        ireland = boto3.session.Session().client(
+            "glue", endpoint_url=ENDPOINT, region_name="eu-west-1", aws_access_key_id="test",
+            aws_secret_access_key="test")
+        glue.create_security_configuration(Name="virginia", EncryptionConfiguration={})
+        ireland.create_security_configuration(Name="ireland", EncryptionConfiguration={})
+        self.assertEqual([c["Name"] for c in
+                          glue.get_security_configurations()["SecurityConfigurations"]],
+                         ["virginia"])
+        self.assertEqual([c["Name"] for c in
+                          ireland.get_security_configurations()["SecurityConfigurations"]],
+                         ["ireland"])
+        # The default resource ARN is the region's.
+        ireland.put_resource_policy(PolicyInJson=POLICY)
+        self.assertEqual(ireland.get_resource_policy(
+            ResourceArn="arn:aws:glue:eu-west-1:123456789012:catalog")["PolicyInJson"], POLICY)
+        self.assertError("EntityNotFoundException", glue.get_resource_policy)
+        self.assertEqual(json.loads(control("GET", "partitions")), [
+            {"account_id": "123456789012", "region": "us-east-1", "security_configurations": 1},
+            {"account_id": "123456789012", "region": "eu-west-1", "security_configurations": 1}])
+        self.assertIn('"ireland"', control("GET", "state?region=eu-west-1"))
+
+
 class ServerSideValidation(GlueTest):
     def test_server_side_validation(self):
         """with parameter_validation=False: 256-char and empty Name, MaxResults 0 and 1001 -> InvalidInput, AWS's message"""
