@@ -1202,10 +1202,10 @@ static void test_errors_resource_policies(void **state)
                   SRC ": resource_policies: ");
   n += BAD(f->fake, "ARN key not a Glue ARN", POL("arn:aws:s3:::bucket", "{\"PolicyInJson\": \"{}\"}"),
            SRC ": resource_policies.arn:aws:s3:::bucket: Member must satisfy regular expression "
-               "pattern: arn:(aws|aws-us-gov|aws-cn):glue:.*");
+               "pattern: arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*");
   n += BAD(f->fake, "ARN key not an ARN", POL("catalog", "{\"PolicyInJson\": \"{}\"}"),
            SRC ": resource_policies.catalog: Member must satisfy regular expression "
-               "pattern: arn:(aws|aws-us-gov|aws-cn):glue:.*");
+               "pattern: arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*");
   n += BAD(f->fake, "PolicyInJson missing", POL(DEFAULT_ARN, "{\"CreateTime\": 1}"),
            POL_PATH ".PolicyInJson: Member must not be null");
   n += BAD(f->fake, "PolicyInJson of 1 byte", POL(DEFAULT_ARN, "{\"PolicyInJson\": \"1\"}"),

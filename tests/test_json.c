@@ -535,7 +535,7 @@ static void test_error_invalid_input_messages(void **state)
   expect_error(b, "GetResourcePolicy", "{\"ResourceArn\":\"arn:aws:s3:::b\"}", GF_INVALID_INPUT,
                "1 validation error detected: Value at 'resourceArn' failed to satisfy "
                "constraint: Member must satisfy regular expression pattern: "
-               "arn:(aws|aws-us-gov|aws-cn):glue:.*");
+               "arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*");
   expect_error(b, "PutDataCatalogEncryptionSettings",
                "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{"
                "\"CatalogEncryptionMode\":\"SSE-S3\"}}}",

@@ -42,7 +42,7 @@
   "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*"
 #define KMS_PATTERN "Member must satisfy regular expression pattern: ^$|arn:aws[a-z0-9-]*:kms:.*"
 #define GLUE_PATTERN                                                                       \
-  "Member must satisfy regular expression pattern: arn:(aws|aws-us-gov|aws-cn):glue:.*"
+  "Member must satisfy regular expression pattern: arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*"
 #define UTF8 "Member must be valid UTF-8"
 #define JSON_DOC "Member must be a valid JSON document"
 #define ENUM(values) "Member must satisfy enum value set: [" values "]"
@@ -925,7 +925,8 @@ static void test_resource_arn_pattern(void **state)
   gf_error err = GF_ERROR_INIT;
   static const char *const bad[] = {
       "arn:aws:s3:::b",
-      "arn:aws-iso:glue:us-iso-east-1:123456789012:catalog",
+      "arn:aws-iso-c:glue:us-iso-east-1:123456789012:catalog",
+      "arn:aws-eusc:glue:eusc-de-east-1:123456789012:catalog",
       "arn:aws:glue",
       "ARN:aws:glue:us-east-1:123456789012:catalog",
       "arn:aws:Glue:us-east-1:123456789012:catalog",
@@ -968,6 +969,9 @@ static void test_resource_arn_pattern(void **state)
       "arn:aws:glue:us-east-1:123456789012:table/db1/t1",
       "arn:aws-us-gov:glue:us-gov-west-1:123456789012:catalog",
       "arn:aws-cn:glue:cn-north-1:123456789012:catalog",
+      "arn:aws-iso:glue:us-iso-east-1:123456789012:catalog",
+      "arn:aws-iso-b:glue:us-isob-east-1:123456789012:catalog",
+      "arn:aws-iso-f:glue:us-isof-south-1:123456789012:catalog",
       "arn:aws:glue:",
       "arn:aws:glue:\t\xE2\x82\xAC",
       arn10240,

@@ -32,7 +32,7 @@ typedef enum gfi_string_rule {
   GF_RULE_SINGLE_LINE, /* TAB, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF */
   GF_RULE_KMS_ARN,     /* ^$|arn:aws[a-z0-9-]*:kms:.* */
   GF_RULE_IAM_ROLE_ARN, /* ^arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/.+ */
-  GF_RULE_GLUE_ARN,    /* arn:(aws|aws-us-gov|aws-cn):glue:.* */
+  GF_RULE_GLUE_ARN,    /* arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.* */
   GF_RULE_JSON_TEXT    /* parses as one JSON value */
 } gfi_string_rule;
 

@@ -113,20 +113,24 @@ static int is_kms_arn(const char *s)
   return starts_with(s, ":kms:");
 }
 
-/* arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/ and at least one
- * more character. */
-static int is_iam_role_arn(const char *s)
+/* What follows "arn:aws(-(cn|us-gov|iso(-[bef])?))?:" at the start of `s`
+ * (the partitions the model's Glue and IAM ARNs name), or NULL. */
+static const char *after_partition(const char *s)
 {
   static const char *const partitions[] = {"arn:aws:",        "arn:aws-cn:",    "arn:aws-us-gov:",
                                            "arn:aws-iso:",    "arn:aws-iso-b:", "arn:aws-iso-e:",
                                            "arn:aws-iso-f:"};
-  size_t i = 0;
-  while (i < sizeof partitions / sizeof partitions[0] && !starts_with(s, partitions[i]))
-    i++;
-  if (i == sizeof partitions / sizeof partitions[0])
-    return 0;
-  s += strlen(partitions[i]);
-  if (!starts_with(s, "iam::"))
+  for (size_t i = 0; i < sizeof partitions / sizeof partitions[0]; i++)
+    if (starts_with(s, partitions[i]))
+      return s + strlen(partitions[i]);
+  return NULL;
+}
+
+/* arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/ and at least one
+ * more character. */
+static int is_iam_role_arn(const char *s)
+{
+  if (!(s = after_partition(s)) || !starts_with(s, "iam::"))
     return 0;
   s += strlen("iam::");
   if (strspn(s, "0123456789") != 12)
@@ -181,10 +185,8 @@ static void check_string(const gfi_member *m, const char *s, const gfi_path *at,
       pattern = "^arn:aws(-(cn|us-gov|iso(-[bef])?))?:iam::[0-9]{12}:role/.+";
     break;
   case GF_RULE_GLUE_ARN:
-    if (!(starts_with(s, "arn:aws:glue:") || starts_with(s, "arn:aws-us-gov:glue:") ||
-          starts_with(s, "arn:aws-cn:glue:")) ||
-        line_break)
-      pattern = "arn:(aws|aws-us-gov|aws-cn):glue:.*";
+    if (!after_partition(s) || !starts_with(after_partition(s), "glue:") || line_break)
+      pattern = "arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*";
     break;
   case GF_RULE_JSON_TEXT:
     if (len >= m->min_len && (!m->max_len || len <= m->max_len)) {
