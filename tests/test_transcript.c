@@ -40,7 +40,7 @@
   "CreateSecurityConfiguration=4*off->1*applied(OperationTimeout)"
 #define KNOWN_FIXTURE                                                                      \
   "{\"clock\": {\"now\": 1700000000, \"step\": 1}, \"faults\": \"" KNOWN_FAULTS "\"}"
-#define KNOWN_CALLS 21
+#define KNOWN_CALLS 23
 
 /* ---- fixture --------------------------------------------------------------- */
 
@@ -284,7 +284,7 @@ static const gf_data_catalog_encryption_settings DCS_KMS = {&AR_KMS, &PW_ON};
 /* ---- the known sequence ------------------------------------------------------ */
 
 /*
- * 21 calls covering the nine operations, successes and errors, a fault set
+ * 23 calls covering the ten operations, successes and errors, a fault set
  * by hand (when `faults` is given; the replay has none) and an applied()
  * fault.  Request values that come from earlier responses (a NextToken, a
  * PolicyHash) are taken from those responses, so the same code runs
@@ -356,6 +356,13 @@ static void known_sequence(gf_backend *glue, gf_faults *faults, cJSON *log)
   run(glue, GF_OP_GET_SECURITY_CONFIGURATION, &get_c3, log, NULL); /* 20 */
   if (faults)
     gf_faults_clear(faults);
+
+  gf_put_resource_policy_request put_db = {POLICY, NULL, NULL,
+                                           "arn:aws:glue:us-east-1:123456789012:database/db",
+                                           NULL};
+  run(glue, GF_OP_PUT_RESOURCE_POLICY, &put_db, log, NULL); /* 21 */
+  gf_get_resource_policies_request list_rp = {true, 10, NULL};
+  run(glue, GF_OP_GET_RESOURCE_POLICIES, &list_rp, log, NULL); /* 22 */
   gf_error_clear(&err);
 }
 
@@ -467,6 +474,14 @@ static void test_format_known_sequence(void **state)
       {"GetSecurityConfiguration", "{\"Name\":\"c3\"}",
        "{\"SecurityConfiguration\":{\"Name\":\"c3\",\"CreatedTimeStamp\":1700000003,"
        "\"EncryptionConfiguration\":" ENC_S3_JSON "}}",
+       NULL},
+      {"PutResourcePolicy",
+       "{\"PolicyInJson\":" POLICY_JSON
+       ",\"ResourceArn\":\"arn:aws:glue:us-east-1:123456789012:database/db\"}",
+       "{\"PolicyHash\":\"$H\"}", NULL},
+      {"GetResourcePolicies", "{\"MaxResults\":10}",
+       "{\"GetResourcePoliciesResponseList\":[{\"PolicyInJson\":" POLICY_JSON
+       ",\"PolicyHash\":\"$H\",\"CreateTime\":1700000004,\"UpdateTime\":1700000004}]}",
        NULL},
   };
 #undef SC1
@@ -1067,11 +1082,11 @@ static void test_verify_timestamps_and_ignore(void **state)
   static const char faults_only[] = "{\"faults\": \"" KNOWN_FAULTS "\"}";
 
   /* timestamps in responses 0, 1 (CreatedTimestamp), 4, 6, 7, 20
-   * (CreatedTimeStamp) and 13 (CreateTime, UpdateTime) */
+   * (CreatedTimeStamp), 13 and 22 (CreateTime, UpdateTime) */
   assert_gf_ok(verify(f, f->text, faults_only, NULL, 0, 0), &f->err);
   assert_int_equal(f->report.calls, KNOWN_CALLS);
-  assert_int_equal(f->report.mismatches, 7);
-  assert_int_equal(count_lines(f->report.text), 7);
+  assert_int_equal(f->report.mismatches, 8);
+  assert_int_equal(count_lines(f->report.text), 8);
   static const struct {
     const char *index, *member;
   } lines[] = {{"transcript[0]", "CreatedTimestamp"}, {"transcript[1]", "CreatedTimestamp"},
@@ -1079,9 +1094,10 @@ static void test_verify_timestamps_and_ignore(void **state)
                {"transcript[6]", "SecurityConfigurations[0].CreatedTimeStamp"},
                {"transcript[7]", "SecurityConfigurations[0].CreatedTimeStamp"},
                {"transcript[13]", "CreateTime"},
-               {"transcript[20]", "SecurityConfiguration.CreatedTimeStamp"}};
+               {"transcript[20]", "SecurityConfiguration.CreatedTimeStamp"},
+               {"transcript[22]", "GetResourcePoliciesResponseList[0].CreateTime"}};
   char l[1024];
-  for (size_t i = 0; i < 7; i++) {
+  for (size_t i = 0; i < 8; i++) {
     nth_line(f->report.text, i, l, sizeof l);
     assert_contains(l, lines[i].index);
     assert_contains(l, lines[i].member);
@@ -1095,8 +1111,9 @@ static void test_verify_timestamps_and_ignore(void **state)
 
   static const char *const two[] = {"CreatedTimestamp", "CreatedTimeStamp"};
   assert_gf_ok(verify(f, f->text, faults_only, two, 2, 0), &f->err);
-  assert_int_equal(f->report.mismatches, 1); /* GetResourcePolicy's CreateTime */
+  assert_int_equal(f->report.mismatches, 2); /* GetResourcePolicy's and GetResourcePolicies' */
   assert_contains(f->report.text, "transcript[13]");
+  assert_contains(f->report.text, "transcript[22]");
   assert_contains(f->report.text, "GetResourcePolicy");
   assert_contains(f->report.text, "CreateTime");
 
