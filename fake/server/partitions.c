@@ -12,12 +12,12 @@
 #include "gluefake/sys/backend.h"
 #include <uthash.h>
 
-#define KEY_SIZE (13 + GF_REGION_SIZE)
+/* "ACCOUNT/REGION", with room for any region a request can name: one that
+ * is too long for a region is refused when its fake is made. */
+#define KEY_SIZE (13 + GFI_SCOPE_REGION_SIZE)
 
 struct gfi_partition {
-  char key[KEY_SIZE]; /* "ACCOUNT/REGION" */
-  char account_id[13];
-  char region[GF_REGION_SIZE];
+  char key[KEY_SIZE];
   gf_fake *fake;
   gfi_partition *next_retired;
   UT_hash_handle hh;
@@ -86,12 +86,6 @@ gf_fake *gfi_partitions_get(gfi_partitions *partitions, const char *account_id,
   if (strcmp(account_id, home_account) == 0 && strcmp(region, home_region) == 0)
     return partitions->home;
 
-  if (strlen(region) >= GF_REGION_SIZE)
-    return gf_error_set(err, GF_INVALID_INPUT,
-                        "region '%.64s' is not a region name (1..32 of a-z, 0-9 and '-', such "
-                        "as us-east-1)",
-                        region),
-           NULL;
   char key[KEY_SIZE];
   snprintf(key, sizeof key, "%s/%s", account_id, region);
   gf_fake *fake = NULL;
@@ -111,8 +105,6 @@ gf_fake *gfi_partitions_get(gfi_partitions *partitions, const char *account_id,
     gfi_free(p);
   } else {
     memcpy(p->key, key, sizeof key);
-    snprintf(p->account_id, sizeof p->account_id, "%s", account_id);
-    snprintf(p->region, sizeof p->region, "%s", region);
     HASH_ADD_STR(partitions->table, key, p);
     if (!p->hh.tbl) { /* uthash ran out of memory */
       free_partition(p);

@@ -39,8 +39,8 @@ gf_status gfi_partitions_init(gfi_partitions *partitions, gf_fake *home, const c
 /* Frees every partition the server made (never the home one). */
 void gfi_partitions_clear(gfi_partitions *partitions);
 
-/* The fake of (`account_id`, `region`), both valid, made on first use; NULL
- * or "" for the home partition's.  Borrowed until gfi_partitions_clear().
+/* The fake of (`account_id`, `region`), made on first use; NULL or "" for
+ * the home partition's; a region that is no region name is refused then.  Borrowed until gfi_partitions_clear().
  * NULL with `err` set when it cannot be made (out of memory, a fault spec
  * that no longer parses, GFI_MAX_PARTITIONS reached). */
 gf_fake *gfi_partitions_get(gfi_partitions *partitions, const char *account_id,
