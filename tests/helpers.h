@@ -107,6 +107,39 @@ static inline int fake_fx_teardown(void **state)
   return 0;
 }
 
+/* The fixture of suites that talk to a fake served on a free loopback port. */
+typedef struct server_fx {
+  gf_fake *fake;
+  gf_server *server;
+  unsigned port;
+} server_fx;
+
+/* cmocka setup: an empty fake served with `options` (NULL: the defaults). */
+static inline int server_fx_start(void **state, const gf_server_options *options)
+{
+  server_fx *f = calloc(1, sizeof *f);
+  if (!f || !(f->fake = test_fake_new(NULL, NULL)) ||
+      !(f->server = gf_server_start_ext(f->fake, options, NULL))) {
+    if (f)
+      gf_fake_free(f->fake);
+    free(f);
+    return -1;
+  }
+  f->port = gf_server_port(f->server);
+  *state = f;
+  return 0;
+}
+
+/* cmocka teardown of a server_fx. */
+static inline int server_fx_teardown(void **state)
+{
+  server_fx *f = *state;
+  gf_server_stop(f->server);
+  gf_fake_free(f->fake);
+  free(f);
+  return 0;
+}
+
 /* ---- calls that each check that a failed call hands out nothing ---------- */
 
 /* CreateSecurityConfiguration of `name` with `config` (NULL: absent). */

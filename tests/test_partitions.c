@@ -20,11 +20,7 @@
 
 #define HOME "123456789012"
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_server *server;
-  unsigned port;
-} fx;
+typedef server_fx fx;
 
 static const char credentials[] =
     "{\"credentials\": [{\"access_key_id\": \"AKIDMAPPED\", \"secret_access_key\": \"s\","
@@ -32,17 +28,11 @@ static const char credentials[] =
 
 static int start(void **state, const char *faults)
 {
-  fx *f = calloc(1, sizeof *f);
   gf_server_options options = GF_SERVER_OPTIONS_INIT;
   options.credentials = credentials; /* accounts of access keys; signatures not checked */
   options.credentials_len = strlen(credentials);
   options.faults = faults;
-  if (!f || !(f->fake = test_fake_new(NULL, NULL)) ||
-      !(f->server = gf_server_start_ext(f->fake, &options, NULL)))
-    return -1;
-  f->port = gf_server_port(f->server);
-  *state = f;
-  return 0;
+  return server_fx_start(state, &options);
 }
 
 static int setup(void **state) { return start(state, NULL); }
@@ -52,14 +42,7 @@ static int setup_with_faults(void **state)
   return start(state, "GetSecurityConfigurations=InternalService(from the server)");
 }
 
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_server_stop(f->server);
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return server_fx_teardown(state); }
 
 /* An API call signed (not checkably: signatures are not checked here) with
  * access key `key` for `region`; NULL key: no Authorization at all.  The

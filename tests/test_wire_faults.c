@@ -17,31 +17,10 @@
 #include "gluefake/cmocka.h"
 #include "helpers.h"
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_server *server;
-  unsigned port;
-} fx;
+typedef server_fx fx;
 
-static int setup(void **state)
-{
-  fx *f = calloc(1, sizeof *f);
-  if (!f || !(f->fake = test_fake_new(NULL, NULL)) ||
-      !(f->server = gf_server_start(f->fake, "127.0.0.1", 0, NULL)))
-    return -1;
-  f->port = gf_server_port(f->server);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_server_stop(f->server);
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return server_fx_start(state, NULL); }
+static int teardown(void **state) { return server_fx_teardown(state); }
 
 static int create(fx *f, const char *name, char *reply, size_t size)
 {

@@ -17,33 +17,16 @@
 #include "gluefake/json.h"
 #include "helpers.h"
 
-typedef struct fx {
-  gf_fake *fake;
-  gf_server *server;
-  unsigned port;
-} fx;
+typedef server_fx fx;
 
 static int setup(void **state)
 {
-  fx *f = calloc(1, sizeof *f);
   gf_server_options options = GF_SERVER_OPTIONS_INIT;
   options.wire_variants = 1;
-  if (!f || !(f->fake = test_fake_new(NULL, NULL)) ||
-      !(f->server = gf_server_start_ext(f->fake, &options, NULL)))
-    return -1;
-  f->port = gf_server_port(f->server);
-  *state = f;
-  return 0;
+  return server_fx_start(state, &options);
 }
 
-static int teardown(void **state)
-{
-  fx *f = *state;
-  gf_server_stop(f->server);
-  gf_fake_free(f->fake);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return server_fx_teardown(state); }
 
 /* One API call: the whole answer, to free(). */
 static char *call(fx *f, const char *operation, const char *body)

@@ -311,15 +311,31 @@ int gfi_timestamps_in_e_notation(const gfi_shape *shape, cJSON *json)
   return 0;
 }
 
-cJSON *gfi_error_body(const char *type, const char *message)
+cJSON *gfi_error_body_in(unsigned dialect, const char *type, const char *message)
 {
+  char namespaced[300];
+  if (dialect == 1) {
+    snprintf(namespaced, sizeof namespaced, "com.amazonaws.glue#%s", type);
+    type = namespaced;
+  }
   cJSON *json = cJSON_CreateObject();
   if (json && (!cJSON_AddStringToObject(json, "__type", type) ||
-               !cJSON_AddStringToObject(json, "Message", message))) {
+               !cJSON_AddStringToObject(json, dialect == 3 ? "message" : "Message", message))) {
     cJSON_Delete(json);
     json = NULL;
   }
   return json;
+}
+
+void gfi_error_type_header_in(unsigned dialect, const char *type, char *out, size_t size)
+{
+  snprintf(out, size, dialect == 2 ? "%s:http://internal.amazon.com/coral/com.amazonaws.glue/" : "%s",
+           type);
+}
+
+cJSON *gfi_error_body(const char *type, const char *message)
+{
+  return gfi_error_body_in(0, type, message);
 }
 
 cJSON *gf_error_to_json(const gf_error *err)

@@ -33,6 +33,22 @@ GFI_SHARED int gfi_timestamps_in_e_notation(const gfi_shape *shape, cJSON *json)
  * out of memory. */
 GFI_SHARED cJSON *gfi_error_body(const char *type, const char *message);
 
+/* The dialects AWS services write errors in (README: "Wire variants"),
+ * which gf_error_from_json() reads all of: (0) {"__type": "Name",
+ * "Message": ...} and x-amzn-ErrorType: Name, gfi_error_body()'s; (1)
+ * "__type": "com.amazonaws.glue#Name"; (2) x-amzn-ErrorType:
+ * "Name:http://internal.amazon.com/coral/com.amazonaws.glue/"; (3) the
+ * message under "message". */
+#define GFI_ERROR_DIALECTS 4
+
+/* gfi_error_body() in `dialect`. */
+GFI_SHARED cJSON *gfi_error_body_in(unsigned dialect, const char *type, const char *message);
+
+/* The x-amzn-ErrorType header of error `type` in `dialect`, into `out`
+ * (`size` bytes). */
+GFI_SHARED void gfi_error_type_header_in(unsigned dialect, const char *type, char *out,
+                                         size_t size);
+
 /* The name of an error as a wire spells it ("com.amazonaws.glue#Name",
  * "Name:http://internal.amazon.com/...", "Name"): "Name" into `name`
  * (`size` bytes).  0, or -1 when there is none or it does not fit. */

@@ -79,11 +79,11 @@ static void front_destroy(gf_backend *self) { gf_fake_free((gf_fake *)self); }
 /* A fake with no fault rules. */
 static gf_fake *fake_new(const char *account_id, const char *region, gf_error *err)
 {
-  if (account_id && !gfi_store_valid_account_id(account_id)) {
+  if (account_id && !gfi_valid_account_id(account_id)) {
     gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits", account_id);
     return NULL;
   }
-  if (region && !gfi_store_valid_region(region)) {
+  if (region && !gfi_valid_region(region)) {
     gfi_invalid_region(err, region);
     return NULL;
   }

@@ -43,15 +43,6 @@ struct gf_fake {
 GF_OPERATIONS(GF_X_OPERATION)
 #undef GF_X_OPERATION
 
-/* InvalidInputException naming a region that is not a region name. */
-static inline gf_status gfi_invalid_region(gf_error *err, const char *region)
-{
-  return gf_error_set(err, GF_INVALID_INPUT,
-                      "region '%.64s' is not a region name (1..32 of a-z, 0-9 and '-', "
-                      "such as us-east-1)",
-                      region ? region : "(null)");
-}
-
 /* InternalServiceException "<Operation>: out of memory". */
 static inline gf_status gfi_fake_out_of_memory(gf_error *err, gf_operation op)
 {

@@ -354,14 +354,13 @@ gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *
     goto done;
 
   const cJSON *account = cJSON_GetObjectItemCaseSensitive(root, "account_id");
-  if (account && !(cJSON_IsString(account) && gfi_store_valid_account_id(account->valuestring))) {
+  if (account && !(cJSON_IsString(account) && gfi_valid_account_id(account->valuestring))) {
     status = fail(&l, "account_id", "must be a string of 12 digits");
     goto done;
   }
   const cJSON *region = cJSON_GetObjectItemCaseSensitive(root, "region");
-  if (region && !(cJSON_IsString(region) && gfi_store_valid_region(region->valuestring))) {
-    status = fail(&l, "region", "must be a region name (1..32 of a-z, 0-9 and '-', such as "
-                                "us-east-1)");
+  if (region && !(cJSON_IsString(region) && gfi_valid_region(region->valuestring))) {
+    status = fail(&l, "region", "must be a region name (" GFI_REGION_RULE ")");
     goto done;
   }
   gfi_store_init(&l.st, account ? account->valuestring : gfi_fake_initial_account_id(fake),

@@ -8,7 +8,7 @@
 
 gf_status gf_fake_set_account_id(gf_fake *fake, const char *account_id, gf_error *err)
 {
-  if (!gfi_store_valid_account_id(account_id))
+  if (!gfi_valid_account_id(account_id))
     return gf_error_set(err, GF_INVALID_INPUT, "account id '%s' is not 12 digits",
                         account_id ? account_id : "(null)");
   pthread_mutex_lock(&fake->lock);
@@ -26,7 +26,7 @@ void gf_fake_account_id(gf_fake *fake, char buf[13])
 
 gf_status gf_fake_set_region(gf_fake *fake, const char *region, gf_error *err)
 {
-  if (!gfi_store_valid_region(region))
+  if (!gfi_valid_region(region))
     return gfi_invalid_region(err, region);
   pthread_mutex_lock(&fake->lock);
   snprintf(fake->st.region, sizeof fake->st.region, "%s", region);

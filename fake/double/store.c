@@ -14,24 +14,6 @@ void gfi_store_init(gfi_store *store, const char *account_id, const char *region
   store->config_limit = GF_NO_LIMIT;
 }
 
-int gfi_store_valid_account_id(const char *id)
-{
-  if (!id || strlen(id) != 12)
-    return 0;
-  for (int i = 0; i < 12; i++)
-    if (id[i] < '0' || id[i] > '9')
-      return 0;
-  return 1;
-}
-
-int gfi_store_valid_region(const char *region)
-{
-  size_t len = region ? strlen(region) : 0;
-  return len >= 1 && len < GF_REGION_SIZE && region[0] >= 'a' && region[0] <= 'z' &&
-         region[len - 1] != '-' &&
-         strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
-}
-
 double gfi_store_clock_read(gfi_store *store)
 {
   if (store->fixed_clock) {
@@ -120,8 +102,8 @@ static void encode16(const unsigned char in[16], char out[GF_HASH_SIZE])
 
 static int decode16(const char *in, unsigned char out[16])
 {
-  unsigned char raw[17];
-  return strlen(in) == 22 && b64url_decode(in, raw) == 16 && (memcpy(out, raw, 16), 1) ? 0 : -1;
+  /* 22 characters are 16 bytes and 4 spare bits: out has room */
+  return strlen(in) == 22 && b64url_decode(in, out) == 16 ? 0 : -1;
 }
 
 static void put_u64(unsigned char *p, uint64_t v)

@@ -13,6 +13,7 @@
 #include "core/alloc.h" /* before uthash.h: its allocator and HASH_NONFATAL_OOM */
 #include "core/shapes.h"
 #include "gluefake/fake.h"
+#include "names.h"
 #include <uthash.h>
 
 /* uthash doubles its buckets when a chain reaches this length.  Its
@@ -102,8 +103,6 @@ void gfi_store_init(gfi_store *store, const char *account_id, const char *region
 /* Frees every entry (the store is then empty, settings kept). */
 void gfi_store_clear(gfi_store *store);
 
-int gfi_store_valid_account_id(const char *id);
-int gfi_store_valid_region(const char *region);
 
 /* Reads the clock (advancing a fixed clock by its step). */
 double gfi_store_clock_read(gfi_store *store);

@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "core/json_text.h"
 #include "core/sigv4.h"
+#include "double/names.h"
 #include "gluefake/sys/backend.h"
 
 void gfi_credentials_clear(gfi_credentials *credentials)
@@ -50,16 +51,6 @@ const gfi_credential *gfi_credentials_find(const gfi_credentials *credentials,
     if (strcmp(credentials->keys[i].access_key_id, access_key_id) == 0)
       return &credentials->keys[i];
   return NULL;
-}
-
-static int is_account_id(const char *s)
-{
-  if (strlen(s) != 12)
-    return 0;
-  for (int i = 0; i < 12; i++)
-    if (s[i] < '0' || s[i] > '9')
-      return 0;
-  return 1;
 }
 
 /* A string member, required or not: 0 and a copy (or NULL when absent and
@@ -121,7 +112,7 @@ static gf_status read_entry(const cJSON *entry, size_t index, const gfi_credenti
                         "%s: credentials[%zu].access_key_id: duplicate access key '%s'", source,
                         index, key->access_key_id);
   const cJSON *account = cJSON_GetObjectItemCaseSensitive(entry, "account_id");
-  if (account && !(cJSON_IsString(account) && is_account_id(account->valuestring)))
+  if (account && !(cJSON_IsString(account) && gfi_valid_account_id(account->valuestring)))
     return gf_error_set(err, GF_INVALID_INPUT,
                         "%s: credentials[%zu].account_id: must be a string of 12 digits", source,
                         index);

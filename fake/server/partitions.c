@@ -8,13 +8,14 @@
 
 #include "core/alloc.h" /* before uthash.h: its allocator */
 #include "core/sigv4.h"
+#include "double/names.h"
 #include "gluefake/faults.h"
 #include "gluefake/sys/backend.h"
 #include <uthash.h>
 
 /* "ACCOUNT/REGION", with room for any region a request can name: one that
  * is too long for a region is refused when its fake is made. */
-#define KEY_SIZE (13 + GFI_SCOPE_REGION_SIZE)
+#define KEY_SIZE (13 + GFI_NAMED_REGION_SIZE)
 
 struct gfi_partition {
   char key[KEY_SIZE];
@@ -178,23 +179,18 @@ char *gfi_partitions_list(gfi_partitions *partitions)
   return text;
 }
 
-static int is_account_id(const char *text)
-{
-  return strlen(text) == 12 && strspn(text, "0123456789") == 12;
-}
-
 void gfi_partition_account(const gfi_credential *key, const char *access_key_id,
                            char account_id[13])
 {
   account_id[0] = '\0';
   if (key && key->account_id[0])
     memcpy(account_id, key->account_id, 13);
-  else if (is_account_id(access_key_id))
+  else if (gfi_valid_account_id(access_key_id))
     memcpy(account_id, access_key_id, 13);
 }
 
 void gfi_partition_of_request(const gfi_credentials *credentials, const char *authorization,
-                              char account_id[13], char region[GFI_SCOPE_REGION_SIZE])
+                              char account_id[13], char region[GFI_NAMED_REGION_SIZE])
 {
   account_id[0] = region[0] = '\0';
   gfi_sigv4_auth auth;
@@ -203,7 +199,7 @@ void gfi_partition_of_request(const gfi_credentials *credentials, const char *au
       gfi_sigv4_parse_authorization(authorization, &auth, missing, sizeof missing) != 0)
     return;
   /* Whatever it says: making the partition refuses a name that is no region. */
-  snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", auth.region);
+  snprintf(region, GFI_NAMED_REGION_SIZE, "%s", auth.region);
   gfi_partition_account(credentials ? gfi_credentials_find(credentials, auth.access_key_id) : NULL,
                         auth.access_key_id, account_id);
   gfi_sigv4_auth_clear(&auth);

@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include "credentials.h"
+#include "double/names.h"
 #include "gluefake/fake.h"
 
 /* How many partitions besides the home one a server makes at most: a bound
@@ -54,10 +55,6 @@ void gfi_partitions_reset_all(gfi_partitions *partitions);
  * A new string (gf_buffer_free), NULL when out of memory. */
 char *gfi_partitions_list(gfi_partitions *partitions);
 
-/* Room for a credential scope's region, as written (cut at 63 bytes): a
- * name longer than a region's is refused when its partition is made. */
-#define GFI_SCOPE_REGION_SIZE 64
-
 /* The account of access key `access_key_id`, whose entry in the
  * credentials file is `key` (NULL for none): its account_id, else the key
  * itself when it is 12 digits, else "". */
@@ -69,6 +66,6 @@ void gfi_partition_account(const gfi_credential *key, const char *access_key_id,
  * and the account of its access key in `credentials` (may be NULL), else
  * the key itself when it is 12 digits.  What it does not say is "". */
 void gfi_partition_of_request(const gfi_credentials *credentials, const char *authorization,
-                              char account_id[13], char region[GFI_SCOPE_REGION_SIZE]);
+                              char account_id[13], char region[GFI_NAMED_REGION_SIZE]);
 
 #endif

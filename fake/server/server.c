@@ -88,16 +88,20 @@ static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connect
   return result;
 }
 
-/* An error in the API's shape: {"__type": type, "Message": message}. */
-static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *connection,
-                                     unsigned status, const char *type, const char *message)
+/* An error in the API's shape, in error `dialect` (core/codec.h): 0 is
+ * {"__type": type, "Message": message} with x-amzn-ErrorType: type. */
+static enum MHD_Result respond_error_in(gf_server *server, struct MHD_Connection *connection,
+                                        unsigned dialect, unsigned status, const char *type,
+                                        const char *message)
 {
-  cJSON *json = gfi_error_body(type, message);
+  cJSON *json = gfi_error_body_in(dialect, type, message);
   char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
   enum MHD_Result result;
   if (text) {
-    result = respond(server, connection, status, type, text, strlen(text));
+    char header[300];
+    gfi_error_type_header_in(dialect, type, header, sizeof header);
+    result = respond(server, connection, status, header, text, strlen(text));
   } else {
     const char *internal = gf_status_name(GF_INTERNAL_SERVICE);
     char fallback[128];
@@ -109,33 +113,22 @@ static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *c
   return result;
 }
 
-/* An error of the API, in the dialect its turn gives under --wire-variants
- * (the n-th error answer uses variant n mod 4): (0) "__type": Name and
- * x-amzn-ErrorType: Name, as without variants; (1) "__type":
- * "com.amazonaws.glue#Name"; (2) x-amzn-ErrorType:
- * "Name:http://internal.amazon.com/coral/com.amazonaws.glue/"; (3) the
- * message under "message". */
+static enum MHD_Result respond_error(gf_server *server, struct MHD_Connection *connection,
+                                     unsigned status, const char *type, const char *message)
+{
+  return respond_error_in(server, connection, 0, status, type, message);
+}
+
+/* An error of the API: under --wire-variants the n-th one is in dialect n
+ * mod GFI_ERROR_DIALECTS, so that a client meets them all. */
 static enum MHD_Result respond_api_error(gf_server *server, struct MHD_Connection *connection,
                                          unsigned http, const char *name, const char *message)
 {
-  if (!server->wire_variants)
-    return respond_error(server, connection, http, name, message);
-  unsigned variant = (unsigned)(atomic_fetch_add(&server->api_errors, 1) % 4);
-  char type[200], header[260];
-  snprintf(type, sizeof type, variant == 1 ? "com.amazonaws.glue#%s" : "%s", name);
-  snprintf(header, sizeof header,
-           variant == 2 ? "%s:http://internal.amazon.com/coral/com.amazonaws.glue/" : "%s", name);
-  cJSON *json = cJSON_CreateObject();
-  char *text = NULL;
-  if (json && cJSON_AddStringToObject(json, "__type", type) &&
-      cJSON_AddStringToObject(json, variant == 3 ? "message" : "Message", message))
-    text = cJSON_PrintUnformatted(json);
-  cJSON_Delete(json);
-  if (!text)
-    return respond_error(server, connection, http, name, message);
-  enum MHD_Result result = respond(server, connection, http, header, text, strlen(text));
-  cJSON_free(text);
-  return result;
+  unsigned dialect =
+      server->wire_variants
+          ? (unsigned)(atomic_fetch_add(&server->api_errors, 1) % GFI_ERROR_DIALECTS)
+          : 0;
+  return respond_error_in(server, connection, dialect, http, name, message);
 }
 
 /* An error of the table, with its own HTTP status unless `http` says
@@ -187,7 +180,7 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
  * log never sees it). */
 static gf_status check_auth(gf_server *server, struct MHD_Connection *connection,
                             const request_body *body, char account_id[13],
-                            char region[GFI_SCOPE_REGION_SIZE], gf_error *err)
+                            char region[GFI_NAMED_REGION_SIZE], gf_error *err)
 {
   if (server->auth != GF_AUTH_SIGV4) {
     gfi_partition_of_request(
@@ -212,7 +205,7 @@ static gf_status check_auth(gf_server *server, struct MHD_Connection *connection
                                     (double)now.tv_sec + (double)now.tv_nsec * 1e-9, &who, err);
   if (status == GF_OK) {
     gfi_partition_account(who.key, who.key->access_key_id, account_id);
-    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", who.region);
+    snprintf(region, GFI_NAMED_REGION_SIZE, "%s", who.region);
   }
   return status;
 }
@@ -299,10 +292,11 @@ static enum MHD_Result respond_reply(gf_server *server, struct MHD_Connection *c
   cJSON *answer = cJSON_ParseWithLength(reply->body, reply->body_len);
   enum MHD_Result result;
   if (reply->status != GF_OK) {
-    const cJSON *message = cJSON_GetObjectItemCaseSensitive(answer, "Message");
+    gf_error error = GF_ERROR_INIT; /* the message, read back by the codec */
+    const char *message = gf_error_from_json(answer, &error) == 0 ? gf_error_message(&error) : "";
     result = respond_api_error(server, connection, (unsigned)reply->http_status,
-                               reply->error_type,
-                               cJSON_IsString(message) ? message->valuestring : "");
+                               reply->error_type, message);
+    gf_error_clear(&error);
   } else {
     gf_operation op;
     char *text = NULL;
@@ -324,7 +318,7 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
                                  const request_body *body)
 {
   gf_error auth_err = GF_ERROR_INIT;
-  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
+  char account_id[13], region[GFI_NAMED_REGION_SIZE];
   if (check_auth(server, connection, body, account_id, region, &auth_err) != GF_OK) {
     enum MHD_Result refused = respond_api_error(
         server, connection, (unsigned)gf_status_http_code(auth_err.status),
@@ -381,29 +375,14 @@ static enum MHD_Result respond_text(gf_server *server, struct MHD_Connection *co
   return result;
 }
 
-/* The account and region a fixture names itself ("" for what it leaves
- * out, or says wrongly: loading it says what is wrong). */
-static void fixture_partition(const request_body *body, char account_id[13],
-                              char region[GFI_SCOPE_REGION_SIZE])
-{
-  account_id[0] = region[0] = '\0';
-  cJSON *root = body->data ? cJSON_ParseWithLength(body->data, body->len) : NULL;
-  const cJSON *account = cJSON_GetObjectItemCaseSensitive(root, "account_id");
-  const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "region");
-  if (cJSON_IsString(account) && strlen(account->valuestring) == 12)
-    memcpy(account_id, account->valuestring, 13);
-  if (cJSON_IsString(name))
-    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", name->valuestring);
-  cJSON_Delete(root);
-}
-
 /* Loads a fixture into the partition `fake`, refusing one that names
- * another account or region (the partition would no longer be its key). */
-static gf_status load_partition(gf_fake *fake, const request_body *body, gf_error *err)
+ * (`named_account`, `named_region`: "" for none) another account or region:
+ * the partition would no longer be its key. */
+static gf_status load_partition(gf_fake *fake, const request_body *body,
+                                const char *named_account, const char *named_region,
+                                gf_error *err)
 {
-  char named_account[13], named_region[GFI_SCOPE_REGION_SIZE];
   char account_id[13], region[GF_REGION_SIZE];
-  fixture_partition(body, named_account, named_region);
   gf_fake_account_id(fake, account_id);
   gf_fake_region(fake, region);
   if (named_account[0] && strcmp(named_account, account_id) != 0)
@@ -420,19 +399,19 @@ static gf_status load_partition(gf_fake *fake, const request_body *body, gf_erro
 /* The partition ?account=ID&region=R names: 0, with "" for what it leaves
  * out; -1 with `err` set when one is not well formed. */
 static int query_partition(struct MHD_Connection *connection, char account_id[13],
-                           char region[GFI_SCOPE_REGION_SIZE], gf_error *err)
+                           char region[GFI_NAMED_REGION_SIZE], gf_error *err)
 {
   const char *account = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "account");
   const char *name = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "region");
   account_id[0] = region[0] = '\0';
-  if (account && (strlen(account) != 12 || strspn(account, "0123456789") != 12))
+  if (account && !gfi_valid_account_id(account))
     return gf_error_set(err, GF_INVALID_INPUT, "?account='%.64s' is not 12 digits", account), -1;
   if (account)
     memcpy(account_id, account, 13);
   if (name && !*name)
     return gf_error_set(err, GF_INVALID_INPUT, "?region= is empty"), -1;
   if (name)
-    snprintf(region, GFI_SCOPE_REGION_SIZE, "%s", name);
+    snprintf(region, GFI_NAMED_REGION_SIZE, "%s", name);
   return 0;
 }
 
@@ -444,7 +423,7 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
   gf_error err = GF_ERROR_INIT;
   gf_status status = GF_OK;
   enum MHD_Result result;
-  char account_id[13], region[GFI_SCOPE_REGION_SIZE];
+  char account_id[13], region[GFI_NAMED_REGION_SIZE];
   if (query_partition(connection, account_id, region, &err) != 0) {
     result = respond_status(server, connection, 0, err.status, gf_error_message(&err));
     gf_error_clear(&err);
@@ -457,8 +436,15 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
     gfi_partitions_reset_all(&server->partitions);
     return respond_ok_empty(server, connection);
   }
-  if (strcmp(what, "state") == 0 && post && !named)
-    fixture_partition(body, account_id, region);
+  /* A fixture posted without a partition goes to the one it names. */
+  char named_account[13] = "", named_region[GFI_NAMED_REGION_SIZE] = "";
+  if (strcmp(what, "state") == 0 && post) {
+    gfi_fixture_names(body->data, body->len, named_account, named_region);
+    if (!named) {
+      memcpy(account_id, named_account, sizeof named_account);
+      memcpy(region, named_region, sizeof named_region);
+    }
+  }
   int known = !strcmp(what, "reset") || !strcmp(what, "state") || !strcmp(what, "calls") ||
               !strcmp(what, "faults") || !strcmp(what, "partitions");
   gf_fake *fake = known ? gfi_partitions_get(&server->partitions, account_id, region, &err) : NULL;
@@ -480,7 +466,7 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
     return respond_ok_empty(server, connection);
   }
   if (strcmp(what, "state") == 0 && post) {
-    status = load_partition(fake, body, &err);
+    status = load_partition(fake, body, named_account, named_region, &err);
   } else if (strcmp(what, "faults") == 0 && post) {
     /* The spec is the body's text (a C string: no NUL inside). */
     char *spec = gfi_strndup(body->data ? body->data : "", body->len);
