@@ -10,7 +10,7 @@
 #   make run        gluefake serve on 127.0.0.1:$(RUN_PORT) with fixtures/demo.json
 #   make demo       the in-process tour of the API
 #   make bench      performance figures (BENCH_ARGS="--quick" for a short run)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local    (the three libraries, their headers and .pc files)
 #
 # `make test`, `make run` and .ci/run install the Debian packages they need
 # (tools/deps.sh); every other target only says what is missing.
@@ -26,10 +26,11 @@ VERSION   = 0.3.0
 # 2: the current service model's members and the GetResourcePolicies slot).
 SOVERSION = 2
 
-PKGS      = libcjson libcrypto libmicrohttpd
+PKGS      = libcjson libcrypto libmicrohttpd libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lcrypto -lmicrohttpd)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lcrypto -lmicrohttpd -lcurl)
 CORE_LIBS  := $(shell pkg-config --libs libcjson libcrypto 2>/dev/null || echo -lcjson -lcrypto) -lm
+AWS_LIBS   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl) -pthread
 
 WARNINGS  = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wcast-qual -Wformat=2
@@ -39,15 +40,18 @@ CFLAGS   += -std=c11 $(WARNINGS) -D_POSIX_C_SOURCE=200809L $(OPT) $(SAN) \
 LDLIBS   += $(PKG_LIBS) -lm -pthread
 TEST_LIBS = -lcmocka
 
-# The layers, bottom up: the client core (what any Glue client links), the
-# fake (store, validation, operations, decorators, fixtures, transcripts,
-# sweeps), the server; the CLI (cli/) on top of them all.
+# The layers, bottom up: the client core (what any Glue client links); on
+# it, side by side, the fake (store, validation, operations, decorators,
+# fixtures, transcripts, sweeps) with its server, and the real backend
+# (fake/aws/: AWS Glue over HTTPS); the CLI (cli/) on top of them all.
 CORE_SRC := $(wildcard fake/core/*.c)
 FAKE_SRC := $(wildcard fake/double/*.c) $(wildcard fake/server/*.c)
+AWS_SRC  := $(wildcard fake/aws/*.c)
 CORE_OBJ := $(CORE_SRC:fake/%.c=$(BUILD)/obj/%.o)
 FAKE_OBJ := $(FAKE_SRC:fake/%.c=$(BUILD)/obj/%.o)
-# What a program of the fake links, statically: the fake, then the core.
-LIBS_A   := $(BUILD)/libgluefake.a $(BUILD)/libgluefake-core.a
+AWS_OBJ  := $(AWS_SRC:fake/%.c=$(BUILD)/obj/%.o)
+# What a program of the fake and the real backend links, statically.
+LIBS_A   := $(BUILD)/libgluefake.a $(BUILD)/libgluefake-aws.a $(BUILD)/libgluefake-core.a
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 
@@ -55,7 +59,8 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
         tsan c-tests coverage fuzz fuzz-regressions check-exports check-headers check-layers
 
 all: check-deps $(BUILD)/libgluefake-core.a $(BUILD)/libgluefake-core.so \
-     $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so $(BUILD)/gluefake
+     $(BUILD)/libgluefake.a $(BUILD)/libgluefake.so \
+     $(BUILD)/libgluefake-aws.a $(BUILD)/libgluefake-aws.so $(BUILD)/gluefake
 
 check-deps:
 	@tools/deps.sh --check build
@@ -73,12 +78,17 @@ $(BUILD)/libgluefake-core.a: $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libgluefake.a: $(FAKE_OBJ)
 	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libgluefake-aws.a: $(AWS_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libgluefake-core.so: $(CORE_OBJ)
 	$(CC) $(SAN) -shared -Wl,-soname,libgluefake-core.so.$(SOVERSION) -o $@ $^ $(CORE_LIBS)
 $(BUILD)/libgluefake.so: $(FAKE_OBJ) $(BUILD)/libgluefake-core.so
 	$(CC) $(SAN) -shared -Wl,-soname,libgluefake.so.$(SOVERSION) -o $@ $(FAKE_OBJ) \
 	  -L$(BUILD) -lgluefake-core $(LDLIBS)
+$(BUILD)/libgluefake-aws.so: $(AWS_OBJ) $(BUILD)/libgluefake-core.so
+	$(CC) $(SAN) -shared -Wl,-soname,libgluefake-aws.so.$(SOVERSION) -o $@ $(AWS_OBJ) \
+	  -L$(BUILD) -lgluefake-core $(CORE_LIBS) $(AWS_LIBS)
 
 $(BUILD)/gluefake: cli/gluefake.c $(LIBS_A)
 	@mkdir -p $(dir $@)
@@ -86,12 +96,12 @@ $(BUILD)/gluefake: cli/gluefake.c $(LIBS_A)
 
 # The shared libraries export exactly the functions that the public headers
 # declare by name (as jansson's check-exports).
-check-exports: $(BUILD)/libgluefake-core.so $(BUILD)/libgluefake.so
+check-exports: $(BUILD)/libgluefake-core.so $(BUILD)/libgluefake.so $(BUILD)/libgluefake-aws.so
 	@tools/check-exports.sh $(BUILD)
 
 # The library's files call each other without cycles, and only down the
-# layers (core, fake, server).
-check-layers: $(CORE_OBJ) $(FAKE_OBJ)
+# layers (core; fake, server; aws beside them).
+check-layers: $(CORE_OBJ) $(FAKE_OBJ) $(AWS_OBJ)
 	@/usr/bin/python3 tools/check-layers.py $^
 
 # Every public header compiles on its own, in C and in C++.
@@ -112,6 +122,14 @@ $(BUILD)/tests/test_glue_client: tests/test_glue_client.c $(BUILD)/examples/glue
 	$(CC) $(CFLAGS) -Itests -Iexamples $< -o $@ $(BUILD)/examples/glue_client.o $(LIBS_A) \
 	  $(TEST_LIBS) $(LDLIBS)
 
+# The same module in a program against the real backend (the README's
+# walkthrough; tests/test_aws_cli.sh runs it against gluefake serve): it
+# links the real backend and the core, never the fake.
+$(BUILD)/examples/glue_main: examples/glue_main.c $(BUILD)/examples/glue_client.o \
+                             $(BUILD)/libgluefake-aws.a $(BUILD)/libgluefake-core.a
+	$(CC) $(CFLAGS) $< -o $@ $(BUILD)/examples/glue_client.o $(BUILD)/libgluefake-aws.a \
+	  $(BUILD)/libgluefake-core.a $(CORE_LIBS) $(AWS_LIBS)
+
 # The README's example is extracted and run, so that it cannot rot.
 $(BUILD)/tests/readme_example.c: README.md
 	@mkdir -p $(dir $@)
@@ -119,7 +137,8 @@ $(BUILD)/tests/readme_example.c: README.md
 $(BUILD)/tests/readme_example: $(BUILD)/tests/readme_example.c $(LIBS_A)
 	$(CC) $(CFLAGS) $< -o $@ $(LIBS_A) $(TEST_LIBS) $(LDLIBS)
 
-test: deps-test $(TESTS) check-headers check-exports check-layers $(BUILD)/gluefake
+test: deps-test $(TESTS) check-headers check-exports check-layers $(BUILD)/gluefake \
+      $(BUILD)/examples/glue_main
 	@set -e; for t in $(TESTS); do echo "== $$t"; $(RUNNER) $$t; done; \
 	for t in $(wildcard tests/test_*.sh); do echo "== $$t"; bash $$t $(BUILD)/gluefake; done; \
 	echo "all tests passed"
@@ -228,16 +247,20 @@ $(BUILD)/gluefake-core.pc: Makefile
 	@mkdir -p $(dir $@)
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-core\nDescription: the AWS Glue Security API for C clients: types, calls, backend vtable, JSON codec\nVersion: %s\nRequires.private: libcjson libcrypto\nLibs: -L$${libdir} -lgluefake-core\nLibs.private: -lm\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
+$(BUILD)/gluefake-aws.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-aws\nDescription: the real AWS Glue Security API backend (HTTPS, SigV4, retries) for clients written against gluefake\nVersion: %s\nRequires: gluefake-core\nRequires.private: libcurl libcrypto libcjson\nLibs: -L$${libdir} -lgluefake-aws\nLibs.private: -pthread\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' > $@
 $(BUILD)/gluefake.pc: Makefile
 	@mkdir -p $(dir $@)
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake\nDescription: in-process fake of the AWS Glue Security API\nVersion: %s\nRequires: gluefake-core libcjson\nRequires.private: libmicrohttpd\nLibs: -L$${libdir} -lgluefake\nLibs.private: -lm -pthread\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
 
-install: all $(BUILD)/gluefake.pc $(BUILD)/gluefake-core.pc
+install: all $(BUILD)/gluefake.pc $(BUILD)/gluefake-core.pc $(BUILD)/gluefake-aws.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/gluefake/sys
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/gluefake $(DESTDIR)$(PREFIX)/bin/
-	for lib in gluefake-core gluefake; do \
+	for lib in gluefake-core gluefake gluefake-aws; do \
 	  install -m 644 $(BUILD)/lib$$lib.a $(DESTDIR)$(PREFIX)/lib/ && \
 	  install -m 755 $(BUILD)/lib$$lib.so $(DESTDIR)$(PREFIX)/lib/lib$$lib.so.$(SOVERSION) && \
 	  ln -sf lib$$lib.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/lib$$lib.so && \

@@ -20,6 +20,8 @@
 
 #include "gluefake.h"
 #include "gluefake/sys/alloc.h"
+#include "gluefake/aws.h"
+#include "aws/backend.h" /* internal: gfi_aws_connections_opened() */
 #include "server/auth.h" /* internal: the signature check alone */
 
 static int runs = 5;
@@ -556,6 +558,153 @@ static int http(int signed_requests, double *rps, double *p50_us, double *p99_us
   return 0;
 }
 
+/* ---- the real backend against a local server, beside boto3 ------------------------ */
+
+static const char real_credentials[] =
+    "{\"credentials\":[{\"access_key_id\":\"AKIDBENCH\",\"secret_access_key\":\"benchsecret\"}]}";
+
+/* The same GetSecurityConfiguration as the real backend makes, by boto3:
+ * argv is the port, the calls per chunk and the chunks; after a warm-up it
+ * prints one "rate <calls/s>" line per chunk, or "noboto3".  Only double
+ * quotes inside: the shell gets it in single quotes. */
+static const char boto3_script[] =
+    "import sys, time\n"
+    "try:\n"
+    "    import boto3, botocore.config\n"
+    "except ImportError:\n"
+    "    print(\"noboto3\"); sys.exit(0)\n"
+    "port, n, chunks = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])\n"
+    "glue = boto3.client(\"glue\", endpoint_url=\"http://127.0.0.1:%d\" % port,\n"
+    "    region_name=\"us-east-1\", aws_access_key_id=\"AKIDBENCH\",\n"
+    "    aws_secret_access_key=\"benchsecret\",\n"
+    "    config=botocore.config.Config(retries={\"max_attempts\": 1}))\n"
+    "for _ in range(50):\n"
+    "    glue.get_security_configuration(Name=\"bench\")\n"
+    "for _ in range(chunks):\n"
+    "    t0 = time.perf_counter()\n"
+    "    for _ in range(n):\n"
+    "        glue.get_security_configuration(Name=\"bench\")\n"
+    "    print(\"rate %.1f\" % (n / (time.perf_counter() - t0)), flush=True)\n";
+
+/* Median calls/s of boto3 against `port`; 0 when /usr/bin/python3 or boto3
+ * is missing, -1 when it failed. */
+static double boto3_rate(unsigned port)
+{
+  if (access("/usr/bin/python3", X_OK) != 0)
+    return 0;
+  /* ~2 s at boto3's ~1,000 calls/s in all (~0.5 s with --quick), in `runs`
+   * chunks; its own configuration files and profile kept out of it. */
+  const int per_chunk = (quick ? 500 : 2000) / runs;
+  size_t cap = sizeof boto3_script + 256;
+  char *command = malloc(cap);
+  if (!command)
+    return -1;
+  snprintf(command, cap,
+           "env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE AWS_CONFIG_FILE=/dev/null "
+           "AWS_SHARED_CREDENTIALS_FILE=/dev/null NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 "
+           "/usr/bin/python3 -c '%s' %u %d %d 2>&1",
+           boto3_script, port, per_chunk > 0 ? per_chunk : 1, runs);
+  FILE *out = popen(command, "r");
+  free(command);
+  double rates[16];
+  int done = 0, missing = 0;
+  char line[512];
+  while (out && fgets(line, sizeof line, out)) {
+    double v;
+    if (sscanf(line, "rate %lf", &v) == 1 && done < 16)
+      rates[done++] = v;
+    else if (strncmp(line, "noboto3", 7) == 0)
+      missing = 1;
+    else
+      fprintf(stderr, "bench: boto3: %s", line);
+  }
+  int status = out ? pclose(out) : -1;
+  if (missing)
+    return 0;
+  if (status != 0 || done != runs)
+    return -1;
+  return median(rates, done);
+}
+
+/*
+ * The real backend (gf_aws) calling GetSecurityConfiguration on an
+ * in-process server under --auth sigv4, from one thread over one kept-alive
+ * connection: calls/s, and the calling thread's CPU time per call.  The
+ * server runs on its own threads, so the caller's thread CPU time leaves
+ * its work out: what remains is the backend's own cost (credentials,
+ * signing, JSON encode and decode, curl building the request and parsing
+ * the answer, and the kernel's send/recv on the client's side), everything
+ * but waiting on the server.  Then boto3 makes the same calls to the same
+ * server.  -1 when the server or the backend could not start.
+ */
+static int real_backend(double *rps, double *cpu_us, long *connections, double *boto3)
+{
+  gf_fake *fake = quiet_fake();
+  gf_recorder_set_enabled(gf_fake_calls(fake), 0);
+  gf_create_security_configuration_request create = {"bench", &kms_config};
+  gf_create_security_configuration(gf_fake_backend(fake), &create, NULL, NULL);
+  gf_error err = GF_ERROR_INIT;
+  gf_server_options options = GF_SERVER_OPTIONS_INIT;
+  options.auth = GF_AUTH_SIGV4;
+  options.credentials = real_credentials;
+  options.credentials_len = sizeof real_credentials - 1;
+  gf_server *server = gf_server_start_ext(fake, &options, &err);
+  gf_aws *aws = NULL;
+  char endpoint[64];
+  if (server) {
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%u", gf_server_port(server));
+    gf_aws_options aws_options = GF_AWS_OPTIONS_INIT;
+    aws_options.access_key_id = "AKIDBENCH";
+    aws_options.secret_access_key = "benchsecret";
+    aws_options.region = "us-east-1";
+    aws_options.endpoint = endpoint;
+    aws_options.max_attempts = 1; /* a failure shows, never a retry */
+    aws_options.ignore_environment = 1;
+    aws = gf_aws_new(&aws_options, &err);
+  }
+  int failed = !server || !aws;
+  if (failed)
+    fprintf(stderr, "bench: %s\n", gf_error_message(&err));
+  gf_error_clear(&err);
+  const int n = quick ? 2000 : 10000;
+  double r[16], c[16];
+  gf_get_security_configuration_request req = {"bench"};
+  for (int i = 0; !failed && i < 200; i++) { /* the connection, and warm caches */
+    gf_get_security_configuration_response *resp = NULL;
+    failed = gf_get_security_configuration(gf_aws_backend(aws), &req, &resp, &err) != GF_OK;
+    gf_get_security_configuration_response_free(resp);
+  }
+  for (int run = 0; !failed && run < runs; run++) {
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+    double t0 = now();
+    for (int i = 0; !failed && i < n; i++) {
+      gf_get_security_configuration_response *resp = NULL;
+      failed = gf_get_security_configuration(gf_aws_backend(aws), &req, &resp, &err) != GF_OK ||
+               !resp->security_configuration;
+      gf_get_security_configuration_response_free(resp);
+    }
+    double wall = now() - t0;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
+    r[run] = n / wall;
+    c[run] = cpu / n * 1e6;
+  }
+  if (failed && aws)
+    fprintf(stderr, "bench: real backend: %s\n", gf_error_message(&err));
+  gf_error_clear(&err);
+  if (!failed) {
+    *rps = median(r, runs);
+    *cpu_us = median(c, runs);
+    *connections = gfi_aws_connections_opened(aws);
+    *boto3 = boto3_rate(gf_server_port(server));
+  }
+  gf_aws_free(aws);
+  gf_server_stop(server);
+  gf_fake_free(fake);
+  return failed ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
   int with_http = 1;
@@ -620,6 +769,28 @@ int main(int argc, char **argv)
     }
   } else {
     report("HTTP (skipped: no wrk, or --no-http)", 0, "", "", -1);
+  }
+  double real_rps, real_cpu, boto3;
+  long connections;
+  if (with_http && real_backend(&real_rps, &real_cpu, &connections, &boto3) == 0) {
+    report("real backend calls/s (one kept-alive connection)", real_rps, "calls/s", "", -1);
+    report("  connections the real backend opened", (double)connections, "", "= 1",
+           connections == 1);
+    if (connections != 1)
+      fprintf(stderr, "bench: WARNING: the real backend opened %ld connections, not 1\n",
+              connections);
+    report("  real backend client CPU per call", real_cpu, "us", "", -1);
+    if (boto3 > 0) {
+      report("boto3 calls/s (same server, same run)", boto3, "calls/s", "", -1);
+      double times = real_rps / boto3;
+      report("real backend / boto3", times, "x", ">= 10", times >= 10);
+    } else if (boto3 == 0) {
+      report("boto3 calls/s (skipped: boto3 not installed)", 0, "", "", -1);
+    } else {
+      report("real backend / boto3 (boto3 failed: see above)", 0, "x", ">= 10", 0);
+    }
+  } else {
+    report("real backend (skipped: --no-http, or it failed)", 0, "", "", with_http ? 0 : -1);
   }
   double load = fixture_load(10000);
   report("fixture load, 10,000 configurations", load, "ms", "<= 20", load <= 20);

@@ -4,11 +4,15 @@
  *   gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]
  *                  [--account-id ID]
  *   gluefake check FIXTURE
- *   gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]
- *                   [--ignore-volatile] [--compare-messages]
+ *   gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]
+ *                 [--record FILE] [--redact-account ID]
+ *   gluefake verify TRANSCRIPT [--fixture FILE | --endpoint URL [--region R]
+ *                   [--profile P]] [--ignore NAME[,NAME...]] [--ignore-volatile]
+ *                   [--compare-messages]            (also spelled `replay`)
  *
- * Exit status: 0 success; 1 replay found a differing outcome; 2 bad
- * arguments or unreadable input (with a one-line error on stderr).
+ * Exit status: 0 success; 1 verify found a differing outcome, or call got an
+ * error from the service; 2 bad arguments, unreadable input, no region or
+ * credentials, or no answer (with a one-line error on stderr).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,12 +24,13 @@
 #include <string.h>
 
 #include "gluefake.h"
+#include "gluefake/aws.h"
 #include "gluefake/fixture.h"
 #include "gluefake/server.h"
 #include "gluefake/sys/alloc.h"
 #include "gluefake/transcript.h"
 
-#define EXIT_MISMATCH 1
+#define EXIT_MISMATCH 1 /* a differing outcome, or an error from the service */
 #define EXIT_USAGE 2
 
 static const char usage[] =
@@ -33,8 +38,11 @@ static const char usage[] =
     "                      [--account-id ID] [--region R] [--auth none|sigv4]\n"
     "                      [--credentials FILE] [--wire-variants]\n"
     "       gluefake check FIXTURE\n"
-    "       gluefake replay TRANSCRIPT [--fixture FILE] [--ignore NAME[,NAME...]]\n"
-    "                       [--ignore-volatile] [--compare-messages]\n";
+    "       gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]\n"
+    "                     [--record FILE] [--redact-account ID]\n"
+    "       gluefake verify TRANSCRIPT [--fixture FILE | --endpoint URL [--region R]\n"
+    "                       [--profile P]] [--ignore NAME[,NAME...]] [--ignore-volatile]\n"
+    "                       [--compare-messages]          (also: gluefake replay ...)\n";
 
 static int die(const char *fmt, ...) GF_PRINTF(1, 2);
 
@@ -136,18 +144,57 @@ static int check(int argc, char **argv)
   return 0;
 }
 
-static int replay(int argc, char **argv)
+/* Where the real backend finds its configuration: the command's
+ * --endpoint, --region and --profile, the rest as the SDKs find it. */
+typedef struct aws_target {
+  const char *endpoint, *region, *profile;
+} aws_target;
+
+/* Takes argv[*i] when it is one of aws_target's options.  1 when taken,
+ * 0 when it is not one, -1 when it lacks its value. */
+static int aws_option(int argc, char **argv, int *i, aws_target *t)
+{
+  const char **slot = strcmp(argv[*i], "--endpoint") == 0 ? &t->endpoint
+                      : strcmp(argv[*i], "--region") == 0 ? &t->region
+                      : strcmp(argv[*i], "--profile") == 0 ? &t->profile
+                                                            : NULL;
+  if (!slot)
+    return 0;
+  if (*i + 1 >= argc)
+    return -1;
+  *slot = argv[++*i];
+  return 1;
+}
+
+/* A real backend for `t`, or NULL after saying why on stderr. */
+static gf_aws *aws_open(const char *command, const aws_target *t)
+{
+  gf_aws_options options = GF_AWS_OPTIONS_INIT;
+  options.endpoint = t->endpoint;
+  options.region = t->region;
+  options.profile = t->profile;
+  gf_error err = GF_ERROR_INIT;
+  gf_aws *aws = gf_aws_new(&options, &err);
+  if (!aws)
+    die("%s: %s", command, gf_error_message(&err));
+  gf_error_clear(&err);
+  return aws;
+}
+
+static int verify(const char *command, int argc, char **argv)
 {
   static const char *const volatile_members[] = {GF_VERIFY_VOLATILE};
   const char *transcript_path = NULL, *fixture_path = NULL;
+  aws_target target = {NULL, NULL, NULL};
   /* Names to ignore: each --ignore NAME[,NAME...] is split in place in its
    * own argv string, so the names live as long as argv. */
   const char **ignore = calloc((size_t)argc * 2 + sizeof volatile_members / sizeof *volatile_members,
                                sizeof *ignore);
   size_t ignore_count = 0;
-  int compare_messages = 0, add_volatile = 0, status = EXIT_USAGE;
+  int compare_messages = 0, add_volatile = 0, status = EXIT_USAGE, taken;
   char *transcript = NULL, *fixture = NULL;
   size_t transcript_len = 0, fixture_len = 0;
+  gf_aws *aws = NULL;
   if (!ignore)
     return die("out of memory");
 
@@ -161,8 +208,13 @@ static int replay(int argc, char **argv)
       add_volatile = 1;
     } else if (strcmp(argv[i], "--compare-messages") == 0) {
       compare_messages = 1;
+    } else if ((taken = aws_option(argc, argv, &i, &target)) != 0) {
+      if (taken < 0) {
+        status = die("%s: %s needs a value", command, argv[i]);
+        goto done;
+      }
     } else if (argv[i][0] == '-' || transcript_path) {
-      status = die("replay: unexpected argument '%s'", argv[i]);
+      status = die("%s: unexpected argument '%s'", command, argv[i]);
       goto done;
     } else {
       transcript_path = argv[i];
@@ -171,7 +223,15 @@ static int replay(int argc, char **argv)
   for (size_t k = 0; add_volatile && k < sizeof volatile_members / sizeof *volatile_members; k++)
     ignore[ignore_count++] = volatile_members[k];
   if (!transcript_path) {
-    status = die("replay needs a TRANSCRIPT");
+    status = die("%s needs a TRANSCRIPT", command);
+    goto done;
+  }
+  if (fixture_path && target.endpoint) {
+    status = die("%s: --fixture loads a fresh fake; an --endpoint has its own state", command);
+    goto done;
+  }
+  if (!target.endpoint && (target.region || target.profile)) {
+    status = die("%s: --region and --profile choose how to reach an --endpoint", command);
     goto done;
   }
   if (!(transcript = read_file(transcript_path, &transcript_len))) {
@@ -182,6 +242,8 @@ static int replay(int argc, char **argv)
     status = die("%s: cannot read: %s", fixture_path, strerror(errno));
     goto done;
   }
+  if (target.endpoint && !(aws = aws_open(command, &target)))
+    goto done;
   gf_verify_options options = GF_VERIFY_OPTIONS_INIT;
   options.fixture = fixture;
   options.fixture_len = fixture_len;
@@ -189,6 +251,7 @@ static int replay(int argc, char **argv)
   options.ignore = ignore;
   options.ignore_count = ignore_count;
   options.compare_messages = compare_messages;
+  options.backend = gf_aws_backend(aws);
   gf_verify_report report;
   gf_error err = GF_ERROR_INIT;
   if (gf_transcript_verify(transcript, transcript_len, transcript_path, &options, &report,
@@ -207,9 +270,146 @@ static int replay(int argc, char **argv)
   }
   gf_verify_report_clear(&report);
 done:
+  gf_aws_free(aws);
   free(ignore);
   free(transcript);
   free(fixture);
+  return status;
+}
+
+/* Adds the calls `recorder` logged to the transcript at `path` (creating
+ * it), through a temporary file so that a failure leaves the old one whole. */
+static int record_calls(gf_recorder *recorder, const char *path, const char *redact_account)
+{
+  size_t len = 0;
+  char *existing = read_file(path, &len);
+  if (!existing && errno != ENOENT)
+    return die("%s: cannot read: %s", path, strerror(errno));
+  gf_transcript_options options = GF_TRANSCRIPT_OPTIONS_INIT;
+  options.append_to = existing;
+  options.append_len = len;
+  options.append_source = path;
+  options.redact_account = redact_account;
+  gf_error err = GF_ERROR_INIT;
+  char *text = gf_calls_transcript_ext(recorder, &options, &err);
+  free(existing);
+  if (!text) {
+    int status = die("--record: %s", gf_error_message(&err));
+    gf_error_clear(&err);
+    return status;
+  }
+  size_t tmp_len = strlen(path) + 5;
+  char *tmp = malloc(tmp_len);
+  FILE *f = tmp ? (snprintf(tmp, tmp_len, "%s.tmp", path), fopen(tmp, "w")) : NULL;
+  int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+  ok = f && fclose(f) == 0 && ok && rename(tmp, path) == 0;
+  int saved = errno;
+  if (!ok && tmp)
+    remove(tmp);
+  free(tmp);
+  gf_buffer_free(text);
+  return ok ? 0 : die("%s: cannot write: %s", path, strerror(saved));
+}
+
+/* Reads a request: the JSON argument, standard input for "-", {} when none. */
+static char *request_text(const char *arg, size_t *len)
+{
+  if (arg && strcmp(arg, "-") == 0) {
+    char *text = read_file("/dev/stdin", len);
+    if (!text)
+      die("call: cannot read standard input: %s", strerror(errno));
+    return text;
+  }
+  const char *json = arg ? arg : "{}";
+  *len = strlen(json);
+  char *copy = malloc(*len + 1);
+  if (copy)
+    memcpy(copy, json, *len + 1);
+  else
+    die("out of memory");
+  return copy;
+}
+
+/* One call through the real backend. */
+static int call(int argc, char **argv)
+{
+  const char *operation = NULL, *json_arg = NULL, *record = NULL, *redact_account = NULL;
+  aws_target target = {NULL, NULL, NULL};
+  for (int i = 0; i < argc; i++) {
+    int taken = aws_option(argc, argv, &i, &target);
+    if (taken < 0 || ((strcmp(argv[i], "--record") == 0 ||
+                       strcmp(argv[i], "--redact-account") == 0) && i + 1 >= argc))
+      return die("call: %s needs a value", argv[i]);
+    if (taken)
+      continue;
+    if (strcmp(argv[i], "--record") == 0)
+      record = argv[++i];
+    else if (strcmp(argv[i], "--redact-account") == 0)
+      redact_account = argv[++i];
+    else if (argv[i][0] == '-' && argv[i][1] != '\0')
+      return die("call: unknown option '%s'", argv[i]);
+    else if (!operation)
+      operation = argv[i];
+    else if (!json_arg)
+      json_arg = argv[i];
+    else
+      return die("call: unexpected argument '%s'", argv[i]);
+  }
+  gf_operation op;
+  if (!operation)
+    return die("call needs an OPERATION (such as GetSecurityConfigurations)");
+  if (gf_operation_from_name(operation, &op) != 0)
+    return die("call: '%s' is not an operation of the Glue Security API", operation);
+  if (redact_account && !record)
+    return die("call: --redact-account rewrites what --record writes; there is no --record");
+
+  size_t len;
+  char *text = request_text(json_arg, &len);
+  if (!text)
+    return EXIT_USAGE;
+  cJSON *json = cJSON_ParseWithLength(text, len);
+  free(text);
+  gf_error err = GF_ERROR_INIT;
+  void *request = NULL;
+  if (!cJSON_IsObject(json) || gf_request_from_json(op, json, &request, &err) != GF_OK) {
+    cJSON_Delete(json);
+    int status = die("call: the %s request is not a JSON object of its shape%s%s", operation,
+                     err.message ? ": " : "", err.message ? err.message : "");
+    gf_error_clear(&err);
+    return status;
+  }
+  cJSON_Delete(json);
+
+  gf_aws *aws = aws_open("call", &target);
+  gf_recorder *recorder = aws ? gf_recorder_new(gf_aws_backend(aws), &err) : NULL;
+  int status = EXIT_USAGE;
+  void *response = NULL;
+  if (aws && !recorder) {
+    die("call: %s", gf_error_message(&err));
+  } else if (recorder) {
+    gf_status got = gf_call(gf_recorder_backend(recorder), op, request, &response, &err);
+    /* What got no answer is no behaviour of the service: it is not recorded. */
+    if (record && got != GF_TRANSPORT && record_calls(recorder, record, redact_account) != 0) {
+      status = EXIT_USAGE;
+    } else if (got == GF_OK) {
+      cJSON *out = gf_response_to_json(op, response);
+      char *printed = out ? cJSON_Print(out) : NULL;
+      status = printed ? (puts(printed), 0) : die("out of memory");
+      cJSON_free(printed);
+      cJSON_Delete(out);
+    } else if (got == GF_TRANSPORT) {
+      status = die("call: %s", gf_error_message(&err));
+    } else {
+      fprintf(stderr, "%s: %s\n", err.aws_name ? err.aws_name : gf_status_name(got),
+              gf_error_message(&err));
+      status = EXIT_MISMATCH;
+    }
+  }
+  gf_response_free(op, response);
+  gf_request_free(op, request);
+  gf_error_clear(&err);
+  gf_recorder_free(recorder);
+  gf_aws_free(aws);
   return status;
 }
 
@@ -325,8 +525,10 @@ int main(int argc, char **argv)
     return serve(argc - 2, argv + 2);
   if (argc >= 2 && strcmp(argv[1], "check") == 0)
     return check(argc - 2, argv + 2);
-  if (argc >= 2 && strcmp(argv[1], "replay") == 0)
-    return replay(argc - 2, argv + 2);
+  if (argc >= 2 && (strcmp(argv[1], "verify") == 0 || strcmp(argv[1], "replay") == 0))
+    return verify(argv[1], argc - 2, argv + 2);
+  if (argc >= 2 && strcmp(argv[1], "call") == 0)
+    return call(argc - 2, argv + 2);
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     fputs(usage, stdout);
     return 0;

@@ -1319,7 +1319,7 @@ static const char verify_fixture[] =
 static gf_status run_verify(void *ctx, gf_error *err, char **out)
 {
   const char *const ignore[] = {"PolicyHash"};
-  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
+  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1, NULL};
   gf_verify_report report;
   gf_status status = gf_transcript_verify(ctx, strlen(ctx), TOOL_SRC, &options, &report, err);
   if (status == GF_OK) {
@@ -1358,7 +1358,7 @@ static void test_sweep_transcript_verify(void **state)
   gf_verify_report report;
   gf_error err = GF_ERROR_INIT;
   const char *const ignore[] = {"PolicyHash"};
-  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1};
+  gf_verify_options options = {GF_VERIFY_OPTIONS_VERSION, verify_fixture, strlen(verify_fixture), "v.json", ignore, 1, 1, NULL};
   assert_int_equal(gf_transcript_verify(t, strlen(t), TOOL_SRC, &options, &report, &err), GF_OK);
   /* The case is worth sweeping: it has mismatch lines to write. */
   assert_true(report.mismatches >= 2);

@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd) || exit 1
 CHECK=$HERE/tools/check-exports.sh
 CC=${CC:-cc}
 
-for f in "$CHECK" "$BUILD/libgluefake-core.so" "$BUILD/libgluefake.so"; do
+for f in "$CHECK" "$BUILD/libgluefake-core.so" "$BUILD/libgluefake.so" "$BUILD/libgluefake-aws.so"; do
   [ -e "$f" ] || { echo "test_exports.sh: $f does not exist" >&2; exit 1; }
 done
 core_objs=("$BUILD"/obj/core/*.o)
@@ -53,9 +53,11 @@ expect_rc 0 "the real build"
 ncore=$(exported "$BUILD/libgluefake-core.so" | grep -c '^gf_')
 ninternal=$(exported "$BUILD/libgluefake-core.so" | grep -c '^gfi_')
 nfake=$(exported "$BUILD/libgluefake.so" | wc -l)
-nneeds=$(nm -D --undefined-only "$BUILD/libgluefake.so" | awk '{ print $NF }' | sed 's/@.*//' |
-  grep -E '^gfi?_' | sort -u | wc -l)
-want="check-exports: libgluefake-core.so exports $ncore public functions and $ninternal of its interface to the fake, libgluefake.so $nfake, as the headers declare; libgluefake.so finds all $nneeds it needs"
+naws=$(exported "$BUILD/libgluefake-aws.so" | wc -l)
+needs() { nm -D --undefined-only "$1" | awk '{ print $NF }' | sed 's/@.*//' | grep -E '^gfi?_' | sort -u; }
+nneeds=$(needs "$BUILD/libgluefake.so" | wc -l)
+nawsneeds=$(needs "$BUILD/libgluefake-aws.so" | wc -l)
+want="check-exports: libgluefake-core.so exports $ncore public functions and $ninternal of its interface to the other two, libgluefake.so $nfake, libgluefake-aws.so $naws, as the headers declare; each finds all it needs ($nneeds and $nawsneeds)"
 [ "$(cat "$TMP/out")" = "$want" ] || fail "the real build: expected the summary '$want'"
 ok
 echo "ok: $BUILD exports what the headers declare ($ncore + $nfake functions)"
@@ -63,7 +65,7 @@ echo "ok: $BUILD exports what the headers declare ($ncore + $nfake functions)"
 # ---- one function too many ----------------------------------------------------
 
 mkdir "$TMP/extra"
-cp "$BUILD/libgluefake.so" "$TMP/extra/"
+cp "$BUILD/libgluefake.so" "$BUILD/libgluefake-aws.so" "$TMP/extra/"
 printf 'int gf_not_declared(void);\nint gf_not_declared(void) { return 42; }\n' >"$TMP/extra.c"
 "$CC" -shared -fPIC -o "$TMP/extra/libgluefake-core.so" "${core_objs[@]}" "$TMP/extra.c" \
   2>"$TMP/cc.err" || { cat "$TMP/cc.err" >&2; fail "could not link the core with gf_not_declared"; }
@@ -93,7 +95,7 @@ done
 rest=()
 for o in "${core_objs[@]}"; do [ "$o" = "$left_out" ] || rest+=("$o"); done
 mkdir "$TMP/missing"
-cp "$BUILD/libgluefake.so" "$TMP/missing/"
+cp "$BUILD/libgluefake.so" "$BUILD/libgluefake-aws.so" "$TMP/missing/"
 "$CC" -shared -fPIC -o "$TMP/missing/libgluefake-core.so" "${rest[@]}" 2>"$TMP/cc.err" ||
   { cat "$TMP/cc.err" >&2; fail "could not link the core without ${left_out##*/}"; }
 # What the reduced core no longer exports: every one of them must be named.
@@ -115,8 +117,13 @@ nm -D --undefined-only "$BUILD/libgluefake.so" | awk '{ print $NF }' | sed 's/@.
 [ -s "$TMP/unmet" ] || fail "the fake calls none of what errors.o defines?"
 expect_err_line "check-exports: libgluefake.so needs what libgluefake-core.so does not export:" \
   "a core without ${left_out##*/}"
-[ "$(wc -l <"$TMP/err")" -eq $((2 + $(wc -l <"$TMP/gone") + $(wc -l <"$TMP/unmet"))) ] ||
-  fail "a core without ${left_out##*/}: expected the two header lines, the $(wc -l <"$TMP/gone") missing names and the $(wc -l <"$TMP/unmet") unmet ones only"
+# And those the real backend calls, a third time.
+needs "$BUILD/libgluefake-aws.so" | comm -12 - "$TMP/gone" >"$TMP/aws-unmet"
+[ -s "$TMP/aws-unmet" ] || fail "the real backend calls none of what errors.o defines?"
+expect_err_line "check-exports: libgluefake-aws.so needs what libgluefake-core.so does not export:" \
+  "a core without ${left_out##*/}"
+[ "$(wc -l <"$TMP/err")" -eq $((3 + $(wc -l <"$TMP/gone") + $(wc -l <"$TMP/unmet") + $(wc -l <"$TMP/aws-unmet"))) ] ||
+  fail "a core without ${left_out##*/}: expected the three header lines, the $(wc -l <"$TMP/gone") missing names and the $(wc -l <"$TMP/unmet") + $(wc -l <"$TMP/aws-unmet") unmet ones only"
 ok
 echo "ok: a libgluefake-core.so without ${left_out##*/} fails, naming its $(wc -l <"$TMP/gone") functions"
 
@@ -125,7 +132,7 @@ echo "ok: a libgluefake-core.so without ${left_out##*/} fails, naming its $(wc -
 fake_objs=("$BUILD"/obj/double/*.o "$BUILD"/obj/server/*.o)
 if [ -e "${fake_objs[0]}" ]; then
   mkdir "$TMP/fake-extra"
-  cp "$BUILD/libgluefake-core.so" "$TMP/fake-extra/"
+  cp "$BUILD/libgluefake-core.so" "$BUILD/libgluefake-aws.so" "$TMP/fake-extra/"
   "$CC" -shared -fPIC -o "$TMP/fake-extra/libgluefake.so" "${fake_objs[@]}" "$TMP/extra.c" \
     2>"$TMP/cc.err" || { cat "$TMP/cc.err" >&2; fail "could not link the fake with gf_not_declared"; }
   check "$TMP/fake-extra"
@@ -137,6 +144,25 @@ if [ -e "${fake_objs[0]}" ]; then
     fail "a fake library exporting gf_not_declared: expected exactly 2 lines on stderr"
   ok
   echo "ok: a libgluefake.so exporting gf_not_declared fails, naming it"
+fi
+
+# ---- and the real backend's ----------------------------------------------------
+
+aws_objs=("$BUILD"/obj/aws/*.o)
+if [ -e "${aws_objs[0]}" ]; then
+  mkdir "$TMP/aws-extra"
+  cp "$BUILD/libgluefake-core.so" "$BUILD/libgluefake.so" "$TMP/aws-extra/"
+  "$CC" -shared -fPIC -o "$TMP/aws-extra/libgluefake-aws.so" "${aws_objs[@]}" "$TMP/extra.c" \
+    2>"$TMP/cc.err" || { cat "$TMP/cc.err" >&2; fail "could not link the real backend with gf_not_declared"; }
+  check "$TMP/aws-extra"
+  expect_rc 1 "a real backend library exporting gf_not_declared"
+  expect_err_line "check-exports: libgluefake-aws.so exports what no public header declares:" \
+    "a real backend library exporting gf_not_declared"
+  expect_err_line "  gf_not_declared" "a real backend library exporting gf_not_declared"
+  [ "$(wc -l <"$TMP/err")" -eq 2 ] ||
+    fail "a real backend library exporting gf_not_declared: expected exactly 2 lines on stderr"
+  ok
+  echo "ok: a libgluefake-aws.so exporting gf_not_declared fails, naming it"
 fi
 
 echo "test_exports.sh: $CHECKS checks passed"

@@ -179,7 +179,7 @@ static gf_status verify(fx *f, const char *text, const char *fixture,
                         const char *const *ignore, size_t ignore_count, int compare_messages)
 {
   gf_verify_options o = {GF_VERIFY_OPTIONS_VERSION, fixture, fixture ? strlen(fixture) : 0, "fixture.json",
-                         ignore, ignore_count, compare_messages};
+                         ignore, ignore_count, compare_messages, NULL};
   gf_verify_report_clear(&f->report);
   gf_error_clear(&f->err);
   return gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err);
@@ -1808,7 +1808,7 @@ static void test_verify_bad_fixture(void **state)
     assert_int_equal(f->report.mismatches, 0);
   }
   /* no fixture_source: "<fixture>" */
-  gf_verify_options o = {GF_VERIFY_OPTIONS_VERSION, "{\"clock\": 5}", 12, NULL, NULL, 0, 0};
+  gf_verify_options o = {GF_VERIFY_OPTIONS_VERSION, "{\"clock\": 5}", 12, NULL, NULL, 0, 0, NULL};
   gf_verify_report_clear(&f->report);
   gf_error_clear(&f->err);
   assert_int_equal(gf_transcript_verify(f->text, strlen(f->text), "t.json", &o, &f->report,

@@ -2,8 +2,8 @@
 # check-exports.sh BUILD - the shared libraries export exactly what the
 # public headers declare by name (jansson's check-exports): each library the
 # functions of its own headers, nothing undeclared; and the core, beside
-# them, the internal interface the fake is built on (GFI_SHARED in
-# fake/core/*.h), nothing else internal.
+# them, the internal interface the fake and the real backend are built on
+# (GFI_SHARED in fake/core/*.h), nothing else internal.
 #
 # A header "declares by name" a function when a line of it, comments
 # dropped and macros unexpanded, spells `gf_name(` outside a #define and
@@ -15,9 +15,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# The core's headers: what libgluefake-core.so exports.  The rest of
-# include/ is the fake's: what libgluefake.so exports.
+# The core's headers: what libgluefake-core.so exports; the real backend's:
+# what libgluefake-aws.so exports.  The rest of include/ is the fake's: what
+# libgluefake.so exports.
 core="operations.h errors.h types.h buffer.h client.h json.h sys/backend.h sys/alloc.h"
+aws="aws.h"
 
 declared() { # HEADER... -> the names declared, one per line
   for h in "$@"; do
@@ -38,7 +40,7 @@ core_headers=""
 for h in $core; do core_headers="$core_headers $here/include/gluefake/$h"; done
 fake_headers=""
 for h in "$here"/include/gluefake/*.h; do
-  case " $core " in *" ${h##*/} "*) ;; *) fake_headers="$fake_headers $h" ;; esac
+  case " $core $aws " in *" ${h##*/} "*) ;; *) fake_headers="$fake_headers $h" ;; esac
 done
 
 # The core also exports its internal interface to the fake (fake/core/
@@ -52,13 +54,18 @@ shared() {
 # comments are gone, but a prototype may name a core type's function): only
 # what the core does not declare is the fake's.
 declared $fake_headers | comm -23 - "$tmp/core.want" > "$tmp/fake.want"
+declared "$here/include/gluefake/$aws" | comm -23 - "$tmp/core.want" > "$tmp/aws.want"
 exported "$build/libgluefake-core.so" > "$tmp/core.got"
 exported "$build/libgluefake.so" > "$tmp/fake.got"
+exported "$build/libgluefake-aws.so" > "$tmp/aws.got"
 
 status=0
-for lib in core fake; do
-  name=libgluefake.so
-  [ "$lib" = core ] && name=libgluefake-core.so
+for lib in core fake aws; do
+  case $lib in
+    core) name=libgluefake-core.so ;;
+    fake) name=libgluefake.so ;;
+    aws) name=libgluefake-aws.so ;;
+  esac
   extra=$(comm -13 "$tmp/$lib.want" "$tmp/$lib.got")
   missing=$(comm -23 "$tmp/$lib.want" "$tmp/$lib.got")
   if [ -n "$extra" ]; then
@@ -72,15 +79,20 @@ for lib in core fake; do
     status=1
   fi
 done
-# What libgluefake.so takes from the core, the core must give: a function
-# the fake calls but the core keeps hidden would make it unloadable.
-nm -D --undefined-only "$build/libgluefake.so" | awk '{ print $NF }' | sed 's/@.*//' |
-  grep -E '^gfi?_' | sort -u > "$tmp/fake.needs"
-unmet=$(comm -23 "$tmp/fake.needs" "$tmp/core.got")
-if [ -n "$unmet" ]; then
-  echo "check-exports: libgluefake.so needs what libgluefake-core.so does not export:" >&2
-  echo "$unmet" | sed 's/^/  /' >&2
-  status=1
-fi
-[ "$status" = 0 ] && echo "check-exports: libgluefake-core.so exports $(grep -c '^gf_' "$tmp/core.got") public functions and $(grep -c '^gfi_' "$tmp/core.got") of its interface to the fake, libgluefake.so $(wc -l < "$tmp/fake.got"), as the headers declare; libgluefake.so finds all $(wc -l < "$tmp/fake.needs") it needs"
+# What libgluefake.so and libgluefake-aws.so take from the core, the core
+# must give: a function they call but the core keeps hidden would make them
+# unloadable.
+for lib in fake aws; do
+  name=libgluefake.so
+  [ "$lib" = aws ] && name=libgluefake-aws.so
+  nm -D --undefined-only "$build/$name" | awk '{ print $NF }' | sed 's/@.*//' |
+    grep -E '^gfi?_' | sort -u > "$tmp/$lib.needs"
+  unmet=$(comm -23 "$tmp/$lib.needs" "$tmp/core.got")
+  if [ -n "$unmet" ]; then
+    echo "check-exports: $name needs what libgluefake-core.so does not export:" >&2
+    echo "$unmet" | sed 's/^/  /' >&2
+    status=1
+  fi
+done
+[ "$status" = 0 ] && echo "check-exports: libgluefake-core.so exports $(grep -c '^gf_' "$tmp/core.got") public functions and $(grep -c '^gfi_' "$tmp/core.got") of its interface to the other two, libgluefake.so $(wc -l < "$tmp/fake.got"), libgluefake-aws.so $(wc -l < "$tmp/aws.got"), as the headers declare; each finds all it needs ($(wc -l < "$tmp/fake.needs") and $(wc -l < "$tmp/aws.needs"))"
 exit $status

@@ -14,8 +14,8 @@ fi
 pkgs=""
 for group in "$@"; do
   case "$group" in
-    build) pkgs="$pkgs gcc make pkg-config binutils libcjson-dev uthash-dev libmicrohttpd-dev libssl-dev" ;;
-    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libssl-dev libcmocka-dev g++ binutils curl python3-boto3 awscli nodejs golang-go golang-github-aws-aws-sdk-go-v2-dev" ;;
+    build) pkgs="$pkgs gcc make pkg-config binutils libcjson-dev uthash-dev libmicrohttpd-dev libssl-dev libcurl4-openssl-dev" ;;
+    test)  pkgs="$pkgs gcc make pkg-config libcjson-dev uthash-dev libmicrohttpd-dev libssl-dev libcurl4-openssl-dev libcmocka-dev g++ binutils curl python3-boto3 awscli nodejs golang-go golang-github-aws-aws-sdk-go-v2-dev" ;;
     check) pkgs="$pkgs clang libclang-rt-14-dev valgrind gcovr" ;;
     bench) pkgs="$pkgs wrk" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;

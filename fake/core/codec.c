@@ -356,23 +356,33 @@ int gfi_error_name(const char *text, char *name, size_t size)
   return 0;
 }
 
-int gf_error_from_json(const cJSON *json, gf_error *err)
+const char *gfi_error_body_message(const cJSON *json)
 {
-  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
-  const cJSON *code = cJSON_GetObjectItemCaseSensitive(json, "code");
   const cJSON *message = cJSON_GetObjectItemCaseSensitive(json, "Message");
   if (!message)
     message = cJSON_GetObjectItemCaseSensitive(json, "message");
-  if (!cJSON_IsString(type))
-    type = code; /* some services name the error "code" */
+  return cJSON_IsString(message) ? message->valuestring : NULL;
+}
+
+int gfi_error_set_named(gf_error *err, const char *type, const char *message)
+{
   char name[256];
-  if (!cJSON_IsString(type) || gfi_error_name(type->valuestring, name, sizeof name) != 0)
+  if (!type || gfi_error_name(type, name, sizeof name) != 0)
     return -1;
   gf_status status;
   if (gf_status_from_name(name, &status) != 0)
     status = GF_UNKNOWN;
-  gf_error_set(err, status, "%s", cJSON_IsString(message) ? message->valuestring : "");
+  gf_error_set(err, status, "%s", message ? message : "");
   if (err && !(err->aws_name = gfi_strdup(name)))
     gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
   return 0;
+}
+
+int gf_error_from_json(const cJSON *json, gf_error *err)
+{
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  if (!cJSON_IsString(type))
+    type = cJSON_GetObjectItemCaseSensitive(json, "code"); /* some services name it "code" */
+  return gfi_error_set_named(err, cJSON_IsString(type) ? type->valuestring : NULL,
+                             gfi_error_body_message(json));
 }

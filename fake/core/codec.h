@@ -54,4 +54,14 @@ GFI_SHARED void gfi_error_type_header_in(unsigned dialect, const char *type, cha
  * (`size` bytes).  0, or -1 when there is none or it does not fit. */
 GFI_SHARED int gfi_error_name(const char *text, char *name, size_t size);
 
+/* The message of an error body of any dialect ("Message" or "message"),
+ * borrowed from `json`; NULL when it has none. */
+GFI_SHARED const char *gfi_error_body_message(const cJSON *json);
+
+/* Sets `err` to the error a wire names `type` (any dialect, see
+ * gfi_error_name(); a name the table lacks is GF_UNKNOWN), with `message`
+ * (NULL: none) and the stripped name in err->aws_name.  0, or -1 when
+ * `type` names no error (`err` untouched). */
+GFI_SHARED int gfi_error_set_named(gf_error *err, const char *type, const char *message);
+
 #endif

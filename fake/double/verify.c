@@ -134,23 +134,31 @@ gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
     return gf_error_set(err, GF_INVALID_INPUT,
                         "verify: options version %u is not supported (this library knows 1..%d)",
                         options->version, GF_VERIFY_OPTIONS_VERSION);
+  gf_backend *backend = options->version >= 2 ? options->backend : NULL;
+  if (backend && options->fixture)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "verify: a fixture is loaded into a fresh fake, not into a backend of "
+                        "your own");
   source = source ? source : "<transcript>";
   gfi_transcript t;
   gf_status status = gfi_transcript_load(json, len, source, &t, err);
   if (status != GF_OK)
     return status;
-  /* The fixture's faults only, not the environment's. */
-  gf_fake_options fake_options = GF_FAKE_OPTIONS_INIT;
-  fake_options.ignore_environment = 1;
-  gf_fake *fake = gf_fake_new_ext(&fake_options, err);
-  if (!fake) {
-    gfi_transcript_clear(&t);
-    return err ? err->status : GF_INTERNAL_SERVICE;
+  gf_fake *fake = NULL;
+  if (!backend) {
+    /* The fixture's faults only, not the environment's. */
+    gf_fake_options fake_options = GF_FAKE_OPTIONS_INIT;
+    fake_options.ignore_environment = 1;
+    if (!(fake = gf_fake_new_ext(&fake_options, err))) {
+      gfi_transcript_clear(&t);
+      return err ? err->status : GF_INTERNAL_SERVICE;
+    }
+    gf_recorder_set_enabled(gf_fake_calls(fake), 0);
+    backend = gf_fake_backend(fake);
+    if (options->fixture)
+      status = gf_fake_load(fake, options->fixture, options->fixture_len,
+                            options->fixture_source ? options->fixture_source : "<fixture>", err);
   }
-  gf_recorder_set_enabled(gf_fake_calls(fake), 0);
-  if (options->fixture)
-    status = gf_fake_load(fake, options->fixture, options->fixture_len,
-                          options->fixture_source ? options->fixture_source : "<fixture>", err);
 
   gfi_ignore_set ignore = {options->ignore, options->ignore_count};
   value_map map = {0};
@@ -160,7 +168,7 @@ gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
     const char *op = gf_operation_name(e->op);
     cJSON *outcome = NULL;
     gf_status got = GF_OK;
-    status = run_entry(gf_fake_backend(fake), e, &map, &outcome, &got, err);
+    status = run_entry(backend, e, &map, &outcome, &got, err);
     if (status != GF_OK)
       break;
     report->calls++;

@@ -28,6 +28,33 @@ extern "C" {
  * out of memory. */
 GF_API char *gf_calls_transcript(gf_recorder *recorder);
 
+#define GF_TRANSCRIPT_OPTIONS_VERSION 1
+
+/* Initialise with GF_TRANSCRIPT_OPTIONS_INIT, then set what you need:
+ * members are only ever appended, and `version` tells which exist. */
+typedef struct gf_transcript_options {
+  unsigned int version; /* GF_TRANSCRIPT_OPTIONS_VERSION */
+  /* A transcript (text of `append_len` bytes, named `append_source` in
+   * messages) whose entries come first, so that a recording can grow over
+   * several runs; NULL for none.  Its other members are kept. */
+  const char *append_to;
+  size_t append_len;
+  const char *append_source;
+  /* 12 digits: every 12-digit account id inside an ARN
+   * ("arn:aws:iam::111122223333:root") or as a CatalogId is written as this
+   * one, in the new entries and in those appended to; NULL: as recorded. */
+  const char *redact_account;
+} gf_transcript_options;
+
+#define GF_TRANSCRIPT_OPTIONS_INIT {GF_TRANSCRIPT_OPTIONS_VERSION, NULL, 0, NULL, NULL}
+
+/* gf_calls_transcript() with `options` (NULL: the defaults).  NULL with
+ * `err` set when append_to is not a transcript (GF_INVALID_INPUT naming
+ * append_source and what is wrong), redact_account is not 12 digits, or out
+ * of memory. */
+GF_API char *gf_calls_transcript_ext(gf_recorder *recorder,
+                                     const gf_transcript_options *options, gf_error *err);
+
 /* ---- replay ---------------------------------------------------------------- */
 
 typedef struct gf_replay gf_replay;
@@ -63,7 +90,8 @@ GF_API gf_status gf_replay_finish(gf_replay *replay, gf_error *err);
 
 /* ---- verify ---------------------------------------------------------------- */
 
-#define GF_VERIFY_OPTIONS_VERSION 1
+/* 2: `backend`. */
+#define GF_VERIFY_OPTIONS_VERSION 2
 
 /* Initialise with GF_VERIFY_OPTIONS_INIT, then set what you need: members
  * are only ever appended, and `version` tells which exist. */
@@ -78,10 +106,14 @@ typedef struct gf_verify_options {
   const char *const *ignore;
   size_t ignore_count;
   int compare_messages; /* also compare error messages (off: only the error type) */
+  /* Re-run the transcript on this backend (borrowed: the real one of
+   * gluefake/aws.h, say) rather than on a fresh fake; `fixture` must then
+   * be NULL (the backend's state is its own). */
+  gf_backend *backend;
 } gf_verify_options;
 
 /* An empty fake, every member compared, error messages not. */
-#define GF_VERIFY_OPTIONS_INIT {GF_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0}
+#define GF_VERIFY_OPTIONS_INIT {GF_VERIFY_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, 0, NULL}
 
 /* Timestamps, hashes and tokens: what differs between two honest runs. */
 #define GF_VERIFY_VOLATILE                                                                  \
@@ -99,7 +131,8 @@ typedef struct gf_verify_report {
 
 /*
  * Re-runs every request of the transcript `json` on a fresh fake (loaded
- * from options->fixture, its faults included; GLUEFAKE_FAULTS is ignored)
+ * from options->fixture, its faults included; GLUEFAKE_FAULTS is ignored),
+ * or on options->backend
  * and compares each outcome with the recorded one, member by member as the
  * C types carry them (members the API does not define are not compared).  NextTokens and PolicyHashes that differ are
  * mapped, so that a later request quoting a recorded value is sent the

@@ -1,22 +1,9 @@
-/* names.c - the names of accounts and regions (see names.h). */
+/* fixture_names.c - which account and region a fixture names (see names.h). */
 #include "names.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
-
-int gfi_valid_account_id(const char *id)
-{
-  return id && strlen(id) == 12 && strspn(id, "0123456789") == 12;
-}
-
-int gfi_valid_region(const char *region)
-{
-  size_t len = region ? strlen(region) : 0;
-  return len >= 1 && len < GF_REGION_SIZE && region[0] >= 'a' && region[0] <= 'z' &&
-         region[len - 1] != '-' &&
-         strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
-}
 
 void gfi_fixture_names(const char *json, size_t len, char account_id[13],
                        char region[GFI_NAMED_REGION_SIZE])

@@ -1,0 +1,762 @@
+/* config.c - finding the real backend's profile, credentials, region and endpoint (see config.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "core/alloc.h"
+#include "core/json_text.h"
+#include "core/names.h"
+#include "gluefake/sys/backend.h"
+
+/* Not declared by <unistd.h> under plain POSIX. */
+extern char **environ;
+
+/* Larger shared files are refused: no real one comes close, and reading
+ * whatever AWS_CONFIG_FILE names (a device, a disk image) must stay cheap. */
+#define SHARED_FILE_MAX (1024 * 1024)
+/* What a credential_process may print: an answer is a few hundred bytes,
+ * and a runaway process must not fill the memory. */
+#define PROCESS_OUTPUT_MAX (64 * 1024)
+/* How much of a bad line, a region or an endpoint a message quotes. */
+#define QUOTE_LINE_MAX 60
+#define QUOTE_VALUE_MAX 256
+
+/* The settings of a profile section that are read; any other is ignored. */
+enum setting {
+  ACCESS_KEY_ID,
+  SECRET_ACCESS_KEY,
+  SESSION_TOKEN,
+  REGION,
+  ENDPOINT_URL,
+  USE_FIPS_ENDPOINT,
+  CREDENTIAL_PROCESS,
+  SETTING_COUNT
+};
+
+static const char *const setting_names[SETTING_COUNT] = {
+    "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "region",
+    "endpoint_url",      "use_fips_endpoint",     "credential_process",
+};
+
+/* One of the two shared files, and what the profile's section of it holds. */
+typedef struct shared_file {
+  char *path;       /* as messages show it */
+  const char *note; /* " (absent)" when there is no such file, which is no error */
+  gfi_text text; /* the whole file; the values below point into it */
+  int found;     /* the profile has a section in it */
+  const char *values[SETTING_COUNT];
+} shared_file;
+
+/* One place a setting may come from; lists of them are in precedence order. */
+typedef struct source {
+  const char *what;   /* for messages: "AWS_REGION", "profile 'dev' of /x/config" */
+  const char *note;   /* after `what` in "looked in" lists: " (absent)", or NULL */
+  const char *value;  /* the setting; NULL or "": not set there */
+  const char *secret; /* credentials: the secret, which must be set too */
+  const char *token;  /* credentials: the session token, if any */
+  const char *origin; /* credentials: gfi_aws_config.credentials_source */
+} source;
+
+typedef struct resolver {
+  const gf_aws_options *options;
+  int ignore_environment;
+  const char *profile;
+  shared_file credentials, config;
+  /* How messages name the profile's section in each file. */
+  char *in_credentials, *in_config, *from_credentials, *from_config;
+} resolver;
+
+static gf_status out_of_memory(gf_error *err)
+{
+  return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory resolving the AWS configuration");
+}
+
+/* Sets `err` to the message built in `text` (or to running out of memory
+ * building it) and frees the text. */
+static gf_status fail_with(gfi_text *text, gf_error *err)
+{
+  gf_status status = text->failed ? out_of_memory(err)
+                                  : gf_error_set(err, GF_INVALID_INPUT, "%s", text->data);
+  gfi_free(text->data);
+  return status;
+}
+
+/* Appends at most `max` of `len` bytes, any byte but printable ASCII as
+ * \xNN, so that a binary file or a stray variable cannot garble a terminal. */
+static void append_quoted(gfi_text *text, const char *s, size_t len, size_t max)
+{
+  for (size_t i = 0; i < len && i < max; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f)
+      gfi_text_add(text, s + i, 1);
+    else
+      gfi_text_append(text, "\\x%02x", c);
+  }
+  if (len > max)
+    gfi_text_add(text, "...", 3);
+}
+
+static int is_set(const char *value) { return value && *value; }
+
+/* The variable's value; unset, empty, or ignored environments are NULL. */
+static const char *env(const resolver *r, const char *name)
+{
+  const char *value = r->ignore_environment ? NULL : getenv(name);
+  return is_set(value) ? value : NULL;
+}
+
+/* The first source that has the setting (and the secret too, with `pair`). */
+static const source *first_set(const source *list, size_t count, int pair)
+{
+  for (size_t i = 0; i < count; i++)
+    if (is_set(list[i].value) && (!pair || is_set(list[i].secret)))
+      return &list[i];
+  return NULL;
+}
+
+/* "no WHAT: looked in A, B and C", naming only the options (the first
+ * source of every list) when the environment is ignored. */
+static gf_status not_found(const resolver *r, const char *what, const source *list,
+                           size_t count, gf_error *err)
+{
+  gfi_text text = {0};
+  gfi_text_append(&text, "no %s: looked in ", what);
+  if (r->ignore_environment)
+    count = 1;
+  for (size_t i = 0; i < count; i++)
+    gfi_text_append(&text, "%s%s%s", i == 0 ? "" : i + 1 == count ? " and " : ", ", list[i].what,
+                    list[i].note ? list[i].note : "");
+  if (r->ignore_environment)
+    gfi_text_append(&text, " (the environment and shared files are ignored)");
+  return fail_with(&text, err);
+}
+
+/* ---- the shared files ------------------------------------------------------------ */
+
+/* Reads `fd` to its end into `text`: 0, 1 when there were more than `limit`
+ * bytes, -1 on a read error (errno), -2 out of memory. */
+static int read_all(int fd, size_t limit, gfi_text *text)
+{
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n < 0 ? -1 : 0;
+    if (text->len + (size_t)n > limit)
+      return 1;
+    gfi_text_add(text, chunk, (size_t)n);
+    if (text->failed)
+      return -2;
+  }
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* Whether a section (what is inside its brackets) is the profile's: in the
+ * config file [profile NAME] ([default] too for the default profile), in
+ * the credentials file [NAME]. */
+static int names_profile(const char *inside, size_t len, const char *profile, int config_file)
+{
+  static const char prefix[] = "profile";
+  size_t profile_len = strlen(profile);
+  if (config_file && len > sizeof prefix && memcmp(inside, prefix, sizeof prefix - 1) == 0 &&
+      is_space(inside[sizeof prefix - 1])) {
+    size_t skip = sizeof prefix;
+    while (skip < len && is_space(inside[skip]))
+      skip++;
+    return len - skip == profile_len && memcmp(inside + skip, profile, profile_len) == 0;
+  }
+  if (config_file && strcmp(profile, "default") != 0)
+    return 0;
+  return len == profile_len && memcmp(inside, profile, len) == 0;
+}
+
+/*
+ * Reads the file's INI as botocore does: [section] lines, key = value lines
+ * (case-sensitive keys, trimmed values), full-line # and ; comments, blank
+ * lines.  Indented lines after a key with an empty value are its nested
+ * sub-settings (`s3 =` then `  max_concurrent_requests = 10`), which no
+ * setting read here has.  The profile's values are cut in place in `text`.
+ */
+static gf_status parse(shared_file *f, const char *profile, int config_file, gf_error *err)
+{
+  if (!f->text.data)
+    return GF_OK; /* an empty file */
+  char *p = f->text.data, *end = p + f->text.len;
+  int in_profile = 0, in_section = 0, nested = 0;
+  for (size_t number = 1; p < end; number++) {
+    char *line = p, *eol = memchr(p, '\n', (size_t)(end - p));
+    eol = eol ? eol : end;
+    p = eol < end ? eol + 1 : end;
+    char *s = line, *e = eol;
+    while (s < e && is_space(*s))
+      s++;
+    while (e > s && is_space(e[-1]))
+      e--;
+    int binary = memchr(line, '\0', (size_t)(eol - line)) != NULL;
+    if (!binary && (s == e || *s == '#' || *s == ';' || (nested && s > line)))
+      continue;
+    nested = 0;
+    char *eq = binary ? NULL : memchr(s, '=', (size_t)(e - s));
+    char *key_end = eq;
+    while (key_end && key_end > s && is_space(key_end[-1]))
+      key_end--;
+    if (!binary && *s == '[' && e[-1] == ']' && e - s > 2) {
+      char *inside = s + 1, *inside_end = e - 1;
+      while (inside < inside_end && is_space(*inside))
+        inside++;
+      while (inside_end > inside && is_space(inside_end[-1]))
+        inside_end--;
+      in_section = 1;
+      in_profile = names_profile(inside, (size_t)(inside_end - inside), profile, config_file);
+      f->found |= in_profile;
+      continue;
+    }
+    gfi_text text = {0};
+    if (!eq || key_end == s) {
+      gfi_text_append(&text, "%s:%zu: expected '[section]' or 'key = value', got '", f->path,
+                      number);
+      append_quoted(&text, s, (size_t)(e - s), QUOTE_LINE_MAX);
+      gfi_text_add(&text, "'", 1);
+      return fail_with(&text, err);
+    }
+    if (!in_section) {
+      gfi_text_append(&text, "%s:%zu: a setting before any '[section]'", f->path, number);
+      return fail_with(&text, err);
+    }
+    char *value = eq + 1;
+    while (value < e && is_space(*value))
+      value++;
+    nested = value == e;
+    for (int k = 0; in_profile && k < SETTING_COUNT; k++)
+      if (strlen(setting_names[k]) == (size_t)(key_end - s) &&
+          memcmp(setting_names[k], s, (size_t)(key_end - s)) == 0) {
+        *e = '\0'; /* the line's end or trailing space; the next line is found */
+        f->values[k] = value;
+      }
+  }
+  return GF_OK;
+}
+
+/* Finds and reads one shared file: `variable`'s path, else `fallback`. */
+static gf_status load_file(resolver *r, shared_file *f, const char *variable,
+                           const char *fallback, int config_file, gf_error *err)
+{
+  const char *path = env(r, variable), *home = getenv("HOME");
+  path = path ? path : fallback;
+  int tilde = path[0] == '~' && (path[1] == '/' || path[1] == '\0');
+  gfi_text text = {0};
+  if (tilde && is_set(home))
+    gfi_text_append(&text, "%s%s", home, path + 1);
+  else
+    gfi_text_append(&text, "%s", path);
+  if (text.failed) {
+    gfi_free(text.data);
+    return out_of_memory(err);
+  }
+  f->path = text.data;
+  /* Without HOME the default files are nowhere, as for botocore; a path
+   * through a regular file names no file either. */
+  int no_home = tilde && !is_set(home);
+  int fd = no_home ? -1 : open(f->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && !no_home && errno != ENOENT && errno != ENOTDIR)
+    return gf_error_set(err, GF_INVALID_INPUT, "cannot read %s: %s", f->path, strerror(errno));
+  if (fd < 0) {
+    f->note = " (absent)";
+    return GF_OK;
+  }
+  int got = read_all(fd, SHARED_FILE_MAX, &f->text);
+  int saved = errno;
+  close(fd);
+  if (got == -2)
+    return out_of_memory(err);
+  if (got == -1)
+    return gf_error_set(err, GF_INVALID_INPUT, "cannot read %s: %s", f->path, strerror(saved));
+  if (got == 1)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "%s is larger than 1 MiB: too large for a shared config file", f->path);
+  return parse(f, r->profile, config_file, err);
+}
+
+/* The profile's name, both files, and how messages name its sections. */
+static gf_status load(resolver *r, gf_error *err)
+{
+  const source profiles[] = {{.what = "the options", .value = r->options->profile},
+                             {.what = "AWS_PROFILE", .value = env(r, "AWS_PROFILE")}};
+  const source *named = first_set(profiles, 2, 0);
+  r->profile = named ? named->value : "default";
+  if (r->ignore_environment)
+    return GF_OK;
+  gf_status status =
+      load_file(r, &r->credentials, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials", 0, err);
+  if (status == GF_OK)
+    status = load_file(r, &r->config, "AWS_CONFIG_FILE", "~/.aws/config", 1, err);
+  if (status != GF_OK)
+    return status;
+  if (named && !r->credentials.found && !r->config.found)
+    return gf_error_set(err, GF_INVALID_INPUT, "profile '%s' is in neither %s nor %s", r->profile,
+                        r->credentials.path, r->config.path);
+  int is_default = strcmp(r->profile, "default") == 0;
+  gfi_text names[4] = {{0}};
+  gfi_text_append(&names[0], "[%s] of %s", r->profile, r->credentials.path);
+  gfi_text_append(&names[1], "profile '%s' of %s", r->profile, r->config.path);
+  gfi_text_append(&names[2], "shared credentials file %s [%s]", r->credentials.path, r->profile);
+  gfi_text_append(&names[3], "config file %s [%s%s]", r->config.path, is_default ? "" : "profile ",
+                  r->profile);
+  r->in_credentials = names[0].data;
+  r->in_config = names[1].data;
+  r->from_credentials = names[2].data;
+  r->from_config = names[3].data;
+  for (int i = 0; i < 4; i++)
+    if (names[i].failed)
+      return out_of_memory(err);
+  return GF_OK;
+}
+
+static void resolver_clear(resolver *r)
+{
+  shared_file *files[] = {&r->credentials, &r->config};
+  for (int i = 0; i < 2; i++) {
+    gfi_free(files[i]->path);
+    gfi_free(files[i]->text.data);
+  }
+  gfi_free(r->in_credentials);
+  gfi_free(r->in_config);
+  gfi_free(r->from_credentials);
+  gfi_free(r->from_config);
+}
+
+/* ---- region, endpoint, credentials ----------------------------------------------- */
+
+static gf_status resolve_region(const resolver *r, gfi_aws_config *config, gf_error *err)
+{
+  const source list[] = {
+      {.what = "the options", .value = r->options->region},
+      {.what = "AWS_REGION", .value = env(r, "AWS_REGION")},
+      {.what = "AWS_DEFAULT_REGION", .value = env(r, "AWS_DEFAULT_REGION")},
+      {.what = r->in_config, .note = r->config.note, .value = r->config.values[REGION]},
+  };
+  const source *region = first_set(list, 4, 0);
+  if (!region)
+    return not_found(r, "region", list, 4, err);
+  if (!gfi_valid_region(region->value)) {
+    gfi_text text = {0};
+    gfi_text_append(&text, "region '");
+    append_quoted(&text, region->value, strlen(region->value), QUOTE_VALUE_MAX);
+    gfi_text_append(&text, "' (from %s) is not a region name (" GFI_REGION_RULE ")", region->what);
+    return fail_with(&text, err);
+  }
+  return (config->region = gfi_strdup(region->value)) ? GF_OK : out_of_memory(err);
+}
+
+/* Why `url` cannot be an endpoint (NULL: it can), or "" out of memory;
+ * *root tells that its path is just "/". */
+static const char *url_problem(const char *url, int *root)
+{
+  CURLU *parsed = curl_url();
+  if (!parsed)
+    return "";
+  char *scheme = NULL, *host = NULL, *query = NULL, *path = NULL;
+  static const char bad_scheme[] = "the scheme is not http or https";
+  CURLUcode rc = curl_url_set(parsed, CURLUPART_URL, url, 0);
+  /* The same words whether this libcurl knows the scheme or not. */
+  const char *why = rc == CURLUE_OUT_OF_MEMORY      ? ""
+                    : rc == CURLUE_UNSUPPORTED_SCHEME ? bad_scheme
+                    : rc                              ? curl_url_strerror(rc)
+                                                      : NULL;
+  if (!why && curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+    why = bad_scheme;
+  if (!why && (curl_url_get(parsed, CURLUPART_HOST, &host, 0) != CURLUE_OK || !*host))
+    why = "it has no host";
+  /* An empty query ("h/?") counts; curl drops an empty fragment, the text
+   * still has it. */
+  if (!why && curl_url_get(parsed, CURLUPART_QUERY, &query, 0) != CURLUE_NO_QUERY)
+    why = "it has a query";
+  if (!why && strchr(url, '#'))
+    why = "it has a fragment";
+  if (!why && curl_url_get(parsed, CURLUPART_PATH, &path, 0) == CURLUE_OK)
+    *root = strcmp(path, "/") == 0;
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(query);
+  curl_free(path);
+  curl_url_cleanup(parsed);
+  return why;
+}
+
+static gf_status resolve_endpoint(const resolver *r, gfi_aws_config *config, gf_error *err)
+{
+  const source list[] = {
+      {.what = "the options", .value = r->options->endpoint},
+      {.what = "AWS_ENDPOINT_URL_GLUE", .value = env(r, "AWS_ENDPOINT_URL_GLUE")},
+      {.what = "AWS_ENDPOINT_URL", .value = env(r, "AWS_ENDPOINT_URL")},
+      {.what = r->in_config, .value = r->config.values[ENDPOINT_URL]},
+  };
+  const source *endpoint = first_set(list, 4, 0);
+  if (endpoint) {
+    int root = 0;
+    const char *why = url_problem(endpoint->value, &root);
+    if (why && !*why)
+      return out_of_memory(err);
+    if (why) {
+      gfi_text text = {0};
+      gfi_text_append(&text, "endpoint '");
+      append_quoted(&text, endpoint->value, strlen(endpoint->value), QUOTE_VALUE_MAX);
+      gfi_text_append(&text, "' (from %s) is not a URL: %s", endpoint->what, why);
+      return fail_with(&text, err);
+    }
+    size_t len = strlen(endpoint->value);
+    len -= root && endpoint->value[len - 1] == '/';
+    config->endpoint = gfi_strndup(endpoint->value, len);
+    return config->endpoint ? GF_OK : out_of_memory(err);
+  }
+  /* As the SDKs' settings, the first place that says anything decides:
+   * AWS_USE_FIPS_ENDPOINT=false overrides the profile's true. */
+  const source fips_list[] = {
+      {.what = "AWS_USE_FIPS_ENDPOINT", .value = env(r, "AWS_USE_FIPS_ENDPOINT")},
+      {.what = r->in_config, .value = r->config.values[USE_FIPS_ENDPOINT]},
+  };
+  const source *fips = first_set(fips_list, 2, 0);
+  int use_fips = r->options->use_fips || (fips && strcasecmp(fips->value, "true") == 0);
+  gfi_text text = {0};
+  gfi_text_append(&text, "https://%s.%s.amazonaws.com%s", use_fips ? "glue-fips" : "glue",
+                  config->region, strncmp(config->region, "cn-", 3) == 0 ? ".cn" : "");
+  if (text.failed) {
+    gfi_free(text.data);
+    return out_of_memory(err);
+  }
+  config->endpoint = text.data;
+  return GF_OK;
+}
+
+static gf_status resolve_credentials(const resolver *r, gfi_aws_config *config, gf_error *err)
+{
+  const gf_aws_options *o = r->options;
+  const shared_file *cf = &r->credentials, *pf = &r->config;
+  const source list[] = {
+      {"the options", NULL, o->access_key_id, o->secret_access_key, o->session_token, "options"},
+      {"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", NULL, env(r, "AWS_ACCESS_KEY_ID"),
+       env(r, "AWS_SECRET_ACCESS_KEY"), env(r, "AWS_SESSION_TOKEN"), "environment"},
+      {r->in_credentials, cf->note, cf->values[ACCESS_KEY_ID], cf->values[SECRET_ACCESS_KEY],
+       cf->values[SESSION_TOKEN], r->from_credentials},
+      {r->in_config, pf->note, pf->values[ACCESS_KEY_ID], pf->values[SECRET_ACCESS_KEY],
+       pf->values[SESSION_TOKEN], r->from_config},
+  };
+  gfi_aws_credentials *out = &config->credentials;
+  const source *keys = first_set(list, 4, 1);
+  if (keys) {
+    out->access_key_id = gfi_strdup(keys->value);
+    out->secret_access_key = gfi_strdup(keys->secret);
+    out->session_token = is_set(keys->token) ? gfi_strdup(keys->token) : NULL;
+    config->credentials_source = gfi_strdup(keys->origin);
+    if (!out->access_key_id || !out->secret_access_key || !config->credentials_source ||
+        (is_set(keys->token) && !out->session_token))
+      return out_of_memory(err);
+    return GF_OK;
+  }
+  /* botocore reads credential_process from the config file only; the
+   * credentials file's is taken too, after it. */
+  const source processes[] = {
+      {.what = r->in_config, .value = pf->values[CREDENTIAL_PROCESS]},
+      {.what = r->in_credentials, .value = cf->values[CREDENTIAL_PROCESS]},
+  };
+  const source *process = first_set(processes, 2, 0);
+  if (!process)
+    return not_found(r, "credentials", list, 4, err);
+  gfi_text origin = {0};
+  gfi_text_append(&origin, "credential_process of profile %s", r->profile);
+  config->credentials_source = origin.data;
+  config->credential_process = gfi_strdup(process->value);
+  if (origin.failed || !config->credential_process)
+    return out_of_memory(err);
+  return gfi_aws_credential_process(process->value, r->profile, out, err);
+}
+
+gf_status gfi_aws_config_resolve(const gf_aws_options *options, gfi_aws_config *config,
+                                 gf_error *err)
+{
+  static const gf_aws_options defaults = GF_AWS_OPTIONS_INIT;
+  memset(config, 0, sizeof *config);
+  resolver r;
+  memset(&r, 0, sizeof r);
+  r.options = options ? options : &defaults;
+  r.ignore_environment = r.options->ignore_environment;
+  gf_status status = load(&r, err);
+  if (status == GF_OK && !(config->profile = gfi_strdup(r.profile)))
+    status = out_of_memory(err);
+  /* The region first, so that a missing one is what is reported and no
+   * credential_process runs for nothing. */
+  if (status == GF_OK)
+    status = resolve_region(&r, config, err);
+  if (status == GF_OK)
+    status = resolve_endpoint(&r, config, err);
+  if (status == GF_OK)
+    status = resolve_credentials(&r, config, err);
+  resolver_clear(&r);
+  if (status != GF_OK)
+    gfi_aws_config_clear(config);
+  return status;
+}
+
+void gfi_aws_config_clear(gfi_aws_config *config)
+{
+  if (!config)
+    return;
+  gfi_free(config->profile);
+  gfi_free(config->region);
+  gfi_free(config->endpoint);
+  gfi_aws_credentials_clear(&config->credentials);
+  gfi_free(config->credentials_source);
+  gfi_free(config->credential_process);
+  memset(config, 0, sizeof *config);
+}
+
+void gfi_aws_credentials_clear(gfi_aws_credentials *credentials)
+{
+  if (!credentials)
+    return;
+  gfi_free(credentials->access_key_id);
+  gfi_free(credentials->secret_access_key);
+  gfi_free(credentials->session_token);
+  memset(credentials, 0, sizeof *credentials);
+}
+
+/* ---- credential_process ---------------------------------------------------------- */
+
+/*
+ * Runs `command` with /bin/sh -c, its standard output read into `output`.
+ * 0 with the child's wait status; -1 when it could not start or its
+ * output could not be read (errno); 1 when it printed too much; -2 out of
+ * memory.  Unless it ran to the end, the child is killed; it is always
+ * reaped.
+ */
+static int run(const char *command, gfi_text *output, int *wait_status)
+{
+  char *copy = gfi_strdup(command); /* posix_spawn's argv is not const */
+  int fds[2];
+  if (!copy)
+    return -2;
+  if (pipe(fds) != 0) {
+    gfi_free(copy);
+    return -1;
+  }
+  /* Our ends stay out of children other threads start meanwhile, or the
+   * read below would wait for them too. */
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+  char sh[] = "sh", dash_c[] = "-c";
+  char *argv[] = {sh, dash_c, copy, NULL};
+  posix_spawn_file_actions_t actions;
+  pid_t pid = -1;
+  int rc = posix_spawn_file_actions_init(&actions);
+  if (rc == 0) {
+    rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+      rc = posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    if (rc == 0)
+      rc = posix_spawn(&pid, "/bin/sh", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  gfi_free(copy);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    errno = rc;
+    return -1;
+  }
+  int got = read_all(fds[0], PROCESS_OUTPUT_MAX, output);
+  int read_errno = errno;
+  if (got != 0)
+    kill(pid, SIGKILL);
+  close(fds[0]);
+  *wait_status = 0; /* what is left when SIGCHLD is ignored: the output decides */
+  while (waitpid(pid, wait_status, 0) < 0 && errno == EINTR)
+    ;
+  errno = read_errno;
+  return got;
+}
+
+/* Exactly `n` digits at *s, advancing it; -1 when they are not there. */
+static int digits(const char **s, int n)
+{
+  int value = 0;
+  for (int i = 0; i < n; i++, (*s)++) {
+    if (**s < '0' || **s > '9')
+      return -1;
+    value = value * 10 + (**s - '0');
+  }
+  return value;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil; timegm is not POSIX). */
+static long long days_from_civil(long long y, int m, int d)
+{
+  y -= m <= 2;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  long long yoe = y - era * 400;
+  long long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)". */
+static int parse_time(const char *s, long long *out)
+{
+  static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int year = digits(&s, 4), month = -1, day = -1, hour = -1, minute = -1, second = -1;
+  if (year >= 0 && *s++ == '-' && (month = digits(&s, 2)) >= 0 && *s++ == '-' &&
+      (day = digits(&s, 2)) >= 0 && *s++ == 'T' && (hour = digits(&s, 2)) >= 0 &&
+      *s++ == ':' && (minute = digits(&s, 2)) >= 0 && *s++ == ':')
+    second = digits(&s, 2);
+  if (second < 0 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] ||
+      (month == 2 && day == 29 && (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))) ||
+      hour > 23 || minute > 59 || second > 59)
+    return -1;
+  if (*s == '.') {
+    const char *fraction = ++s;
+    while (*s >= '0' && *s <= '9')
+      s++;
+    if (s == fraction)
+      return -1;
+  }
+  int offset = 0;
+  if (*s == '+' || *s == '-') {
+    int sign = *s++ == '-' ? -1 : 1, oh = digits(&s, 2), om = -1;
+    if (oh < 0 || oh > 23 || *s++ != ':' || (om = digits(&s, 2)) < 0 || om > 59)
+      return -1;
+    offset = sign * (oh * 3600 + om * 60);
+  } else if (*s++ != 'Z') {
+    return -1;
+  }
+  if (*s)
+    return -1;
+  *out = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  return 0;
+}
+
+/* A copy of the named member when it is a non-empty string: 1, 0 when it is
+ * not, -1 out of memory. */
+static int take_string(const cJSON *json, const char *name, char **out)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, name);
+  if (!cJSON_IsString(item) || !*item->valuestring)
+    return 0;
+  return (*out = gfi_strdup(item->valuestring)) ? 1 : -1;
+}
+
+/* Reads the process's answer into `out`; GF_OK or the error. */
+static gf_status read_answer(const cJSON *json, const char *profile, gfi_aws_credentials *out,
+                             gf_error *err)
+{
+  const cJSON *version = cJSON_GetObjectItemCaseSensitive(json, "Version");
+  if (!cJSON_IsNumber(version))
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "credential_process of profile '%s' printed no Version (expected 1)",
+                        profile);
+  if (version->valuedouble != 1)
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "credential_process of profile '%s' has Version %g (expected 1)", profile,
+                        version->valuedouble);
+  static const char *const required[] = {"AccessKeyId", "SecretAccessKey"};
+  char **fields[] = {&out->access_key_id, &out->secret_access_key};
+  for (int i = 0; i < 2; i++) {
+    int got = take_string(json, required[i], fields[i]);
+    if (got < 0)
+      return gf_error_set(err, GF_INTERNAL_SERVICE,
+                          "out of memory running credential_process of profile '%s'", profile);
+    if (got == 0)
+      return gf_error_set(err, GF_INVALID_INPUT, "credential_process of profile '%s' printed no %s",
+                          profile, required[i]);
+  }
+  const cJSON *token = cJSON_GetObjectItemCaseSensitive(json, "SessionToken");
+  if (token && !cJSON_IsString(token) && !cJSON_IsNull(token))
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "credential_process of profile '%s' printed a SessionToken that is not a "
+                        "string",
+                        profile);
+  if (take_string(json, "SessionToken", &out->session_token) < 0)
+    return gf_error_set(err, GF_INTERNAL_SERVICE,
+                        "out of memory running credential_process of profile '%s'", profile);
+  const cJSON *expiration = cJSON_GetObjectItemCaseSensitive(json, "Expiration");
+  if (!expiration || cJSON_IsNull(expiration))
+    return GF_OK;
+  if (!cJSON_IsString(expiration))
+    return gf_error_set(err, GF_INVALID_INPUT,
+                        "credential_process of profile '%s' printed an Expiration that is not a "
+                        "string (expected an ISO 8601 time)",
+                        profile);
+  if (parse_time(expiration->valuestring, &out->expires) != 0) {
+    gfi_text text = {0};
+    gfi_text_append(&text, "credential_process of profile '%s' Expiration '", profile);
+    append_quoted(&text, expiration->valuestring, strlen(expiration->valuestring),
+                  QUOTE_LINE_MAX);
+    gfi_text_append(&text, "' is not an ISO 8601 time");
+    return fail_with(&text, err);
+  }
+  return GF_OK;
+}
+
+gf_status gfi_aws_credential_process(const char *command, const char *profile,
+                                     gfi_aws_credentials *out, gf_error *err)
+{
+  memset(out, 0, sizeof *out);
+  gfi_text output = {0};
+  int wait_status = 0;
+  int got = run(command, &output, &wait_status);
+  int saved = errno;
+  gf_status status = GF_OK;
+  if (got == -2)
+    status = gf_error_set(err, GF_INTERNAL_SERVICE,
+                          "out of memory running credential_process of profile '%s'", profile);
+  else if (got == -1)
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "credential_process of profile '%s' could not run: %s", profile,
+                          strerror(saved));
+  else if (got == 1)
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "credential_process of profile '%s' printed more than 64 KiB", profile);
+  else if (WIFSIGNALED(wait_status))
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "credential_process of profile '%s' was killed by signal %d", profile,
+                          WTERMSIG(wait_status));
+  else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0)
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "credential_process of profile '%s' exited with status %d", profile,
+                          WEXITSTATUS(wait_status));
+  if (status != GF_OK) {
+    gfi_free(output.data);
+    return status;
+  }
+  unsigned long failures = gfi_alloc_failures();
+  cJSON *json = gfi_json_parse_all(output.data ? output.data : "", output.len);
+  gfi_free(output.data);
+  if (!json && gfi_alloc_failures() != failures)
+    return gf_error_set(err, GF_INTERNAL_SERVICE,
+                        "out of memory running credential_process of profile '%s'", profile);
+  if (!cJSON_IsObject(json))
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "credential_process of profile '%s' printed no JSON object", profile);
+  else
+    status = read_answer(json, profile, out, err);
+  cJSON_Delete(json);
+  if (status != GF_OK)
+    gfi_aws_credentials_clear(out);
+  return status;
+}
