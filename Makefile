@@ -20,7 +20,7 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
-VERSION   = 0.3.0
+VERSION   = 0.4.0
 # The shared libraries' ABI, bumped when a public type or slot changes
 # layout (1: ConnectionPasswordEncryption's boolean gained its has_ flag;
 # 2: the current service model's members and the GetResourcePolicies slot).
@@ -249,7 +249,7 @@ $(BUILD)/gluefake-core.pc: Makefile
 	  '$(PREFIX)' '$(VERSION)' > $@
 $(BUILD)/gluefake-aws.pc: Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-aws\nDescription: the real AWS Glue Security API backend (HTTPS, SigV4, retries) for clients written against gluefake\nVersion: %s\nRequires: gluefake-core\nRequires.private: libcurl libcrypto libcjson\nLibs: -L$${libdir} -lgluefake-aws\nLibs.private: -pthread\nCflags: -I$${includedir}\n' \
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: gluefake-aws\nDescription: the real AWS Glue Security API backend (HTTPS, SigV4, retries) for clients written against gluefake\nVersion: %s\nRequires: gluefake-core libcjson\nRequires.private: libcurl libcrypto\nLibs: -L$${libdir} -lgluefake-aws\nLibs.private: -pthread\nCflags: -I$${includedir}\n' \
 	  '$(PREFIX)' '$(VERSION)' > $@
 $(BUILD)/gluefake.pc: Makefile
 	@mkdir -p $(dir $@)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -626,6 +627,22 @@ static double boto3_rate(unsigned port)
   return median(rates, done);
 }
 
+/* Pins the calling thread to the CPU it runs on, keeping its mask in
+ * `saved`; threads it creates from now on (the server's) and processes it
+ * starts (boto3) inherit the pin.  0 when pinned. */
+static int pin_to_one_cpu(cpu_set_t *saved)
+{
+  if (sched_getaffinity(0, sizeof *saved, saved) != 0)
+    return -1;
+  int cpu = sched_getcpu();
+  if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, saved))
+    return -1;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return sched_setaffinity(0, sizeof one, &one);
+}
+
 /*
  * The real backend (gf_aws) calling GetSecurityConfiguration on an
  * in-process server under --auth sigv4, from one thread over one kept-alive
@@ -633,12 +650,26 @@ static double boto3_rate(unsigned port)
  * server runs on its own threads, so the caller's thread CPU time leaves
  * its work out: what remains is the backend's own cost (credentials,
  * signing, JSON encode and decode, curl building the request and parsing
- * the answer, and the kernel's send/recv on the client's side), everything
- * but waiting on the server.  Then boto3 makes the same calls to the same
- * server.  -1 when the server or the backend could not start.
+ * the answer, and the kernel's send/poll/recv on the client's side),
+ * everything but waiting on the server.  With `boto3`, boto3 then makes
+ * the same calls to the same server (-1 when it failed, 0 when missing).
+ *
+ * With `pinned`, the server's threads, the calling thread and boto3 all
+ * run on one CPU.  A call is a ping-pong, so a second CPU buys nothing;
+ * but when client and server sit on different CPUs every call pays two
+ * cross-CPU wake-ups, which on a VM roughly double the client's kernel time
+ * and halve the backend's calls/s from run to run depending on where the
+ * scheduler put the threads, while boto3 (~1 ms a call in Python) barely
+ * notices.  Pinned, the figure is stable; the unpinned one is reported
+ * beside it.  -1 when the server or the backend could not start.
  */
-static int real_backend(double *rps, double *cpu_us, long *connections, double *boto3)
+static int real_backend(int pinned, int calls, double *rps, double *cpu_us, long *connections,
+                        double *boto3)
 {
+  cpu_set_t saved;
+  int was_pinned = pinned && pin_to_one_cpu(&saved) == 0;
+  if (pinned && !was_pinned)
+    fprintf(stderr, "bench: could not pin to one CPU; the figures may vary\n");
   gf_fake *fake = quiet_fake();
   gf_recorder_set_enabled(gf_fake_calls(fake), 0);
   gf_create_security_configuration_request create = {"bench", &kms_config};
@@ -666,7 +697,6 @@ static int real_backend(double *rps, double *cpu_us, long *connections, double *
   if (failed)
     fprintf(stderr, "bench: %s\n", gf_error_message(&err));
   gf_error_clear(&err);
-  const int n = quick ? 2000 : 10000;
   double r[16], c[16];
   gf_get_security_configuration_request req = {"bench"};
   for (int i = 0; !failed && i < 200; i++) { /* the connection, and warm caches */
@@ -678,7 +708,7 @@ static int real_backend(double *rps, double *cpu_us, long *connections, double *
     struct timespec c0, c1;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     double t0 = now();
-    for (int i = 0; !failed && i < n; i++) {
+    for (int i = 0; !failed && i < calls; i++) {
       gf_get_security_configuration_response *resp = NULL;
       failed = gf_get_security_configuration(gf_aws_backend(aws), &req, &resp, &err) != GF_OK ||
                !resp->security_configuration;
@@ -687,8 +717,8 @@ static int real_backend(double *rps, double *cpu_us, long *connections, double *
     double wall = now() - t0;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
     double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
-    r[run] = n / wall;
-    c[run] = cpu / n * 1e6;
+    r[run] = calls / wall;
+    c[run] = cpu / calls * 1e6;
   }
   if (failed && aws)
     fprintf(stderr, "bench: real backend: %s\n", gf_error_message(&err));
@@ -697,11 +727,14 @@ static int real_backend(double *rps, double *cpu_us, long *connections, double *
     *rps = median(r, runs);
     *cpu_us = median(c, runs);
     *connections = gfi_aws_connections_opened(aws);
-    *boto3 = boto3_rate(gf_server_port(server));
+    if (boto3)
+      *boto3 = boto3_rate(gf_server_port(server));
   }
   gf_aws_free(aws);
   gf_server_stop(server);
   gf_fake_free(fake);
+  if (was_pinned)
+    sched_setaffinity(0, sizeof saved, &saved);
   return failed ? -1 : 0;
 }
 
@@ -770,16 +803,20 @@ int main(int argc, char **argv)
   } else {
     report("HTTP (skipped: no wrk, or --no-http)", 0, "", "", -1);
   }
-  double real_rps, real_cpu, boto3;
-  long connections;
-  if (with_http && real_backend(&real_rps, &real_cpu, &connections, &boto3) == 0) {
+  double real_rps, real_cpu, boto3, free_rps, free_cpu;
+  long connections, free_connections;
+  if (with_http && real_backend(1, quick ? 2000 : 10000, &real_rps, &real_cpu, &connections,
+                                &boto3) == 0 &&
+      real_backend(0, quick ? 500 : 2000, &free_rps, &free_cpu, &free_connections, NULL) == 0) {
     report("real backend calls/s (one kept-alive connection)", real_rps, "calls/s", "", -1);
     report("  connections the real backend opened", (double)connections, "", "= 1",
-           connections == 1);
-    if (connections != 1)
-      fprintf(stderr, "bench: WARNING: the real backend opened %ld connections, not 1\n",
-              connections);
+           connections == 1 && free_connections == 1);
+    if (connections != 1 || free_connections != 1)
+      fprintf(stderr, "bench: WARNING: the real backend opened %ld and %ld connections, not 1\n",
+              connections, free_connections);
     report("  real backend client CPU per call", real_cpu, "us", "", -1);
+    report("  calls/s, client and server on any CPU (unpinned)", free_rps, "calls/s", "", -1);
+    report("  client CPU per call, unpinned", free_cpu, "us", "", -1);
     if (boto3 > 0) {
       report("boto3 calls/s (same server, same run)", boto3, "calls/s", "", -1);
       double times = real_rps / boto3;
@@ -812,7 +849,9 @@ int main(int argc, char **argv)
   int missed = 0;
   for (int i = 0; i < row_count; i++) {
     const row *r = &rows[i];
-    printf("| %s | %.*f %s | %s | %s |\n", r->figure, r->value >= 100 ? 0 : r->value >= 10 ? 1 : 2,
+    /* A count (no unit) has no decimals. */
+    int places = r->value >= 100 || !r->unit[0] ? 0 : r->value >= 10 ? 1 : 2;
+    printf("| %s | %.*f %s | %s | %s |\n", r->figure, places,
            r->value, r->unit, r->target, r->met == 1 ? "met" : r->met == 0 ? "MISSED" : "");
     missed += r->met == 0;
   }

@@ -26,8 +26,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gluefake.h"
+#include "gluefake/aws.h"
 #include "gluefake/sys/alloc.h"
 #include "gluefake/sys/backend.h"
 #include "alloc_sweep.h"
@@ -1511,6 +1515,107 @@ static void test_sweep_server_start(void **state)
   assert_int_equal(sweep_tool(&c), 0);
 }
 
+/* ---- the real backend -------- */
+
+/* A served fake in a child process, so that only the backend's own
+ * allocations are counted and failed (the server's threads would race the
+ * counters). */
+typedef struct served {
+  pid_t pid;
+  char endpoint[64];
+} served;
+
+static void *make_served(void)
+{
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  served *s = calloc(1, sizeof *s);
+  assert_non_null(s);
+  pid_t parent = getpid();
+  s->pid = fork();
+  assert_true(s->pid >= 0);
+  if (s->pid == 0) {
+    gf_set_allocator(NULL);
+    gf_fake *fake = fixed_fake(NULL, NULL); /* the same timestamps in every child */
+    gf_error err = GF_ERROR_INIT;
+    gf_encryption_configuration ec = {0};
+    gf_create_security_configuration_request create = {"swept", &ec};
+    gf_server *server = fake && gf_create_security_configuration(gf_fake_backend(fake), &create,
+                                                                 NULL, &err) == GF_OK
+                            ? gf_server_start(fake, "127.0.0.1", 0, &err)
+                            : NULL;
+    unsigned port = server ? gf_server_port(server) : 0;
+    if (write(fds[1], &port, sizeof port) != (ssize_t)sizeof port)
+      _exit(1);
+    /* Until destroy_served()'s SIGTERM, or the test is gone. */
+    while (getppid() == parent)
+      sleep(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  unsigned port = 0;
+  assert_int_equal(read(fds[0], &port, sizeof port), (ssize_t)sizeof port);
+  close(fds[0]);
+  assert_true(port > 0);
+  snprintf(s->endpoint, sizeof s->endpoint, "http://127.0.0.1:%u", port);
+  return s;
+}
+
+static void destroy_served(void *ctx)
+{
+  served *s = ctx;
+  kill(s->pid, SIGTERM);
+  waitpid(s->pid, NULL, 0);
+  free(s);
+}
+
+static void no_sleep(void *context, double seconds)
+{
+  (void)context;
+  (void)seconds;
+}
+
+/* A backend made, one call through it (retried, perhaps, when an answer
+ * could not be read), the response written, the backend freed. */
+static gf_status run_aws_call(void *ctx, gf_error *err, char **out)
+{
+  served *s = ctx;
+  gf_aws_options o = GF_AWS_OPTIONS_INIT;
+  o.access_key_id = "AKIDSWEEP";
+  o.secret_access_key = "secret";
+  o.session_token = "token";
+  o.region = "us-east-1"; /* the served fake's own partition */
+  o.endpoint = s->endpoint;
+  o.sleep = no_sleep;
+  o.ignore_environment = 1;
+  gf_aws *aws = gf_aws_new(&o, err);
+  if (!aws)
+    return err->status;
+  gf_get_security_configuration_request get = {"swept"};
+  gf_get_security_configuration_response *got = NULL;
+  gf_status status = gf_get_security_configuration(gf_aws_backend(aws), &get, &got, err);
+  if (status == GF_OK) {
+    cJSON *json = gf_response_to_json(GF_OP_GET_SECURITY_CONFIGURATION, got);
+    char *printed = json ? cJSON_PrintUnformatted(json) : NULL;
+    *out = take_text(printed);
+    cJSON_Delete(json);
+    status = *out ? GF_OK : gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory printing");
+  }
+  gf_get_security_configuration_response_free(got);
+  gf_aws_free(aws);
+  return status;
+}
+
+static const char *const aws_oom[] = {"out of memory *",
+                                      "GetSecurityConfiguration: no answer from *", NULL};
+
+static void test_sweep_real_backend(void **state)
+{
+  (void)state;
+  const tool_case c = {"real backend", make_served, run_aws_call, NULL, destroy_served, aws_oom};
+  assert_int_equal(sweep_tool(&c), 0);
+}
+
 /* ---- out of memory is InternalService wherever it strikes ---------------- */
 
 /* Running out of memory while decoding a recorded request or response is
@@ -1590,6 +1695,7 @@ int main(void)
       T(test_sweep_faults),
       T(test_sweep_gf_sweep),
       T(test_sweep_server_start),
+      T(test_sweep_real_backend),
       T(test_transcript_decode_oom_is_internal),
       T(test_faults_check_oom_without_err),
   };

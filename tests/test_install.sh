@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# test_install.sh BUILD/gluefake - what `make install` gives a user: both
-# libraries and their pkg-config modules.  A client of the core alone (its
-# own backend, the typed calls, the JSON level) builds from gluefake-core,
-# shared and static, and needs neither the fake nor libmicrohttpd; a test of
-# the fake (the README's example) builds from gluefake.
+# test_install.sh BUILD/gluefake - what `make install` gives a user: the
+# three libraries and their pkg-config modules.  A client of the core alone
+# (its own backend, the typed calls, the JSON level) builds from
+# gluefake-core, shared and static, and needs neither the fake nor
+# libmicrohttpd; a test of the fake (the README's example) builds from
+# gluefake; a production program (examples/glue_main.c) builds from
+# gluefake-aws, shared and static, needs neither the fake, libmicrohttpd nor
+# cmocka, and works against the installed `gluefake serve --auth sigv4`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
@@ -17,12 +20,14 @@ ok() { checks=$((checks + 1)); echo "ok: $*"; }
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$here" -j2 BUILD="$tmp/build" \
   PREFIX="$tmp/prefix" CC=cc SAN= OPT="-O2 -g" install >"$tmp/make.out" 2>&1 ||
   { cat "$tmp/make.out" >&2; fail "make install"; }
-for f in lib/libgluefake.so.2 lib/libgluefake-core.so.2 lib/libgluefake.a lib/libgluefake-core.a \
-         lib/pkgconfig/gluefake.pc lib/pkgconfig/gluefake-core.pc include/gluefake.h \
-         include/gluefake/errors.h include/gluefake/sys/backend.h bin/gluefake; do
+for f in lib/libgluefake.so.2 lib/libgluefake-core.so.2 lib/libgluefake-aws.so.2 \
+         lib/libgluefake.a lib/libgluefake-core.a lib/libgluefake-aws.a \
+         lib/pkgconfig/gluefake.pc lib/pkgconfig/gluefake-core.pc lib/pkgconfig/gluefake-aws.pc \
+         include/gluefake.h include/gluefake/errors.h include/gluefake/aws.h \
+         include/gluefake/sys/backend.h bin/gluefake; do
   [ -e "$tmp/prefix/$f" ] || fail "make install did not install $f"
 done
-ok "make install: both libraries, their pkg-config modules, the headers, the program"
+ok "make install: the three libraries, their pkg-config modules, the headers, the program"
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 
 cat >"$tmp/core_client.c" <<'EOF'
@@ -102,5 +107,46 @@ cc -std=c11 -Wall -Wextra -Werror "$tmp/readme_example.c" -o "$tmp/readme_exampl
   fail "the README's example does not build from pkg-config gluefake"
 "$tmp/readme_example" >"$tmp/readme.out" 2>&1 || { cat "$tmp/readme.out" >&2; fail "the README's example failed"; }
 ok "the README's example builds from pkg-config gluefake (the fake and, through it, the core) and passes"
+
+# The production side: the example module in a program on the real backend.
+# (Statically: gluefake's libraries; libcurl, whose own static dependencies
+# Debian does not all package, stays shared.)
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -I"$here/examples" "$here/examples/glue_main.c" \
+  "$here/examples/glue_client.c" -o "$tmp/glue_main" \
+  $(pkg-config --cflags --libs gluefake-aws) -Wl,-rpath,"$tmp/prefix/lib" ||
+  fail "examples/glue_main.c does not build from pkg-config gluefake-aws"
+needed=$(readelf -d "$tmp/glue_main" | grep NEEDED || true)
+case "$needed" in *libgluefake-aws.so.2*) ;; *) fail "not linked with libgluefake-aws.so.2: $needed" ;; esac
+case "$needed" in *libgluefake.so* | *microhttpd* | *cmocka*) fail "glue_main needs the fake: $needed" ;; esac
+aws_needed=$(readelf -d "$tmp/prefix/lib/libgluefake-aws.so.2" | grep NEEDED)
+case "$aws_needed" in *libgluefake.so* | *microhttpd* | *cmocka*) fail "libgluefake-aws needs: $aws_needed" ;; esac
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -I"$here/examples" "$here/examples/glue_main.c" \
+  "$here/examples/glue_client.c" -o "$tmp/glue_main_static" $(pkg-config --cflags gluefake-aws) \
+  "$tmp/prefix/lib/libgluefake-aws.a" "$tmp/prefix/lib/libgluefake-core.a" \
+  $(pkg-config --libs libcurl libcrypto libcjson) -lm -pthread ||
+  fail "examples/glue_main.c does not link gluefake statically"
+case "$(readelf -d "$tmp/glue_main_static" | grep NEEDED)" in *gluefake*) fail "the static program still needs a gluefake .so" ;; esac
+
+printf '{"credentials": [{"access_key_id": "AKIDINSTALL", "secret_access_key": "installed"}]}\n' \
+  >"$tmp/credentials.json"
+"$tmp/prefix/bin/gluefake" serve --port 0 --auth sigv4 --credentials "$tmp/credentials.json" \
+  >"$tmp/serve.out" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
+endpoint=$(sed -n 's/^listening on //p' "$tmp/serve.out")
+[ -n "$endpoint" ] || fail "the installed gluefake serve did not start: $(cat "$tmp/serve.out")"
+for program in glue_main glue_main_static; do
+  env -i PATH="$PATH" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDINSTALL AWS_SECRET_ACCESS_KEY=installed \
+    AWS_REGION=eu-central-1 AWS_ENDPOINT_URL="$endpoint" "$tmp/$program" installed >"$tmp/main.out" 2>&1 ||
+    fail "$program against the installed server: $(cat "$tmp/main.out")"
+  grep -q "security configuration installed: in place (eu-central-1, $endpoint)" "$tmp/main.out" ||
+    fail "$program said: $(cat "$tmp/main.out")"
+done
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+ok "examples/glue_main builds from pkg-config gluefake-aws, shared and static, needs neither the fake, libmicrohttpd nor cmocka, and runs against the installed server"
 
 echo "test_install.sh: all $checks checks passed"

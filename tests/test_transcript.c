@@ -1678,13 +1678,13 @@ static void test_verify_options_version(void **state)
   fx *f = *state;
   static const char text[] = ERROR_ENTRY("EntityNotFoundException");
   static const unsigned versions[] = {7, 0, GF_VERIFY_OPTIONS_VERSION + 1};
-  assert_int_equal(GF_VERIFY_OPTIONS_VERSION, 1);
+  assert_int_equal(GF_VERIFY_OPTIONS_VERSION, 2);
   for (size_t i = 0; i < sizeof versions / sizeof *versions; i++) {
     gf_verify_options o = GF_VERIFY_OPTIONS_INIT;
     o.version = versions[i];
     char expected[128];
     snprintf(expected, sizeof expected,
-             "verify: options version %u is not supported (this library knows 1..1)",
+             "verify: options version %u is not supported (this library knows 1..2)",
              versions[i]);
     gf_verify_report_clear(&f->report);
     gf_error_clear(&f->err);
@@ -1706,7 +1706,7 @@ static void test_verify_options_version(void **state)
       gf_transcript_verify(text, strlen(text), "t.json", &seven_o, &f->report, &f->err),
       GF_INVALID_INPUT);
   assert_string_equal(gf_error_message(&f->err),
-                      "verify: options version 7 is not supported (this library knows 1..1)");
+                      "verify: options version 7 is not supported (this library knows 1..2)");
 
   /* NULL options: an empty fake, which answers EntityNotFound as recorded */
   gf_verify_report_clear(&f->report);
@@ -1719,6 +1719,34 @@ static void test_verify_options_version(void **state)
   gf_verify_options o = GF_VERIFY_OPTIONS_INIT;
   assert_verified(f, gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
                   1);
+
+  /* Version 2: a backend of the caller's runs the transcript, in the state
+   * it is in (here a fake that has the configuration the entry missed). */
+  gf_fake *own = test_fake_new(NULL, &f->err);
+  assert_non_null(own);
+  gf_encryption_configuration ec = {0};
+  assert_gf_ok(config_create(gf_fake_backend(own), "a", &ec, &f->err), &f->err);
+  o.backend = gf_fake_backend(own);
+  gf_verify_report_clear(&f->report);
+  assert_gf_ok(gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
+               &f->err);
+  assert_int_equal(f->report.mismatches, 1);
+  assert_contains(f->report.text, "recorded EntityNotFoundException, got success");
+  assert_int_equal(gf_calls_count(gf_fake_calls(own)), 2);
+  /* A fixture is for a fresh fake, not for the caller's backend. */
+  o.fixture = "{}";
+  o.fixture_len = 2;
+  gf_verify_report_clear(&f->report);
+  assert_int_equal(gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
+                   GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&f->err), "verify: a fixture is loaded into a fresh fake, "
+                                                 "not into a backend of your own");
+  /* Version 1 options have no backend member: it is not read. */
+  o.fixture = NULL;
+  o.version = 1;
+  assert_verified(f, gf_transcript_verify(text, strlen(text), "t.json", &o, &f->report, &f->err),
+                  1);
+  gf_fake_free(own);
 }
 
 /* JSON syntax errors name SOURCE:LINE:COL. */

@@ -5,39 +5,55 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/codec.h"
 #include "gluefake/json.h"
 #include "gluefake/sys/backend.h"
+#include "text.h"
 
-/* The start of a body as a message can quote it: at most 80 bytes, line
- * breaks and other control bytes as spaces or \xNN. */
-static void quote_body(const gfi_text *body, char *out, size_t size)
+/* How much of a body a message quotes. */
+#define QUOTE_BODY_MAX 80
+
+/* Sets `err` to `status` with "<prefix>'<the body's start, quoted>'". */
+static gf_status quoting_body(gf_error *err, gf_status status, const char *prefix,
+                              const gfi_http_reply *reply)
 {
-  size_t n = 0;
-  for (size_t i = 0; i < body->len && i < 80 && n + 5 < size; i++) {
-    unsigned char c = (unsigned char)body->data[i];
-    if (c == '\n' || c == '\r' || c == '\t')
-      out[n++] = ' ';
-    else if (c < 0x20 || c == 0x7f)
-      n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
-    else
-      out[n++] = (char)c;
-  }
-  out[n] = '\0';
+  gfi_text text = {0};
+  gfi_text_append(&text, "%s'", prefix);
+  gfi_aws_append_quoted(&text, reply->body.data ? reply->body.data : "", reply->body.len,
+                        QUOTE_BODY_MAX);
+  gfi_text_add(&text, "'", 1);
+  status = text.failed ? gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an answer")
+                       : gf_error_set(err, status, "%s", text.data);
+  gfi_free(text.data);
+  return status;
+}
+
+/* The body as JSON; NULL with *out_of_memory set when there was no memory
+ * to tell (cJSON's NULL means either). */
+static cJSON *parse_body(const gfi_http_reply *reply, int *out_of_memory)
+{
+  unsigned long failures = gfi_alloc_failures();
+  cJSON *json = reply->body.len ? cJSON_ParseWithLength(reply->body.data, reply->body.len)
+                                : cJSON_CreateObject();
+  *out_of_memory = !json && gfi_alloc_failures() != failures;
+  return json;
 }
 
 static gf_status read_success(gf_operation op, const gfi_http_reply *reply, void **out,
                               gf_error *err)
 {
-  cJSON *json = reply->body.len ? cJSON_ParseWithLength(reply->body.data, reply->body.len)
-                                : cJSON_CreateObject();
+  int out_of_memory;
+  cJSON *json = parse_body(reply, &out_of_memory);
   gf_status status;
-  if (!cJSON_IsObject(json)) {
-    char quoted[400];
-    quote_body(&reply->body, quoted, sizeof quoted);
-    status = gf_error_set(err, GF_SERIALIZATION,
-                          "%s: the answer (HTTP %ld) is not a JSON object: '%s'",
-                          gf_operation_name(op), reply->status, quoted);
+  if (out_of_memory) {
+    status = gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading a %s answer",
+                          gf_operation_name(op));
+  } else if (!cJSON_IsObject(json)) {
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s: the answer (HTTP %ld) is not a JSON object: ",
+             gf_operation_name(op), reply->status);
+    status = quoting_body(err, GF_SERIALIZATION, prefix, reply);
   } else {
     status = gf_response_from_json(op, json, out, err);
   }
@@ -45,9 +61,14 @@ static gf_status read_success(gf_operation op, const gfi_http_reply *reply, void
   return status;
 }
 
-static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_error *err)
+/* The error an answer names; *out_of_memory set when it could not be read
+ * for lack of memory (an error of ours, not the service's). */
+static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_error *err,
+                              int *out_of_memory)
 {
-  cJSON *json = cJSON_ParseWithLength(reply->body.data ? reply->body.data : "", reply->body.len);
+  cJSON *json = parse_body(reply, out_of_memory);
+  if (*out_of_memory)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
   const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
   if (!cJSON_IsString(type))
     type = cJSON_GetObjectItemCaseSensitive(json, "code");
@@ -58,11 +79,11 @@ static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_e
   cJSON_Delete(json);
   if (named)
     return err->status;
-  char quoted[400];
-  quote_body(&reply->body, quoted, sizeof quoted);
-  return gf_error_set(err, reply->status >= 500 ? GF_SERVICE_UNAVAILABLE : GF_UNKNOWN,
-                      "%s: HTTP %ld without an error name: '%s'", gf_operation_name(op),
-                      reply->status, quoted);
+  char prefix[160];
+  snprintf(prefix, sizeof prefix, "%s: HTTP %ld without an error name: ", gf_operation_name(op),
+           reply->status);
+  return quoting_body(err, reply->status >= 500 ? GF_SERVICE_UNAVAILABLE : GF_UNKNOWN, prefix,
+                      reply);
 }
 
 gf_status gfi_aws_read_answer(gf_operation op, const char *endpoint, int answered,
@@ -77,7 +98,10 @@ gf_status gfi_aws_read_answer(gf_operation op, const char *endpoint, int answere
                         reply->reason);
   if (reply->status >= 200 && reply->status < 300)
     return read_success(op, reply, out, err);
-  gf_status status = read_failure(op, reply, err);
+  int out_of_memory;
+  gf_status status = read_failure(op, reply, err, &out_of_memory);
+  if (out_of_memory)
+    return status;
   err->http_status = (int)reply->status;
   if (*reply->request_id && !(err->request_id = gfi_strdup(reply->request_id)))
     status = gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
