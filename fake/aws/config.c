@@ -467,13 +467,3 @@ void gfi_aws_config_clear(gfi_aws_config *config)
   gfi_free(config->credential_process);
   memset(config, 0, sizeof *config);
 }
-
-void gfi_aws_credentials_clear(gfi_aws_credentials *credentials)
-{
-  if (!credentials)
-    return;
-  gfi_free(credentials->access_key_id);
-  gfi_free(credentials->secret_access_key);
-  gfi_free(credentials->session_token);
-  memset(credentials, 0, sizeof *credentials);
-}

@@ -246,3 +246,13 @@ gf_status gfi_aws_credential_process(const char *command, const char *profile,
     gfi_aws_credentials_clear(out);
   return status;
 }
+
+void gfi_aws_credentials_clear(gfi_aws_credentials *credentials)
+{
+  if (!credentials)
+    return;
+  gfi_free(credentials->access_key_id);
+  gfi_free(credentials->secret_access_key);
+  gfi_free(credentials->session_token);
+  memset(credentials, 0, sizeof *credentials);
+}
