@@ -134,7 +134,7 @@ printf '{"credentials": [{"access_key_id": "AKIDINSTALL", "secret_access_key": "
 "$tmp/prefix/bin/gluefake" serve --port 0 --auth sigv4 --credentials "$tmp/credentials.json" \
   >"$tmp/serve.out" 2>&1 &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
 endpoint=$(sed -n 's/^listening on //p' "$tmp/serve.out")
 [ -n "$endpoint" ] || fail "the installed gluefake serve did not start: $(cat "$tmp/serve.out")"

@@ -1673,6 +1673,77 @@ static void test_null_transcript_text(void **state)
   gf_verify_report_clear(NULL); /* allowed */
 }
 
+/* gf_calls_transcript_ext: a recording that grows over runs, account ids
+ * redacted inside ARNs and CatalogIds (and nowhere else). */
+static void test_transcript_append_and_redact(void **state)
+{
+  fx *f = *state;
+  gf_fake *fake = new_fake(f, 1700000000, 1);
+  gf_backend *b = gf_fake_backend(fake);
+  static const char doc[] =
+      "{\"Statement\":[{\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},"
+      "\"Resource\":\"arn:aws-cn:glue:cn-north-1:444455556666:catalog/x\","
+      "\"Note\":\"444455556666 is not in an ARN\"}]}";
+  gf_put_resource_policy_request put = {doc, NULL, NULL,
+                                        "arn:aws:glue:us-east-1:444455556666:catalog", NULL};
+  assert_int_equal(gf_put_resource_policy(b, &put, NULL, &f->err), GF_OK);
+  gf_get_data_catalog_encryption_settings_request get = {"444455556666"};
+  assert_int_equal(gf_get_data_catalog_encryption_settings(b, &get, NULL, &f->err), GF_OK);
+
+  gf_transcript_options o = GF_TRANSCRIPT_OPTIONS_INIT;
+  o.redact_account = "123456789012";
+  f->text = gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err);
+  assert_non_null(f->text);
+  assert_not_contains(f->text, "arn:aws:iam::444455556666");
+  assert_contains(f->text, "arn:aws:iam::123456789012:root");
+  assert_contains(f->text, "arn:aws-cn:glue:cn-north-1:123456789012:catalog/x");
+  assert_contains(f->text, "arn:aws:glue:us-east-1:123456789012:catalog");
+  assert_contains(f->text, "\"CatalogId\":\t\"123456789012\"");
+  assert_contains(f->text, "444455556666 is not in an ARN");
+
+  /* Appended to: the old entries first, other members kept. */
+  static const char old[] =
+      "{\"note\": \"kept\", \"transcript\": [{\"operation\": \"GetSecurityConfiguration\", "
+      "\"request\": {\"Name\": \"a\"}, \"error\": {\"__type\": \"EntityNotFoundException\", "
+      "\"Message\": \"m\"}}]}";
+  o.append_to = old;
+  o.append_len = strlen(old);
+  o.append_source = "old.json";
+  f->text2 = gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err);
+  assert_non_null(f->text2);
+  cJSON *all = cJSON_Parse(f->text2);
+  assert_string_equal(cJSON_GetObjectItem(all, "note")->valuestring, "kept");
+  cJSON *list = cJSON_GetObjectItem(all, "transcript");
+  assert_int_equal(cJSON_GetArraySize(list), 3);
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "operation")->valuestring,
+                      "GetSecurityConfiguration");
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 2), "operation")->valuestring,
+                      "GetDataCatalogEncryptionSettings");
+  cJSON_Delete(all);
+
+  /* Refused: nothing written. */
+  o.append_to = "{\"transcript\": 7}";
+  o.append_len = strlen(o.append_to);
+  assert_null(gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err));
+  assert_int_equal(f->err.status, GF_INVALID_INPUT);
+  assert_contains(gf_error_message(&f->err), "old.json");
+  o.append_to = NULL;
+  o.redact_account = "12345";
+  assert_null(gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err));
+  assert_string_equal(gf_error_message(&f->err), "redact account '12345' is not 12 digits");
+  o.redact_account = NULL;
+  o.version = 2;
+  assert_null(gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err));
+  assert_string_equal(gf_error_message(&f->err),
+                      "transcript options version 2 is not supported (this library knows 1..1)");
+  /* NULL options: the plain transcript. */
+  char *plain = gf_calls_transcript_ext(gf_fake_calls(fake), NULL, &f->err);
+  char *same = gf_calls_transcript(gf_fake_calls(fake));
+  assert_string_equal(plain, same);
+  gf_buffer_free(plain);
+  gf_buffer_free(same);
+}
+
 static void test_verify_options_version(void **state)
 {
   fx *f = *state;
@@ -2333,6 +2404,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_transcript_records_every_table_error, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transcript_glue_encryption, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_options_version, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transcript_append_and_redact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_verify_boolean_differs, setup, teardown),
       cmocka_unit_test_setup_teardown(test_null_transcript_text, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transcript_syntax_errors, setup, teardown),

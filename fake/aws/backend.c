@@ -135,7 +135,8 @@ static gf_status attempt(gf_aws *aws, gf_operation op, const gfi_aws_credentials
   gfi_text_append(&lines[4], "Authorization: %s", signature.authorization);
   /* No "Expect: 100-continue" round trip for bodies over 1 KiB. */
   gfi_text_append(&lines[5], "Expect:");
-  gfi_text_append(&lines[6], "User-Agent: gluefake-aws/%s", curl_version_info(CURLVERSION_NOW)->version);
+  gfi_text_append(&lines[6], "User-Agent: gluefake-aws libcurl/%s",
+                  curl_version_info(CURLVERSION_NOW)->version);
   size_t count = 7;
   if (credentials->session_token)
     gfi_text_append(&lines[count++], "X-Amz-Security-Token: %s", credentials->session_token);
