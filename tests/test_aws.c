@@ -28,7 +28,9 @@ static const char credentials[] =
     "{\"access_key_id\": \"AKIDTOKEN\", \"secret_access_key\": \"secret2\","
     " \"session_token\": \"the-token\"},"
     "{\"access_key_id\": \"AKIDOTHER\", \"secret_access_key\": \"secret3\","
-    " \"account_id\": \"111122223333\"}]}";
+    " \"account_id\": \"111122223333\"},"
+    "{\"access_key_id\": \"AKIDPROC\", \"secret_access_key\": \"secret4\","
+    " \"session_token\": \"proc-token\"}]}";
 
 /* The retry's random draws and sleeps, recorded. */
 typedef struct tape {
@@ -262,6 +264,100 @@ static void test_regions_and_accounts_are_partitions(void **state)
   gf_aws_free(west);
   gf_aws_free(other);
   gf_error_clear(&err);
+}
+
+/* ---- credentials from a credential_process, fetched again before they expire ---- */
+
+/* A profile whose credential_process counts its runs in DIR/runs and gives
+ * keys that expire `lifetime` seconds from now (or fails, when `fail`). */
+static void write_process(const char *dir, int lifetime, int fail)
+{
+  char path[256], config[256];
+  snprintf(path, sizeof path, "%s/process.sh", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f,
+          "#!/bin/sh\n"
+          "echo x >> %s/runs\n"
+          "%s"
+          "exp=$(date -u -d @$(( $(date +%%s) + %d )) +%%Y-%%m-%%dT%%H:%%M:%%SZ)\n"
+          "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", \"SecretAccessKey\": \"secret4\","
+          " \"SessionToken\": \"proc-token\", \"Expiration\": \"'$exp'\"}'\n",
+          dir, fail ? "exit 7\n" : "", lifetime);
+  fclose(f);
+  snprintf(config, sizeof config, "%s/config", dir);
+  f = fopen(config, "w");
+  assert_non_null(f);
+  fprintf(f, "[profile proc]\ncredential_process = /bin/sh %s\n", path);
+  fclose(f);
+  setenv("AWS_CONFIG_FILE", config, 1);
+}
+
+static int runs(const char *dir)
+{
+  char path[256], line[16];
+  snprintf(path, sizeof path, "%s/runs", dir);
+  FILE *f = fopen(path, "r");
+  int n = 0;
+  while (f && fgets(line, sizeof line, f))
+    n++;
+  if (f)
+    fclose(f);
+  return n;
+}
+
+static void test_credential_process_refreshed(void **state)
+{
+  fx *f = *state;
+  char dir[] = "/tmp/gluefake-aws-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char credentials_file[300];
+  snprintf(credentials_file, sizeof credentials_file, "%s/none", dir);
+  setenv("AWS_SHARED_CREDENTIALS_FILE", credentials_file, 1);
+  unsetenv("AWS_ACCESS_KEY_ID");
+  gf_aws_options o = GF_AWS_OPTIONS_INIT;
+  o.profile = "proc";
+  o.region = "us-east-1";
+  o.endpoint = f->endpoint;
+  o.sleep = tape_sleep;
+  o.context = &f->tape;
+  gf_error err = GF_ERROR_INIT;
+
+  /* An hour to live: run once, when the backend is made. */
+  write_process(dir, 3600, 0);
+  gf_aws *aws = gf_aws_new(&o, &err);
+  assert_non_null(aws);
+  assert_string_equal(gf_aws_credentials_source(aws), "credential_process of profile proc");
+  for (int i = 0; i < 3; i++)
+    assert_gf_ok(list(gf_aws_backend(aws), &err), &err);
+  assert_int_equal(runs(dir), 1);
+  gf_aws_free(aws);
+
+  /* Two minutes to live, inside the five-minute margin: run again before
+   * each call. */
+  write_process(dir, 120, 0);
+  aws = gf_aws_new(&o, &err);
+  assert_non_null(aws);
+  assert_int_equal(runs(dir), 2);
+  assert_gf_ok(list(gf_aws_backend(aws), &err), &err);
+  assert_int_equal(runs(dir), 3);
+  assert_gf_ok(list(gf_aws_backend(aws), &err), &err);
+  assert_int_equal(runs(dir), 4);
+  /* A refresh that fails fails the call, before anything is sent. */
+  write_process(dir, 120, 1);
+  size_t calls = gf_calls_count(gf_fake_calls(f->server.fake));
+  assert_int_equal(list(gf_aws_backend(aws), &err), GF_INVALID_INPUT);
+  assert_string_equal(gf_error_message(&err),
+                      "credential_process of profile 'proc' exited with status 7");
+  assert_int_equal(gf_calls_count(gf_fake_calls(f->server.fake)), calls);
+  assert_int_equal(f->tape.sleep_count, 0);
+  gf_aws_free(aws);
+  gf_error_clear(&err);
+  unsetenv("AWS_CONFIG_FILE");
+  unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+  char cleanup[320];
+  snprintf(cleanup, sizeof cleanup, "rm -rf %s", dir);
+  assert_int_equal(system(cleanup), 0);
 }
 
 /* ---- the standard retry mode --------------------------------------------------- */
@@ -778,6 +874,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_every_operation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_session_token_and_refusals, setup, teardown),
       cmocka_unit_test_setup_teardown(test_regions_and_accounts_are_partitions, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_credential_process_refreshed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_retried_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_applied_reset_then_already_exists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_never_retried, setup, teardown),

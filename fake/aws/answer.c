@@ -61,14 +61,11 @@ static gf_status read_success(gf_operation op, const gfi_http_reply *reply, void
   return status;
 }
 
-/* The error an answer names; *out_of_memory set when it could not be read
- * for lack of memory (an error of ours, not the service's). */
-static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_error *err,
-                              int *out_of_memory)
+/* The error an answer names. */
+static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_error *err)
 {
-  cJSON *json = parse_body(reply, out_of_memory);
-  if (*out_of_memory)
-    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
+  int out_of_memory; /* told by gfi_aws_read_answer() for all of the reading */
+  cJSON *json = parse_body(reply, &out_of_memory);
   const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
   if (!cJSON_IsString(type))
     type = cJSON_GetObjectItemCaseSensitive(json, "code");
@@ -98,10 +95,12 @@ gf_status gfi_aws_read_answer(gf_operation op, const char *endpoint, int answere
                         reply->reason);
   if (reply->status >= 200 && reply->status < 300)
     return read_success(op, reply, out, err);
-  int out_of_memory;
-  gf_status status = read_failure(op, reply, err, &out_of_memory);
-  if (out_of_memory)
-    return status;
+  unsigned long failures = gfi_alloc_failures();
+  gf_status status = read_failure(op, reply, err);
+  /* Out of memory while reading it: the error is ours, not the service's,
+   * and carries no HTTP status (so it is not retried). */
+  if (gfi_alloc_failures() != failures)
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
   err->http_status = (int)reply->status;
   if (*reply->request_id && !(err->request_id = gfi_strdup(reply->request_id)))
     status = gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an error");
