@@ -297,6 +297,69 @@ static void test_calls_clear(void **state)
   assert_int_equal(gf_calls_count(f->calls), 0);
 }
 
+/* A bounded log keeps the newest calls in order, drops the oldest, counts
+ * what it dropped, and grows again when the bound is lifted. */
+static void test_calls_bounded(void **state)
+{
+  fx *f = *state;
+  char name[32];
+  gf_call_record r;
+  gf_calls_set_max(f->calls, 3);
+  for (int i = 0; i < 5; i++) {
+    snprintf(name, sizeof name, "c%d", i);
+    assert_gf_ok(create_config(f->glue, name, &f->err), &f->err);
+  }
+  assert_int_equal(get_config(f->glue, "missing", &f->err), GF_ENTITY_NOT_FOUND);
+  /* c3, c4 and the failed get are kept; c0..c2 dropped. */
+  assert_int_equal(gf_calls_count(f->calls), 3);
+  assert_int_equal(gf_calls_dropped(f->calls), 3);
+  assert_int_equal(gf_calls_count_op(f->calls, GF_OP_CREATE_SECURITY_CONFIGURATION), 2);
+  assert_int_equal(gf_calls_count_op(f->calls, GF_OP_GET_SECURITY_CONFIGURATION), 1);
+  assert_int_equal(gf_calls_get(f->calls, 0, &r), 0);
+  assert_string_equal(create_req(&r)->name, "c3");
+  assert_int_equal(gf_calls_get_op(f->calls, GF_OP_CREATE_SECURITY_CONFIGURATION, 1, &r), 0);
+  assert_string_equal(create_req(&r)->name, "c4");
+  assert_int_equal(gf_calls_get(f->calls, 2, &r), 0);
+  assert_int_equal(r.status, GF_ENTITY_NOT_FOUND);
+  assert_int_equal(gf_calls_get(f->calls, 3, &r), -1);
+  char *text = gf_calls_transcript(f->calls);
+  assert_non_null(text);
+  assert_not_contains(text, "\"c2\"");
+  assert_contains(text, "\"c3\"");
+  gf_buffer_free(text);
+
+  /* A lower bound drops at once; 0 keeps nothing and counts every call. */
+  gf_calls_set_max(f->calls, 1);
+  assert_int_equal(gf_calls_count(f->calls), 1);
+  assert_int_equal(gf_calls_dropped(f->calls), 5);
+  gf_calls_set_max(f->calls, 0);
+  assert_int_equal(gf_calls_count(f->calls), 0);
+  assert_gf_ok(get_config(f->glue, "c4", &f->err), &f->err);
+  assert_int_equal(gf_calls_count(f->calls), 0);
+  assert_int_equal(gf_calls_dropped(f->calls), 7);
+  gf_calls_clear(f->calls);
+  assert_int_equal(gf_calls_dropped(f->calls), 0);
+
+  /* Round the ring many times, then lift the bound: the order holds. */
+  gf_calls_set_max(f->calls, 100);
+  for (int i = 0; i < 250; i++) {
+    snprintf(name, sizeof name, "r%d", i);
+    get_config(f->glue, name, &f->err);
+  }
+  gf_calls_set_max(f->calls, SIZE_MAX);
+  for (int i = 250; i < 450; i++) {
+    snprintf(name, sizeof name, "r%d", i);
+    get_config(f->glue, name, &f->err);
+  }
+  assert_int_equal(gf_calls_count(f->calls), 300);
+  assert_int_equal(gf_calls_dropped(f->calls), 150);
+  for (size_t i = 0; i < 300; i++) {
+    assert_int_equal(gf_calls_get(f->calls, i, &r), 0);
+    snprintf(name, sizeof name, "r%zu", i + 150);
+    assert_string_equal(((const gf_get_security_configuration_request *)r.request)->name, name);
+  }
+}
+
 /* The log holds what the client saw, injected faults included. */
 static void test_log_records_injected_fault(void **state)
 {
@@ -1563,6 +1626,7 @@ int main(int argc, char **argv)
       T(test_calls_get_out_of_range),
       T(test_calls_per_operation),
       T(test_calls_clear),
+      T(test_calls_bounded),
       T(test_log_records_injected_fault),
       T(test_log_records_injected_message),
       T(test_log_null_request),

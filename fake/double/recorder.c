@@ -1,8 +1,10 @@
 /*
  * recorder.c - the call log: a decorator that passes every call through to
- * its inner backend and keeps a deep copy of the request and the outcome.
+ * its inner backend and keeps a deep copy of the request and the outcome,
+ * the newest `max` of them.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -23,11 +25,17 @@ typedef struct record {
 struct gf_recorder {
   gfi_decorator d; /* first */
   atomic_int disabled; /* read without the lock: logging off costs nothing */
+  /* A ring: the oldest kept call at log[start], the i-th at
+   * log[(start + i) % cap]. */
   record *log;
-  size_t len, cap;
+  size_t start, len, cap;
   size_t reserved; /* slots promised to calls under way */
+  size_t max;      /* calls kept at most; SIZE_MAX: all */
+  size_t dropped;  /* the oldest calls let go to keep `max`, since the last clear */
   size_t per_op[GF_OPERATION_COUNT];
 };
+
+static record *at(gf_recorder *rec, size_t i) { return &rec->log[(rec->start + i) % rec->cap]; }
 
 static void record_clear(record *r)
 {
@@ -37,10 +45,45 @@ static void record_clear(record *r)
 }
 
 /* Makes room for one more record ahead of a call, so that a call that
- * took effect is never left out of the log.  The caller holds the lock. */
+ * took effect is never left out of the log: a ring that can hold every
+ * call kept and every call under way, never more than `max` of them (at
+ * `max`, logging a call lets the oldest go instead).  The caller holds the
+ * lock.  0, or -1 when out of memory. */
 static int reserve(gf_recorder *rec)
 {
-  return gfi_grow(&rec->log, &rec->cap, rec->len + rec->reserved + 1, sizeof *rec->log, 64);
+  size_t need = rec->len + rec->reserved + 1;
+  if (need > rec->max) /* the oldest goes as each call under way is logged */
+    need = rec->max > rec->reserved ? rec->max : rec->reserved + 1;
+  if (need <= rec->cap)
+    return 0;
+  size_t cap = rec->cap ? rec->cap : 64;
+  while (cap < need)
+    cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+  if (cap > rec->max && need <= rec->max)
+    cap = rec->max;
+  if (cap > SIZE_MAX / sizeof *rec->log)
+    return -1;
+  record *grown = gfi_malloc(cap * sizeof *grown);
+  if (!grown)
+    return -1;
+  for (size_t i = 0; i < rec->len; i++) /* oldest first, from the start */
+    grown[i] = *at(rec, i);
+  gfi_free(rec->log);
+  rec->log = grown;
+  rec->cap = cap;
+  rec->start = 0;
+  return 0;
+}
+
+/* Lets the oldest kept call go.  The caller holds the lock. */
+static void drop_oldest(gf_recorder *rec)
+{
+  record *oldest = at(rec, 0);
+  rec->per_op[oldest->op]--;
+  record_clear(oldest);
+  rec->start = (rec->start + 1) % rec->cap;
+  rec->len--;
+  rec->dropped++;
 }
 
 static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const void *request,
@@ -50,6 +93,11 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
   if (atomic_load_explicit(&rec->disabled, memory_order_acquire))
     return gf_call(rec->d.inner, op, request, out, err);
   pthread_mutex_lock(&rec->d.lock);
+  if (rec->max == 0) { /* nothing is kept, every call is counted */
+    rec->dropped++;
+    pthread_mutex_unlock(&rec->d.lock);
+    return gf_call(rec->d.inner, op, request, out, err);
+  }
   int room = reserve(rec) == 0;
   if (room)
     rec->reserved++;
@@ -73,8 +121,16 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
 
   pthread_mutex_lock(&rec->d.lock);
   rec->reserved--;
-  rec->log[rec->len++] = r;
-  rec->per_op[op]++;
+  if (rec->max == 0) { /* the bound fell to 0 during the call */
+    record_clear(&r);
+    rec->dropped++;
+  } else {
+    if (rec->len >= rec->max)
+      drop_oldest(rec);
+    rec->len++;
+    *at(rec, rec->len - 1) = r;
+    rec->per_op[op]++;
+  }
   pthread_mutex_unlock(&rec->d.lock);
   return r.status;
 }
@@ -84,8 +140,11 @@ static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *
 gf_recorder *gf_recorder_new(gf_backend *inner, gf_error *err)
 {
   /* Zeroed: `disabled` is 0, logging on. */
-  return gfi_decorator_new(sizeof(gf_recorder), "recorder", recorder_call, recorder_destroy,
-                           inner, err);
+  gf_recorder *rec = gfi_decorator_new(sizeof(gf_recorder), "recorder", recorder_call,
+                                       recorder_destroy, inner, err);
+  if (rec)
+    rec->max = SIZE_MAX;
+  return rec;
 }
 
 void gf_recorder_free(gf_recorder *rec)
@@ -141,7 +200,7 @@ int gf_calls_get(gf_recorder *rec, size_t index, gf_call_record *out)
   int found = -1;
   pthread_mutex_lock(&rec->d.lock);
   if (index < rec->len) {
-    fill(&rec->log[index], out);
+    fill(at(rec, index), out);
     found = 0;
   }
   pthread_mutex_unlock(&rec->d.lock);
@@ -153,8 +212,8 @@ int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record 
   int found = -1;
   pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len && found != 0; i++)
-    if (rec->log[i].op == op && n-- == 0) {
-      fill(&rec->log[i], out);
+    if (at(rec, i)->op == op && n-- == 0) {
+      fill(at(rec, i), out);
       found = 0;
     }
   pthread_mutex_unlock(&rec->d.lock);
@@ -167,7 +226,7 @@ void gfi_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *re
   pthread_mutex_lock(&rec->d.lock);
   gf_call_record r;
   for (size_t i = 0; i < rec->len; i++) {
-    fill(&rec->log[i], &r);
+    fill(at(rec, i), &r);
     fn(&r, ctx);
   }
   pthread_mutex_unlock(&rec->d.lock);
@@ -177,8 +236,25 @@ void gf_calls_clear(gf_recorder *rec)
 {
   pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len; i++)
-    record_clear(&rec->log[i]);
-  rec->len = 0;
+    record_clear(at(rec, i));
+  rec->start = rec->len = rec->dropped = 0;
   memset(rec->per_op, 0, sizeof rec->per_op);
   pthread_mutex_unlock(&rec->d.lock);
+}
+
+void gf_calls_set_max(gf_recorder *rec, size_t max)
+{
+  pthread_mutex_lock(&rec->d.lock);
+  rec->max = max;
+  while (rec->len > max)
+    drop_oldest(rec);
+  pthread_mutex_unlock(&rec->d.lock);
+}
+
+size_t gf_calls_dropped(gf_recorder *rec)
+{
+  pthread_mutex_lock(&rec->d.lock);
+  size_t n = rec->dropped;
+  pthread_mutex_unlock(&rec->d.lock);
+  return n;
 }

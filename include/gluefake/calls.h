@@ -18,7 +18,8 @@ extern "C" {
 typedef struct gf_recorder gf_recorder;
 
 /* One logged call.  Every pointer is owned by the log and stays valid until
- * the log is cleared or freed. */
+ * the log is cleared or freed, or the call is dropped to keep the log's
+ * bound (gf_calls_set_max()). */
 typedef struct gf_call_record {
   gf_operation op;
   const void *request;  /* a gf_<op>_request, as the client passed it */
@@ -53,8 +54,19 @@ GF_API int gf_calls_get(gf_recorder *recorder, size_t index, gf_call_record *rec
 /* Reads the n-th call (0-based) of operation `op`.  Returns 0 or -1. */
 GF_API int gf_calls_get_op(gf_recorder *recorder, gf_operation op, size_t n, gf_call_record *record);
 
-/* Forgets every logged call (pointers read before become invalid). */
+/* Forgets every logged call (pointers read before become invalid), and
+ * the count of dropped ones. */
 GF_API void gf_calls_clear(gf_recorder *recorder);
+
+/* Keeps at most `max` calls (SIZE_MAX, the default: every one; 0: none),
+ * dropping the oldest to log a new one, and at once those beyond a lower
+ * bound: a long-running server's log stays bounded.  Index 0 is then the
+ * oldest call kept. */
+GF_API void gf_calls_set_max(gf_recorder *recorder, size_t max);
+
+/* How many calls were dropped to keep the bound since the log was last
+ * cleared. */
+GF_API size_t gf_calls_dropped(gf_recorder *recorder);
 
 #ifdef __cplusplus
 }
