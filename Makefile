@@ -10,6 +10,7 @@
 #   make run        gluefake serve on 127.0.0.1:$(RUN_PORT) with fixtures/demo.json
 #   make demo       the in-process tour of the API
 #   make bench      performance figures (BENCH_ARGS="--quick" for a short run)
+#   make soak       gluefake serve under load and control-plane chaos (SOAK_SECONDS=600)
 #   make install PREFIX=/usr/local    (the three libraries, their headers and .pc files)
 #
 # `make test`, `make run` and .ci/run install the Debian packages they need
@@ -55,7 +56,7 @@ LIBS_A   := $(BUILD)/libgluefake.a $(BUILD)/libgluefake-aws.a $(BUILD)/libgluefa
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c)) \
             $(BUILD)/tests/readme_example
 
-.PHONY: all check-deps deps deps-test test asan memcheck run demo install clean fixture bench \
+.PHONY: all check-deps deps deps-test test asan memcheck run demo install clean fixture bench soak \
         tsan c-tests coverage fuzz fuzz-regressions check-exports check-headers check-layers
 
 all: check-deps $(BUILD)/libgluefake-core.a $(BUILD)/libgluefake-core.so \
@@ -217,6 +218,15 @@ $(BUILD)/bench: bench/bench.c $(LIBS_A)
 bench: all $(BUILD)/bench
 	@tools/deps.sh --check bench
 	$(BUILD)/bench $(BENCH_ARGS)
+
+# The server under a mixed load with control-plane chaos: resident size over
+# time, requests served, errors (CI runs SOAK_SECONDS=30).
+SOAK_SECONDS ?= 600
+$(BUILD)/soak: bench/soak.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ $(AWS_LIBS)
+soak: all $(BUILD)/soak
+	$(BUILD)/soak $(BUILD)/gluefake $(SOAK_SECONDS)
 
 # A large fixture for load tests: make fixture N=10000
 N ?= 10000
