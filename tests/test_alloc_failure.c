@@ -1314,9 +1314,11 @@ static void test_sweep_replay(void **state)
 }
 
 /* Verified against the fixture without its clock: the timestamps differ
- * (mismatch lines), NextTokens are mapped. */
+ * (mismatch lines); on another account, whose NextTokens differ too, so
+ * that they are mapped (verify's map allocates). */
 static const char verify_fixture[] =
-    "{\"clock\": {\"now\": 1800000000},\n \"security_configurations\": [\n"
+    "{\"account_id\": \"210987654321\", \"clock\": {\"now\": 1800000000},\n"
+    " \"security_configurations\": [\n"
     "  {\"Name\": \"alpha\", \"EncryptionConfiguration\": " FULL_EC "},\n"
     "  {\"Name\": \"beta\", \"EncryptionConfiguration\": {}}]}";
 

@@ -26,9 +26,11 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "gluefake.h"
@@ -1466,8 +1468,8 @@ static void test_errors_duplicate_keys_and_numbers(void **state)
   ASSERT_NO_PROBLEMS(n);
 }
 
-/* The paths that are not a readable file: NULL, a directory (fopen
- * succeeds, reading fails), and a file larger than the first buffer. */
+/* The paths that are not a readable file: NULL, a directory; and a large
+ * file, read whole. */
 static void test_load_file_edges(void **state)
 {
   fx *f = *state;
@@ -1476,7 +1478,7 @@ static void test_load_file_edges(void **state)
   gf_error err = GF_ERROR_INIT;
 
   assert_int_equal(gf_fake_load_file(f->fake, NULL, &err), GF_INVALID_INPUT);
-  assert_true(starts_with(gf_error_message(&err), "(null): cannot open: "));
+  assert_string_equal(gf_error_message(&err), "(null): cannot read: no path given");
 
   assert_int_equal(gf_fake_load_file(f->fake, "fixtures", &err), GF_INVALID_INPUT);
   assert_string_equal(gf_error_message(&err), "fixtures: cannot read: Is a directory");
@@ -1484,7 +1486,7 @@ static void test_load_file_edges(void **state)
   assert_string_equal(before, after);
   gf_buffer_free(after);
 
-  /* 200,000 bytes: the read buffer (64 KiB first) doubles twice. */
+  /* 200,000 bytes, read whole (its size is known before it is read). */
   char *pad = repeat(" ", 200000);
   char *text = format("{\"account_id\": \"111122223333\",%s\"limits\": {}}", pad);
   char *path = write_temp(text);
@@ -1498,6 +1500,57 @@ static void test_load_file_edges(void **state)
   free(pad);
   gf_buffer_free(before);
   gf_error_clear(&err);
+}
+
+/* What is not a regular file of at most 256 MiB is refused before a byte
+ * is read, with the reason, and the state is kept: a directory, a
+ * character device (/dev/zero would never end), a FIFO without a writer
+ * (opening it must not wait for one), a file one byte over the limit
+ * (sparse: it costs no disk). */
+static void test_load_file_not_regular(void **state)
+{
+  fx *f = *state;
+  preset(f->fake);
+  char *before = dump(f->fake);
+  char dir[] = "/tmp/gluefake-test-fixture-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char fifo[64], big[64];
+  snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+  snprintf(big, sizeof big, "%s/big.json", dir);
+  int made_fifo = mkfifo(fifo, 0600) == 0;
+  int fd = open(big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  int made_big = fd >= 0 && ftruncate(fd, ((off_t)256 << 20) + 1) == 0;
+  if (fd >= 0)
+    close(fd);
+
+  static const char *const reasons[] = {"cannot read: Is a directory",
+                                        "not a regular file (a character device)",
+                                        "not a regular file (a FIFO)", "larger than 256 MiB"};
+  const char *paths[] = {dir, "/dev/zero", fifo, big};
+  char got[4][256], expected[4][256];
+  gf_status status[4];
+  int kept[4];
+  for (size_t i = 0; i < 4; i++) {
+    gf_error err = GF_ERROR_INIT;
+    status[i] = gf_fake_load_file(f->fake, paths[i], &err);
+    snprintf(got[i], sizeof got[i], "%s", gf_error_message(&err));
+    snprintf(expected[i], sizeof expected[i], "%s: %s", paths[i], reasons[i]);
+    gf_error_clear(&err);
+    char *after = dump(f->fake);
+    kept[i] = strcmp(before, after) == 0;
+    gf_buffer_free(after);
+  }
+  remove(fifo);
+  remove(big);
+  rmdir(dir);
+  gf_buffer_free(before);
+
+  assert_true(made_fifo && made_big);
+  for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(status[i], GF_INVALID_INPUT);
+    assert_string_equal(got[i], expected[i]);
+    assert_true(kept[i]);
+  }
 }
 
 /* Calls fn(path) for every fixtures/NAME.json; returns how many. */
@@ -2250,6 +2303,7 @@ int main(void)
       T(test_errors_duplicate_keys_and_numbers),
       T(test_load_file),
       T(test_load_file_edges),
+      T(test_load_file_not_regular),
       T(test_every_fixture_loads),
       T(test_fixture_at_limit),
       T(test_fixture_kms_everywhere),

@@ -4,55 +4,79 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/alloc.h"
+#include "core/alloc.h" /* before uthash.h: its allocator and HASH_NONFATAL_OOM */
 #include "gluefake/fixture.h"
 #include "gluefake/json.h"
 #include "gluefake/sys/backend.h"
 #include "gluefake/transcript.h"
 #include "json_diff.h"
 #include "transcript_read.h"
+#include <uthash.h>
 
 /* Recorded NextTokens and PolicyHashes and the fake's own, so that a later
- * request quoting a recorded one is sent the fake's. */
+ * request quoting a recorded one is sent the fake's.  A hash table: a
+ * request may quote a value mapped long before (a page revisited), and a
+ * list searched from its end made verify quadratic in the mapped values
+ * (80,000 pages listed there and back: 25 s, 1.5 s with this table). */
+typedef struct mapped_value {
+  UT_hash_handle hh;
+  char *to;
+  char from[]; /* the key */
+} mapped_value;
+
 typedef struct value_map {
-  struct value_pair {
-    char *from, *to;
-  } *pairs;
-  size_t count, cap;
+  mapped_value *table;
 } value_map;
 
 static void map_clear(value_map *m)
 {
-  for (size_t i = 0; i < m->count; i++) {
-    gfi_free(m->pairs[i].from);
-    gfi_free(m->pairs[i].to);
+  mapped_value *v, *tmp;
+  HASH_ITER(hh, m->table, v, tmp)
+  {
+    HASH_DEL(m->table, v);
+    gfi_free(v->to);
+    gfi_free(v);
   }
-  gfi_free(m->pairs);
-  memset(m, 0, sizeof *m);
 }
 
+/* Maps `from` to `to`, the later mapping of a value replacing the earlier
+ * one; a value the fake gave back unchanged keeps what it had.  0, or -1
+ * when out of memory (the map stays as it was, whole). */
 static int map_add(value_map *m, const char *from, const char *to)
 {
   if (strcmp(from, to) == 0)
     return 0;
-  if (gfi_grow(&m->pairs, &m->cap, m->count + 1, sizeof *m->pairs, 16) != 0)
+  char *copy = gfi_strdup(to);
+  if (!copy)
     return -1;
-  char *a = gfi_strdup(from), *b = gfi_strdup(to);
-  if (!a || !b) {
-    gfi_free(a);
-    gfi_free(b);
+  size_t len = strlen(from);
+  mapped_value *v;
+  HASH_FIND(hh, m->table, from, len, v);
+  if (v) {
+    gfi_free(v->to);
+    v->to = copy;
+    return 0;
+  }
+  if (!(v = gfi_malloc(sizeof *v + len + 1))) {
+    gfi_free(copy);
     return -1;
   }
-  m->pairs[m->count++] = (struct value_pair){a, b};
+  memcpy(v->from, from, len + 1);
+  v->to = copy;
+  HASH_ADD_KEYPTR(hh, m->table, v->from, len, v);
+  if (!v->hh.tbl) { /* uthash ran out of memory: v is in no table */
+    gfi_free(v->to);
+    gfi_free(v);
+    return -1;
+  }
   return 0;
 }
 
 static const char *map_find(const value_map *m, const char *from)
 {
-  for (size_t i = m->count; i-- > 0;)
-    if (strcmp(m->pairs[i].from, from) == 0)
-      return m->pairs[i].to;
-  return NULL;
+  mapped_value *v;
+  HASH_FIND_STR(m->table, from, v);
+  return v ? v->to : NULL;
 }
 
 static const char *const mapped_response_members[] = {"NextToken", "PolicyHash"};
@@ -161,7 +185,7 @@ gf_status gf_transcript_verify(const char *json, size_t len, const char *source,
   }
 
   gfi_ignore_set ignore = {options->ignore, options->ignore_count};
-  value_map map = {0};
+  value_map map = {NULL};
   gfi_text text = {0};
   for (size_t i = 0; status == GF_OK && i < t.count; i++) {
     const gfi_transcript_entry *e = &t.entries[i];
