@@ -2,7 +2,8 @@
  * gluefake - the command-line tool.
  *
  *   gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]
- *                  [--account-id ID]
+ *                  [--account-id ID] [--region R] [--auth none|sigv4] [--credentials FILE]
+ *                  [--wire-variants] [--allow-host NAME]...
  *   gluefake check FIXTURE
  *   gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]
  *                 [--record FILE] [--redact-account ID]
@@ -16,12 +17,15 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gluefake.h"
 #include "gluefake/aws.h"
@@ -36,7 +40,7 @@
 static const char usage[] =
     "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
     "                      [--account-id ID] [--region R] [--auth none|sigv4]\n"
-    "                      [--credentials FILE] [--wire-variants]\n"
+    "                      [--credentials FILE] [--wire-variants] [--allow-host NAME]...\n"
     "       gluefake check FIXTURE\n"
     "       gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]\n"
     "                     [--record FILE] [--redact-account ID]\n"
@@ -57,37 +61,81 @@ static int die(const char *fmt, ...)
   return EXIT_USAGE;
 }
 
-/* Reads a whole file; NULL (errno set) when it cannot. */
-static char *read_file(const char *path, size_t *len)
+/*
+ * Reads a whole regular file of at most 256 MiB (the control plane's limit
+ * on a state body).  NULL when it cannot, with errno set and *why the
+ * reason to print after "PATH: ": "cannot read: Is a directory", "not a
+ * regular file (a FIFO)", "larger than 256 MiB".  Anything but a regular
+ * file is refused before a byte is read (/dev/zero would never end; a FIFO
+ * is opened without blocking, so that no writer is waited for), except
+ * /dev/stdin, which `call OPERATION -` reads as whatever it is: a pipe, as
+ * often as not.  A file may change while it is read, so the reads stop one
+ * byte past the limit whatever its size said.  The library's
+ * gf_fake_load_file (`check`) has the same rules and words; this CLI uses
+ * the public API only, hence its own copy.
+ */
+static char *read_file(const char *path, size_t *len, const char **why)
 {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  char *text = NULL;
-  size_t cap = 0;
+  const size_t max = (size_t)256 << 20;
+  static char reason[200]; /* the CLI reads its files on one thread */
+  int any_kind = strcmp(path, "/dev/stdin") == 0;
   *len = 0;
-  for (;;) {
+  *why = reason;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (any_kind ? 0 : O_NONBLOCK));
+  struct stat st;
+  int error = fd < 0 || fstat(fd, &st) != 0 ? errno : 0;
+  if (!error && S_ISDIR(st.st_mode)) {
+    error = EISDIR;
+  } else if (!error && !S_ISREG(st.st_mode) && !any_kind) {
+    snprintf(reason, sizeof reason, "not a regular file%s",
+             S_ISCHR(st.st_mode)    ? " (a character device)"
+             : S_ISBLK(st.st_mode)  ? " (a block device)"
+             : S_ISFIFO(st.st_mode) ? " (a FIFO)"
+             : S_ISSOCK(st.st_mode) ? " (a socket)"
+                                    : "");
+    if (fd >= 0)
+      close(fd);
+    errno = EINVAL;
+    return NULL;
+  }
+  /* Room for the size a regular file has and one byte more, to see it end. */
+  size_t cap = !error && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+  char *text = NULL;
+  if (!error && S_ISREG(st.st_mode) && st.st_size > (off_t)max)
+    *len = max + 1; /* too large, without reading it */
+  else if (!error && !(text = malloc(cap)))
+    error = ENOMEM;
+  while (!error && *len <= max) {
     if (*len == cap) {
-      cap = cap ? cap * 2 : 65536;
-      char *grown = realloc(text, cap);
+      char *grown = realloc(text, cap * 2);
       if (!grown) {
-        free(text);
-        fclose(f);
-        errno = ENOMEM;
-        return NULL;
+        error = ENOMEM;
+        break;
       }
       text = grown;
+      cap *= 2;
     }
-    size_t n = fread(text + *len, 1, cap - *len, f);
-    *len += n;
-    if (n == 0)
+    size_t room = cap - *len, left = max + 1 - *len;
+    ssize_t n = read(fd, text + *len, room < left ? room : left);
+    if (n > 0)
+      *len += (size_t)n;
+    else if (n == 0)
       break;
+    else if (errno != EINTR)
+      error = errno;
   }
-  int failed = ferror(f);
-  fclose(f);
-  if (failed) {
+  if (fd >= 0)
+    close(fd);
+  if (!error && *len > max) {
+    snprintf(reason, sizeof reason, "larger than 256 MiB");
+    error = EFBIG;
+  } else if (error) {
+    snprintf(reason, sizeof reason, "cannot read: %s", strerror(error));
+  }
+  if (error) {
     free(text);
-    errno = EIO;
+    *len = 0;
+    errno = error;
     return NULL;
   }
   return text;
@@ -234,12 +282,13 @@ static int verify(const char *command, int argc, char **argv)
     status = die("%s: --region and --profile choose how to reach an --endpoint", command);
     goto done;
   }
-  if (!(transcript = read_file(transcript_path, &transcript_len))) {
-    status = die("%s: cannot read: %s", transcript_path, strerror(errno));
+  const char *why;
+  if (!(transcript = read_file(transcript_path, &transcript_len, &why))) {
+    status = die("%s: %s", transcript_path, why);
     goto done;
   }
-  if (fixture_path && !(fixture = read_file(fixture_path, &fixture_len))) {
-    status = die("%s: cannot read: %s", fixture_path, strerror(errno));
+  if (fixture_path && !(fixture = read_file(fixture_path, &fixture_len, &why))) {
+    status = die("%s: %s", fixture_path, why);
     goto done;
   }
   if (target.endpoint && !(aws = aws_open(command, &target)))
@@ -282,9 +331,10 @@ done:
 static int record_calls(gf_recorder *recorder, const char *path, const char *redact_account)
 {
   size_t len = 0;
-  char *existing = read_file(path, &len);
+  const char *why;
+  char *existing = read_file(path, &len, &why);
   if (!existing && errno != ENOENT)
-    return die("%s: cannot read: %s", path, strerror(errno));
+    return die("%s: %s", path, why);
   gf_transcript_options options = GF_TRANSCRIPT_OPTIONS_INIT;
   options.append_to = existing;
   options.append_len = len;
@@ -315,9 +365,10 @@ static int record_calls(gf_recorder *recorder, const char *path, const char *red
 static char *request_text(const char *arg, size_t *len)
 {
   if (arg && strcmp(arg, "-") == 0) {
-    char *text = read_file("/dev/stdin", len);
+    const char *why;
+    char *text = read_file("/dev/stdin", len, &why);
     if (!text)
-      die("call: cannot read standard input: %s", strerror(errno));
+      die("call: standard input: %s", why);
     return text;
   }
   const char *json = arg ? arg : "{}";
@@ -422,6 +473,11 @@ static int serve(int argc, char **argv)
   gf_server_auth auth = GF_AUTH_NONE;
   unsigned long port = 4566;
   int wire_variants = 0;
+  /* --allow-host, repeatable: borrowed from argv, copied by the server.  A
+   * fixed bound rather than an allocation leaves the early returns nothing
+   * to free. */
+  const char *allow_hosts[64];
+  size_t allow_host_count = 0;
   for (int i = 0; i < argc; i += 2) {
     if (strcmp(argv[i], "--wire-variants") == 0) { /* the one option without a value */
       wire_variants = 1;
@@ -457,6 +513,10 @@ static int serve(int argc, char **argv)
         return die("serve: --auth '%s' is neither 'none' nor 'sigv4'", value);
     } else if (strcmp(argv[i], "--credentials") == 0) {
       credentials_path = value;
+    } else if (strcmp(argv[i], "--allow-host") == 0) {
+      if (allow_host_count == sizeof allow_hosts / sizeof allow_hosts[0])
+        return die("serve: more than %zu --allow-host", allow_host_count);
+      allow_hosts[allow_host_count++] = value;
     } else {
       return die("serve: unknown option '%s'", argv[i]);
     }
@@ -470,10 +530,13 @@ static int serve(int argc, char **argv)
   options.wire_variants = wire_variants;
   options.faults = faults; /* every other partition starts with them too */
   options.credentials_source = credentials_path;
+  options.allow_hosts = allow_hosts;
+  options.allow_host_count = allow_host_count;
   char *credentials = NULL;
+  const char *why;
   if (credentials_path &&
-      !(credentials = read_file(credentials_path, &options.credentials_len)))
-    return die("%s: cannot read: %s", credentials_path, strerror(errno));
+      !(credentials = read_file(credentials_path, &options.credentials_len, &why)))
+    return die("%s: %s", credentials_path, why);
   options.credentials = credentials;
 
   /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the
@@ -502,6 +565,12 @@ static int serve(int argc, char **argv)
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   if (!(server = gf_server_start_ext(fake, &options, &err)))
     goto fail;
+  /* Only once it serves: a host that cannot be bound gets its one error line. */
+  if (!gf_server_address_is_loopback(host))
+    fprintf(stderr,
+            "warning: serving on %s: anyone who can reach this address can use the fake's API "
+            "(the control plane still answers only loopback Host names and --allow-host ones)\n",
+            host);
   printf(strchr(host, ':') ? "listening on http://[%s]:%u\n" : "listening on http://%s:%u\n",
          host, gf_server_port(server));
   fflush(stdout);

@@ -363,8 +363,10 @@ typedef struct http_header {
 } http_header;
 
 /* One request on its own connection (POST with `body`, GET without), with
- * `headers` as given: the whole answer, status line and headers included
- * ("" when the server closed without one), to free(). */
+ * `headers` as given, and `Host: 127.0.0.1:PORT` unless they hold a Host
+ * (the control plane refuses a request without one): the whole answer,
+ * status line and headers included ("" when the server closed without
+ * one), to free(). */
 static inline char *http_answer(unsigned port, const char *path, const http_header *headers,
                                   size_t count, const char *body)
 {
@@ -381,8 +383,16 @@ static inline char *http_answer(unsigned port, const char *path, const http_head
   snprintf(line, sizeof line, "%s %s HTTP/1.1\r\nConnection: close\r\nContent-Length: %zu\r\n",
            body ? "POST" : "GET", path, body ? strlen(body) : 0);
   sbuf_add(&request, line);
+  int has_host = 0;
   for (size_t i = 0; i < count; i++) {
     snprintf(line, sizeof line, "%s: %s\r\n", headers[i].name, headers[i].value);
+    sbuf_add(&request, line);
+    const char *name = headers[i].name;
+    has_host |= strlen(name) == 4 && (name[0] | 0x20) == 'h' && (name[1] | 0x20) == 'o' &&
+                (name[2] | 0x20) == 's' && (name[3] | 0x20) == 't';
+  }
+  if (!has_host) {
+    snprintf(line, sizeof line, "Host: 127.0.0.1:%u\r\n", port);
     sbuf_add(&request, line);
   }
   sbuf_add(&request, "\r\n");

@@ -528,4 +528,122 @@ run replay "$TMP/empty-transcript.json"
 expect_rc 0 "empty transcript"
 expect_out_has "all 0 outcomes match" "empty transcript"
 
+# ---- gluefake serve: the control plane answers loopback and --allow-host hosts only
+# DESIGN: a Host (or an Origin) that is not a loopback name or address, nor one
+# given with --allow-host, gets 403 from the control plane (CSRF, DNS
+# rebinding); the API answers any Host; a non-loopback --host warns on stderr.
+# control_status METHOD PATH CURL-ARGS...: leaves $STATUS and $BODY.
+control_status() {
+  local method=$1 path=$2
+  shift 2
+  STATUS=$(curl -sS --max-time 10 -o "$TMP/b" -w '%{http_code}' -X "$method" "$@" \
+    "http://127.0.0.1:$PORT/_gluefake/$path") || fail "curl $method $path $* failed"
+  BODY=$(cat "$TMP/b")
+}
+for args in "--allow-host" "--allow-host x:80 --port 0" "--allow-host http://x --port 0" \
+  "--allow-host '' --port 0"; do
+  eval "run serve $args"
+  expect_rc 2 "serve $args"
+  expect_err_one_line "serve $args"
+done
+run serve --port 0 --allow-host gluefake.test:4566
+expect_err_has "allowed host 'gluefake.test:4566' is not a host name or an IP address" \
+  "serve --allow-host with a port"
+many=()
+for i in $(seq 65); do many+=(--allow-host "h$i.test"); done
+run serve --port 0 "${many[@]}"
+expect_rc 2 "serve with 65 --allow-host"
+expect_err_has "serve: more than 64 --allow-host" "serve with 65 --allow-host"
+start_serve --allow-host gluefake.test --allow-host 192.168.1.5
+[ ! -s "$SERVE_ERR" ] || fail "serve on 127.0.0.1 wrote on stderr: $(cat "$SERVE_ERR")"
+ok
+glue CreateSecurityConfiguration '{"Name":"kept","EncryptionConfiguration":{}}'
+[ "$STATUS" = 200 ] || fail "CreateSecurityConfiguration: $STATUS $BODY"
+control_status POST reset -H 'Host: evil.example'
+[ "$STATUS" = 403 ] || fail "reset with Host: evil.example: expected 403, got $STATUS $BODY"
+case $BODY in *'"__type":"AccessDeniedException"'*"Host was 'evil.example'"*) ;;
+*) fail "reset with Host: evil.example: the 403 does not say why: $BODY" ;; esac
+ok
+control_status POST reset -H "Origin: http://evil.example"
+[ "$STATUS" = 403 ] || fail "reset with Origin: http://evil.example: expected 403, got $STATUS $BODY"
+control_status POST faults -H 'Host: localhost.evil.example' --data-binary '*=InternalService'
+[ "$STATUS" = 403 ] || fail "faults with Host: localhost.evil.example: expected 403, got $STATUS"
+control_status GET state -H 'Host: 127.0.0.1.evil.example:4566'
+[ "$STATUS" = 403 ] || fail "state with Host: 127.0.0.1.evil.example: expected 403, got $STATUS"
+ok
+glue GetSecurityConfiguration '{"Name":"kept"}'
+[ "$STATUS" = 200 ] || fail "a refused reset or faults changed the fake: $STATUS $BODY"
+ok
+# The API answers a foreign Host (an SDK sends its endpoint's); the allowed names pass.
+curl -sS --max-time 10 -o "$TMP/b" -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/" \
+  -H 'Host: evil.example' -H 'X-Amz-Target: AWSGlue.GetSecurityConfiguration' \
+  -H 'Content-Type: application/x-amz-json-1.1' --data-binary '{"Name":"kept"}' >"$TMP/code" ||
+  fail "curl the API with Host: evil.example"
+[ "$(cat "$TMP/code")" = 200 ] || fail "the API with Host: evil.example: $(cat "$TMP/code") $(cat "$TMP/b")"
+ok
+control_status GET state -H 'Host: GlueFake.Test:4566' -H 'Origin: http://192.168.1.5:3000'
+[ "$STATUS" = 200 ] || fail "state with an --allow-host Host and Origin: expected 200, got $STATUS $BODY"
+control_status POST reset -H 'Host: localhost:4566'
+[ "$STATUS" = 200 ] || fail "reset with Host: localhost: expected 200, got $STATUS $BODY"
+glue GetSecurityConfiguration '{"Name":"kept"}'
+[ "$STATUS" = 400 ] || fail "the allowed reset did not reset: $STATUS $BODY"
+ok
+stop_serve TERM
+expect_rc 0 "serve --allow-host stopped by SIGTERM"
+# --host 0.0.0.0: a warning: line on stderr once it listens; stopped by its PID.
+SERVE_OUT=$(mktemp "$TMP/serve-out.XXXXXX") && SERVE_ERR=$(mktemp "$TMP/serve-err.XXXXXX") ||
+  fail "mktemp for the server's output"
+LAST_ARGS=(serve --host 0.0.0.0 --port 0)
+"$GLUEFAKE" serve --host 0.0.0.0 --port 0 >"$SERVE_OUT" 2>"$SERVE_ERR" &
+SERVE_PID=$!
+for i in $(seq 100); do
+  [ -s "$SERVE_OUT" ] && break
+  kill -0 "$SERVE_PID" 2>/dev/null || fail "serve --host 0.0.0.0 exited before listening"
+  sleep 0.1
+done
+grep -qE '^listening on http://0\.0\.0\.0:[0-9]+$' "$SERVE_OUT" ||
+  fail "serve --host 0.0.0.0: no listening line: $(cat "$SERVE_OUT")"
+grep -q '^warning: serving on 0\.0\.0\.0: ' "$SERVE_ERR" ||
+  fail "serve --host 0.0.0.0: no line starting 'warning:' on stderr: $(cat "$SERVE_ERR")"
+[ "$(lines "$SERVE_ERR")" -eq 1 ] || fail "serve --host 0.0.0.0: more than the warning on stderr"
+PORT=$(sed -n 's/^listening on http:\/\/0\.0\.0\.0:\([0-9]*\)$/\1/p' "$SERVE_OUT")
+control_status POST reset -H 'Host: evil.example'
+[ "$STATUS" = 403 ] || fail "0.0.0.0: reset with Host: evil.example: expected 403, got $STATUS"
+ok
+stop_serve TERM
+expect_rc 0 "serve --host 0.0.0.0 stopped by SIGTERM"
+SERVE_OUT="" SERVE_ERR="" # no server from here on
+
+# ---- input that is not a regular file of at most 256 MiB --------------------
+# Refused before a byte is read, the reason named (/dev/zero would never end; a
+# FIFO without a writer is not waited for).
+# refused MESSAGE ARGS...: gluefake ARGS exits 2 within seconds, MESSAGE in its one line.
+refused() {
+  local message=$1
+  shift
+  LAST_ARGS=("$@")
+  timeout 10 "$GLUEFAKE" "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  expect_rc 2 "$*"
+  expect_err_one_line "$*"
+  expect_err_has "$message" "$*"
+}
+mkdir "$TMP/fixture-dir"
+mkfifo "$TMP/fifo.json" || fail "mkfifo"
+truncate -s $((256 * 1024 * 1024 + 1)) "$TMP/big.json" || fail "truncate" # sparse: no disk
+refused "/dev/zero: not a regular file (a character device)" check /dev/zero
+refused "$TMP/fifo.json: not a regular file (a FIFO)" check "$TMP/fifo.json"
+refused "$TMP/big.json: larger than 256 MiB" check "$TMP/big.json"
+refused "$TMP/fixture-dir: cannot read: Is a directory" check "$TMP/fixture-dir"
+refused "gluefake: /dev/zero: not a regular file (a character device)" verify /dev/zero
+refused "gluefake: $TMP/big.json: larger than 256 MiB" verify "$TMP/big.json"
+refused "gluefake: $TMP/a-directory.json: cannot read: Is a directory" \
+  replay "$TMP/a-directory.json"
+refused "gluefake: $TMP/fixture-dir: cannot read: Is a directory" \
+  verify "$TMP/empty-transcript.json" --fixture "$TMP/fixture-dir"
+refused "gluefake: $TMP/fifo.json: not a regular file (a FIFO)" \
+  verify "$TMP/empty-transcript.json" --fixture "$TMP/fifo.json"
+refused "gluefake: /dev/zero: not a regular file (a character device)" \
+  serve --port 0 --auth sigv4 --credentials /dev/zero
+
 echo "test_cli.sh: all $CHECKS checks passed"

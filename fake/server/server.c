@@ -1,6 +1,7 @@
 /*
  * server.c - the fake over HTTP (AWS JSON 1.1) on libmicrohttpd, with the
- * /_gluefake/ control plane for tests.
+ * /_gluefake/ control plane for tests (answered only to loopback or allowed
+ * hosts: host_guard.c).
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -9,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
+#include "host_guard.h"
 #include "partitions.h"
 #include "core/alloc.h"
 #include "core/codec.h"
@@ -39,6 +42,7 @@ struct gf_server {
   gfi_partitions partitions; /* the fake served is the home one */
   atomic_ullong api_errors; /* error answers of the API so far: the next one's variant */
   atomic_ullong successes;  /* successful answers so far: the next one's timestamps */
+  gfi_host_guard host_guard; /* who the control plane answers */
 };
 
 /* The body of one request, gathered as it arrives. */
@@ -60,10 +64,10 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
   }
 }
 
-/* Queues a response with the headers every answer carries. */
-static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connection,
-                               unsigned status, const char *error_type, const char *body,
-                               size_t len)
+/* Queues a response of `content_type` with the headers every answer carries. */
+static enum MHD_Result respond_typed(gf_server *server, struct MHD_Connection *connection,
+                                     unsigned status, const char *error_type,
+                                     const char *content_type, const char *body, size_t len)
 {
   /* MUST_COPY: libmicrohttpd copies the body and never writes through the
    * pointer, which its API declares without const. */
@@ -79,13 +83,21 @@ static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connect
   char request_id[40];
   unsigned long long n = atomic_fetch_add(&server->requests, 1) + 1;
   snprintf(request_id, sizeof request_id, "00000000-0000-4000-8000-%012llx", n & 0xffffffffffffULL);
-  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
+  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
   MHD_add_response_header(response, "x-amzn-RequestId", request_id);
   if (error_type)
     MHD_add_response_header(response, "x-amzn-ErrorType", error_type);
   enum MHD_Result result = MHD_queue_response(connection, status, response);
   MHD_destroy_response(response);
   return result;
+}
+
+/* The same in the AWS JSON 1.1 type, as every answer but the host guard's. */
+static enum MHD_Result respond(gf_server *server, struct MHD_Connection *connection,
+                               unsigned status, const char *error_type, const char *body,
+                               size_t len)
+{
+  return respond_typed(server, connection, status, error_type, JSON_TYPE, body, len);
 }
 
 /* An error in the API's shape, in error `dialect` (core/codec.h): 0 is
@@ -415,6 +427,47 @@ static int query_partition(struct MHD_Connection *connection, char account_id[13
   return 0;
 }
 
+/* Finds a request's Host and Origin headers, and counts them. */
+static enum MHD_Result count_hosts(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+  (void)kind;
+  gfi_request_hosts *hosts = cls;
+  if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+    if (hosts->host_count++ == 0)
+      hosts->host = value ? value : "";
+  } else if (strcasecmp(key, MHD_HTTP_HEADER_ORIGIN) == 0) {
+    if (hosts->origin_count++ == 0)
+      hosts->origin = value ? value : "";
+  }
+  return MHD_YES;
+}
+
+/* Whether the control plane may answer this request (host_guard.h): MHD_YES
+ * with *refused 0, or the 403 queued with *refused 1.  The 403 is plain
+ * application/json, not the AWS protocol's type: whoever meets it is a
+ * browser or curl, not an SDK. */
+static enum MHD_Result guard_control(gf_server *server, struct MHD_Connection *connection,
+                                     int *refused)
+{
+  gfi_request_hosts hosts = {NULL, NULL, 0, 0};
+  MHD_get_connection_values(connection, MHD_HEADER_KIND, count_hosts, &hosts);
+  gf_error err = GF_ERROR_INIT;
+  *refused = gfi_host_guard_check(&server->host_guard, &hosts, &err) != GF_OK;
+  if (!*refused)
+    return MHD_YES;
+  const char *type = gf_status_name(GF_ACCESS_DENIED);
+  cJSON *json = gfi_error_body_in(0, type, gf_error_message(&err));
+  char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+  cJSON_Delete(json);
+  gf_error_clear(&err);
+  enum MHD_Result result =
+      text ? respond_typed(server, connection, 403, type, "application/json", text, strlen(text))
+           : respond_status(server, connection, 0, GF_INTERNAL_SERVICE, "out of memory");
+  cJSON_free(text);
+  return result;
+}
+
 static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *connection,
                                      const char *what, const char *method,
                                      const request_body *body)
@@ -528,8 +581,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
   }
   if (body->too_large)
     return respond_too_large(server, connection);
-  if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0)
+  if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0) {
+    /* Checked once the whole request is in, where every answer is given:
+     * the 403 then leaves the connection usable (the body is dropped). */
+    int refused;
+    enum MHD_Result guarded = guard_control(server, connection, &refused);
+    if (refused)
+      return guarded;
     return serve_control(server, connection, url + strlen(CONTROL_PREFIX), method, body);
+  }
   if (strcmp(url, "/") != 0)
     return respond_status(server, connection, 404, GF_UNKNOWN_OPERATION,
                          "Not found: the API is served at POST /");
@@ -593,8 +653,16 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
     gf_error_set(err, GF_INTERNAL_SERVICE, "server: out of memory");
     return NULL;
   }
+  /* Members newer than the caller's version do not exist in its struct. */
+  if (gfi_host_guard_init(&server->host_guard,
+                          options->version >= 3 ? options->allow_hosts : NULL,
+                          options->version >= 3 ? options->allow_host_count : 0, err) != GF_OK) {
+    gfi_free(server);
+    return NULL;
+  }
   if (gfi_partitions_init(&server->partitions, fake,
                           options->version >= 2 ? options->faults : NULL, err) != GF_OK) {
+    gfi_host_guard_clear(&server->host_guard);
     gfi_free(server);
     return NULL;
   }
@@ -608,6 +676,7 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
                             options->credentials_source, &server->credentials,
                             err) != GF_OK) {
     gfi_partitions_clear(&server->partitions);
+    gfi_host_guard_clear(&server->host_guard);
     gfi_free(server);
     return NULL;
   }
@@ -622,6 +691,7 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
     gfi_credentials_clear(&server->credentials);
     gfi_partitions_clear(&server->partitions);
+    gfi_host_guard_clear(&server->host_guard);
     gfi_free(server);
     return NULL;
   }
@@ -647,5 +717,6 @@ void gf_server_stop(gf_server *server)
   MHD_stop_daemon(server->daemon);
   gfi_credentials_clear(&server->credentials);
   gfi_partitions_clear(&server->partitions);
+  gfi_host_guard_clear(&server->host_guard);
   gfi_free(server);
 }

@@ -9,6 +9,12 @@
  *     POST reset, GET state, POST state (a fixture), POST faults (a fault
  *     spec), DELETE faults, GET calls (the call log as a transcript), each
  *     with optional ?account=ID&region=R; GET partitions.
+ *     It answers only requests whose Host, and Origin when present, is a
+ *     loopback name or address (localhost, 127.0.0.0/8, [::1], any port) or
+ *     an allowed host (gf_server_options.allow_hosts); any other gets 403
+ *     AccessDeniedException and changes nothing, so that a web page the
+ *     developer visits can neither reset nor poison the fake (CSRF, DNS
+ *     rebinding).  The API is not subject to this rule.
  *
  * Every API request belongs to a partition (account id, region): the
  * region of its credential scope, the account of its access key (the
@@ -47,8 +53,8 @@ typedef enum gf_server_auth {
   GF_AUTH_SIGV4  /* a SigV4 signature by a key of the credentials */
 } gf_server_auth;
 
-/* 2: `faults`. */
-#define GF_SERVER_OPTIONS_VERSION 2
+/* 2: `faults`.  3: `allow_hosts`, `allow_host_count`. */
+#define GF_SERVER_OPTIONS_VERSION 3
 
 /* Initialise with GF_SERVER_OPTIONS_INIT, then set what you need: members
  * are only ever appended, and `version` tells which exist. */
@@ -72,10 +78,19 @@ typedef struct gf_server_options {
    * none; copied.  The fake served is the home partition: its own rules
    * are its own.  Version 2. */
   const char *faults;
+  /* Hosts besides the loopback that the control plane answers when a
+   * request's Host (and Origin, if any) names them, with any port, as
+   * `gluefake serve --allow-host NAME` gives them: `allow_host_count` names
+   * (allow_hosts may be NULL when it is 0), each a host name (compared
+   * without regard to case), an IPv4 address or an IPv6 address (with or
+   * without brackets; compared as an address); no scheme, no port.  Copied.
+   * Version 3. */
+  const char *const *allow_hosts;
+  size_t allow_host_count;
 } gf_server_options;
 
 #define GF_SERVER_OPTIONS_INIT                                                             \
-  {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0, NULL}
+  {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0, NULL, NULL, 0}
 
 /*
  * gf_server_start() with options (NULL: GF_SERVER_OPTIONS_INIT's).  Under
@@ -84,10 +99,17 @@ typedef struct gf_server_options {
  * is answered with AWS's error (MissingAuthenticationToken,
  * IncompleteSignature, UnrecognizedClient, ExpiredToken, InvalidSignature)
  * and never reaches the fake or its call log.  NULL with `err` set also for
- * credentials that do not parse, or GF_AUTH_SIGV4 without credentials.
+ * credentials that do not parse, GF_AUTH_SIGV4 without credentials, or an
+ * allowed host that is neither a host name nor an IP address.
  */
 GF_API gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options,
                                       gf_error *err);
+
+/* Whether `address` (as gf_server_options.host takes it) is a loopback
+ * address: IPv4 in 127.0.0.0/8, or IPv6 ::1.  0 for any other address,
+ * for a name (even "localhost") and for NULL.  Reads `address` only.
+ * `gluefake serve` warns when it serves on an address that is not. */
+GF_API int gf_server_address_is_loopback(const char *address);
 
 /* The port the server listens on. */
 GF_API unsigned gf_server_port(gf_server *server);
