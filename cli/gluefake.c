@@ -3,7 +3,7 @@
  *
  *   gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]
  *                  [--account-id ID] [--region R] [--auth none|sigv4] [--credentials FILE]
- *                  [--wire-variants] [--allow-host NAME]...
+ *                  [--wire-variants] [--allow-host NAME]... [--calls-max N]
  *   gluefake check FIXTURE
  *   gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]
  *                 [--record FILE] [--redact-account ID]
@@ -41,6 +41,7 @@ static const char usage[] =
     "usage: gluefake serve [--host 127.0.0.1] [--port N] [--fixture FILE] [--faults SPEC]\n"
     "                      [--account-id ID] [--region R] [--auth none|sigv4]\n"
     "                      [--credentials FILE] [--wire-variants] [--allow-host NAME]...\n"
+    "                      [--calls-max N]\n"
     "       gluefake check FIXTURE\n"
     "       gluefake call OPERATION [JSON|-] [--endpoint URL] [--region R] [--profile P]\n"
     "                     [--record FILE] [--redact-account ID]\n"
@@ -472,6 +473,7 @@ static int serve(int argc, char **argv)
   const char *credentials_path = NULL;
   gf_server_auth auth = GF_AUTH_NONE;
   unsigned long port = 4566;
+  unsigned long long calls_max = GF_SERVER_CALLS_MAX_DEFAULT;
   int wire_variants = 0;
   /* --allow-host, repeatable: borrowed from argv, copied by the server.  A
    * fixed bound rather than an allocation leaves the early returns nothing
@@ -496,6 +498,12 @@ static int serve(int argc, char **argv)
       port = strtoul(value, &end, 10);
       if (!*value || *end || errno || port > 65535)
         return die("serve: --port '%s' is not a port number (0..65535)", value);
+    } else if (strcmp(argv[i], "--calls-max") == 0) {
+      char *end;
+      errno = 0;
+      calls_max = strtoull(value, &end, 10);
+      if (!*value || *end || errno || value[0] == '-' || calls_max > SIZE_MAX)
+        return die("serve: --calls-max '%s' is not a number of calls (0 keeps none)", value);
     } else if (strcmp(argv[i], "--fixture") == 0) {
       fixture = value;
     } else if (strcmp(argv[i], "--faults") == 0) {
@@ -532,6 +540,7 @@ static int serve(int argc, char **argv)
   options.credentials_source = credentials_path;
   options.allow_hosts = allow_hosts;
   options.allow_host_count = allow_host_count;
+  options.calls_max = (size_t)calls_max;
   char *credentials = NULL;
   const char *why;
   if (credentials_path &&

@@ -517,6 +517,29 @@ curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/partitions" >"$TMP/part
 ok
 stop_serve TERM
 expect_rc 0 "serve stopped by SIGTERM"
+# --calls-max N: each partition's call log keeps the newest N calls; GET calls
+# says how many it dropped.
+start_serve --calls-max 2
+for name in one two three; do
+  glue GetSecurityConfiguration "{\"Name\":\"$name\"}"
+done
+curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/calls" >"$TMP/calls.json" || fail "GET calls"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["dropped"] == 1 and [e["request"]["Name"] for e in d["transcript"]] == ["two", "three"]))' \
+  "$TMP/calls.json" || fail "--calls-max 2: GET calls: $(cat "$TMP/calls.json")"
+ok
+stop_serve TERM
+start_serve --calls-max 0
+glue GetSecurityConfiguration '{"Name":"x"}'
+curl -sS --max-time 10 "http://127.0.0.1:$PORT/_gluefake/calls" >"$TMP/calls.json" || fail "GET calls"
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["dropped"] == 1 and d["transcript"] == []))' \
+  "$TMP/calls.json" || fail "--calls-max 0: GET calls: $(cat "$TMP/calls.json")"
+ok
+stop_serve TERM
+for bad in -1 x 99999999999999999999999 ''; do
+  run serve --host 127.0.0.1 --port 0 --calls-max "$bad"
+  expect_rc 2 "serve --calls-max '$bad'"
+  expect_err_has "--calls-max '$bad' is not a number of calls" "serve --calls-max '$bad'"
+done
 run serve --host 127.0.0.1 --port 0 --region EU
 expect_rc 2 "serve --region EU"
 expect_err_has "region 'EU' is not a region name" "serve --region EU"

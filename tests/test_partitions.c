@@ -37,6 +37,15 @@ static int start(void **state, const char *faults)
 
 static int setup(void **state) { return start(state, NULL); }
 
+static int setup_calls_max(void **state)
+{
+  gf_server_options options = GF_SERVER_OPTIONS_INIT;
+  options.credentials = credentials;
+  options.credentials_len = strlen(credentials);
+  options.calls_max = 2;
+  return server_fx_start(state, &options);
+}
+
 static int setup_with_faults(void **state)
 {
   return start(state, "GetSecurityConfigurations=InternalService(from the server)");
@@ -251,6 +260,37 @@ static void test_new_partitions_take_the_server_rules(void **state)
 
 /* A client inventing access keys cannot make the server hold more than
  * GFI_MAX_PARTITIONS fakes besides its own. */
+/* --calls-max bounds every partition's log, the served fake's too. */
+static void test_calls_max_per_partition(void **state)
+{
+  fx *f = *state;
+  char reply[16384];
+  for (int i = 0; i < 5; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "c%d", i);
+    create(f, "AKIDMAPPED", "eu-west-1", name);
+    if (i < 3)
+      create(f, NULL, NULL, name);
+  }
+  assert_int_equal(control(f, NULL, "/_gluefake/calls?account=444455556666&region=eu-west-1",
+                           reply, sizeof reply), 200);
+  cJSON *json = cJSON_Parse(reply);
+  assert_int_equal(cJSON_GetObjectItem(json, "dropped")->valueint, 3);
+  cJSON *list = cJSON_GetObjectItem(json, "transcript");
+  assert_int_equal(cJSON_GetArraySize(list), 2);
+  assert_string_equal(
+      cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "request"), "Name")
+          ->valuestring,
+      "c3");
+  cJSON_Delete(json);
+  assert_int_equal(control(f, NULL, "/_gluefake/calls", reply, sizeof reply), 200);
+  json = cJSON_Parse(reply);
+  assert_int_equal(cJSON_GetObjectItem(json, "dropped")->valueint, 1);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(json, "transcript")), 2);
+  cJSON_Delete(json);
+  assert_int_equal(gf_calls_count(gf_fake_calls(f->fake)), 2);
+}
+
 static void test_partition_bound(void **state)
 {
   fx *f = *state;
@@ -283,6 +323,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_new_partitions_take_the_server_rules,
                                       setup_with_faults, teardown),
       cmocka_unit_test_setup_teardown(test_partition_bound, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_calls_max_per_partition, setup_calls_max, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

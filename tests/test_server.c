@@ -1453,11 +1453,15 @@ static void test_control_get_calls(void **state)
 
   control(t, "GET", "calls", NULL, &r);
   assert_int_equal(r.status, 200);
-  char *expected = gf_calls_transcript(gf_fake_calls(t->fake));
+  /* The log as a transcript, with how many calls its bound dropped. */
+  gf_transcript_options counted = GF_TRANSCRIPT_OPTIONS_INIT;
+  counted.count_dropped = 1;
+  char *expected = gf_calls_transcript_ext(gf_fake_calls(t->fake), &counted, NULL);
   assert_string_equal(r.body, expected);
   gf_buffer_free(expected);
   cJSON *json = cJSON_Parse(r.body);
   assert_non_null(json);
+  assert_int_equal(cJSON_GetObjectItemCaseSensitive(json, "dropped")->valueint, 0);
   const cJSON *list = cJSON_GetObjectItemCaseSensitive(json, "transcript");
   assert_int_equal(cJSON_GetArraySize(list), 3);
   static const char *const ops[] = {"CreateSecurityConfiguration", "GetSecurityConfiguration",

@@ -1816,10 +1816,20 @@ static void test_transcript_append_and_redact(void **state)
   assert_null(gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err));
   assert_string_equal(gf_error_message(&f->err), "redact account '12345' is not 12 digits");
   o.redact_account = NULL;
-  o.version = 2;
+  o.version = 3;
   assert_null(gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err));
   assert_string_equal(gf_error_message(&f->err),
-                      "transcript options version 2 is not supported (this library knows 1..1)");
+                      "transcript options version 3 is not supported (this library knows 1..2)");
+  /* count_dropped: how many calls the log's bound let go. */
+  o.version = GF_TRANSCRIPT_OPTIONS_VERSION;
+  o.count_dropped = 1;
+  gf_calls_set_max(gf_fake_calls(fake), 1);
+  char *counted = gf_calls_transcript_ext(gf_fake_calls(fake), &o, &f->err);
+  cJSON *json = cJSON_Parse(counted);
+  assert_int_equal(cJSON_GetObjectItem(json, "dropped")->valueint, 1);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(json, "transcript")), 1);
+  cJSON_Delete(json);
+  gf_buffer_free(counted);
   /* NULL options: the plain transcript. */
   char *plain = gf_calls_transcript_ext(gf_fake_calls(fake), NULL, &f->err);
   char *same = gf_calls_transcript(gf_fake_calls(fake));

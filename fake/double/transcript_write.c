@@ -140,7 +140,12 @@ char *gf_calls_transcript_ext(gf_recorder *recorder, const gf_transcript_options
   }
   cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "transcript");
   char *text = NULL;
-  if (list && add_log(recorder, list) == 0) {
+  int ok = list != NULL;
+  if (ok && options->version >= 2 && options->count_dropped) {
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "dropped"); /* an appended-to transcript's */
+    ok = cJSON_AddNumberToObject(root, "dropped", (double)gf_calls_dropped(recorder)) != NULL;
+  }
+  if (ok && add_log(recorder, list) == 0) {
     if (options->redact_account)
       redact(root->child, options->redact_account);
     text = cJSON_Print(root);

@@ -25,13 +25,15 @@ struct gfi_partition {
 };
 
 gf_status gfi_partitions_init(gfi_partitions *partitions, gf_fake *home, const char *faults,
-                              gf_error *err)
+                              size_t calls_max, gf_error *err)
 {
   memset(partitions, 0, sizeof *partitions);
   partitions->home = home;
+  partitions->calls_max = calls_max;
   if (faults && !(partitions->faults = gfi_strdup(faults)))
     return gf_error_set(err, GF_INTERNAL_SERVICE, "server: out of memory");
   pthread_mutex_init(&partitions->lock, NULL);
+  gf_calls_set_max(gf_fake_calls(home), calls_max);
   return GF_OK;
 }
 
@@ -66,6 +68,8 @@ static gf_fake *make_fake(const gfi_partitions *partitions, const char *account_
   options.account_id = account_id;
   options.region = region;
   gf_fake *fake = gf_fake_new_ext(&options, err);
+  if (fake)
+    gf_calls_set_max(gf_fake_calls(fake), partitions->calls_max);
   if (fake && partitions->faults &&
       gf_faults_set(gf_fake_faults(fake), partitions->faults, err) != GF_OK) {
     gf_fake_free(fake);

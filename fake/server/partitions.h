@@ -26,16 +26,18 @@ typedef struct gfi_partition gfi_partition;
 typedef struct gfi_partitions {
   gf_fake *home;          /* borrowed: the server's fake */
   char *faults;           /* owned: the rules a new partition starts with; NULL for none */
+  size_t calls_max;       /* the calls each partition's log keeps */
   gfi_partition *table;   /* the others, by "ACCOUNT/REGION" */
   gfi_partition *retired; /* forgotten by a reset, freed by gfi_partitions_clear() */
   size_t count;           /* in the table */
   pthread_mutex_t lock;
 } gfi_partitions;
 
-/* Starts with the home partition alone; `faults` (may be NULL) is copied.
- * GF_OK, or GF_INTERNAL_SERVICE when out of memory. */
+/* Starts with the home partition alone; `faults` (may be NULL) is copied;
+ * every partition's call log, the home's included, keeps `calls_max`
+ * calls.  GF_OK, or GF_INTERNAL_SERVICE when out of memory. */
 gf_status gfi_partitions_init(gfi_partitions *partitions, gf_fake *home, const char *faults,
-                              gf_error *err);
+                              size_t calls_max, gf_error *err);
 
 /* Frees every partition the server made (never the home one). */
 void gfi_partitions_clear(gfi_partitions *partitions);

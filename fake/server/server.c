@@ -512,8 +512,11 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
   }
   if (strcmp(what, "state") == 0 && get)
     return respond_text(server, connection, gf_fake_dump(fake));
-  if (strcmp(what, "calls") == 0 && get)
-    return respond_text(server, connection, gf_calls_transcript(gf_fake_calls(fake)));
+  if (strcmp(what, "calls") == 0 && get) {
+    gf_transcript_options calls = GF_TRANSCRIPT_OPTIONS_INIT;
+    calls.count_dropped = 1; /* the log keeps --calls-max calls */
+    return respond_text(server, connection, gf_calls_transcript_ext(gf_fake_calls(fake), &calls, NULL));
+  }
   if (strcmp(what, "faults") == 0 && strcmp(method, "DELETE") == 0) {
     gf_faults_clear(gf_fake_faults(fake));
     return respond_ok_empty(server, connection);
@@ -661,7 +664,9 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
     return NULL;
   }
   if (gfi_partitions_init(&server->partitions, fake,
-                          options->version >= 2 ? options->faults : NULL, err) != GF_OK) {
+                          options->version >= 2 ? options->faults : NULL,
+                          options->version >= 4 ? options->calls_max : GF_SERVER_CALLS_MAX_DEFAULT,
+                          err) != GF_OK) {
     gfi_host_guard_clear(&server->host_guard);
     gfi_free(server);
     return NULL;

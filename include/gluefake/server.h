@@ -53,8 +53,11 @@ typedef enum gf_server_auth {
   GF_AUTH_SIGV4  /* a SigV4 signature by a key of the credentials */
 } gf_server_auth;
 
-/* 2: `faults`.  3: `allow_hosts`, `allow_host_count`. */
-#define GF_SERVER_OPTIONS_VERSION 3
+/* 2: `faults`.  3: `allow_hosts`, `allow_host_count`.  4: `calls_max`. */
+#define GF_SERVER_OPTIONS_VERSION 4
+
+/* The calls a partition's log keeps by default (`gluefake serve --calls-max`). */
+#define GF_SERVER_CALLS_MAX_DEFAULT 100000
 
 /* Initialise with GF_SERVER_OPTIONS_INIT, then set what you need: members
  * are only ever appended, and `version` tells which exist. */
@@ -87,10 +90,15 @@ typedef struct gf_server_options {
    * Version 3. */
   const char *const *allow_hosts;
   size_t allow_host_count;
+  /* The calls each partition's log keeps, the oldest dropped (counted in
+   * GET /_gluefake/calls); 0 keeps none.  Set on the served fake's log as
+   * well.  Before version 4: GF_SERVER_CALLS_MAX_DEFAULT. */
+  size_t calls_max;
 } gf_server_options;
 
 #define GF_SERVER_OPTIONS_INIT                                                             \
-  {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0, NULL, NULL, 0}
+  {GF_SERVER_OPTIONS_VERSION, NULL, 0, GF_AUTH_NONE, NULL, 0, NULL, 0, NULL, NULL, 0,       \
+   GF_SERVER_CALLS_MAX_DEFAULT}
 
 /*
  * gf_server_start() with options (NULL: GF_SERVER_OPTIONS_INIT's).  Under

@@ -28,7 +28,8 @@ extern "C" {
  * out of memory. */
 GF_API char *gf_calls_transcript(gf_recorder *recorder);
 
-#define GF_TRANSCRIPT_OPTIONS_VERSION 1
+/* 2: `count_dropped`. */
+#define GF_TRANSCRIPT_OPTIONS_VERSION 2
 
 /* Initialise with GF_TRANSCRIPT_OPTIONS_INIT, then set what you need:
  * members are only ever appended, and `version` tells which exist. */
@@ -44,9 +45,13 @@ typedef struct gf_transcript_options {
    * ("arn:aws:iam::111122223333:root") or as a CatalogId is written as this
    * one, in the new entries and in those appended to; NULL: as recorded. */
   const char *redact_account;
+  /* Non-zero: also write "dropped": N, the calls the log's bound let go
+   * (gf_calls_dropped()), so that a reader knows the transcript is not the
+   * whole story.  Version 2. */
+  int count_dropped;
 } gf_transcript_options;
 
-#define GF_TRANSCRIPT_OPTIONS_INIT {GF_TRANSCRIPT_OPTIONS_VERSION, NULL, 0, NULL, NULL}
+#define GF_TRANSCRIPT_OPTIONS_INIT {GF_TRANSCRIPT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0}
 
 /* gf_calls_transcript() with `options` (NULL: the defaults).  NULL with
  * `err` set when append_to is not a transcript (GF_INVALID_INPUT naming
