@@ -1007,6 +1007,43 @@ static void test_body_too_large_chunked(void **state)
   assert_still_serving(t, 0, 0);
 }
 
+/* A state takes up to 256 MiB: a fixture of 20,000 configurations (over the
+ * API's 1 MiB) loads; one announced over 256 MiB is refused on its headers. */
+static void test_state_body_limit(void **state)
+{
+  ctx *t = *state;
+  size_t cap = 64 + 30000 * 64, len = 0;
+  char *fixture = malloc(cap);
+  assert_non_null(fixture);
+  len += (size_t)snprintf(fixture + len, cap - len, "{\"security_configurations\": [");
+  for (int i = 0; i < 30000; i++)
+    len += (size_t)snprintf(fixture + len, cap - len,
+                            "%s{\"Name\": \"c%05d\", \"EncryptionConfiguration\": {}}",
+                            i ? ", " : "", i);
+  len += (size_t)snprintf(fixture + len, cap - len, "]}");
+  assert_true(len > GF_MAX_BODY);
+  http_resp r;
+  control(t, "POST", "state", fixture, &r);
+  assert_int_equal(r.status, 200);
+  resp_free(&r);
+  assert_int_equal(gf_fake_security_configuration_count(t->fake), 30000);
+  free(fixture);
+
+  conn c;
+  assert_int_equal(conn_open(&c, t->port), 0);
+  char headers[256];
+  snprintf(headers, sizeof headers,
+           "POST /_gluefake/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n",
+           GF_MAX_STATE_BODY + 1);
+  assert_int_equal(send_str(&c, headers), 0);
+  assert_int_equal(read_response(&c, &r), RESP_OK);
+  assert_int_equal(r.status, 413);
+  assert_contains(r.body, "the state is over 256 MiB");
+  resp_free(&r);
+  conn_close(&c);
+  assert_int_equal(gf_fake_security_configuration_count(t->fake), 30000);
+}
+
 static void test_body_of_exactly_1mib_accepted(void **state)
 {
   ctx *t = *state;
@@ -2256,6 +2293,7 @@ int main(void)
       T(test_body_too_large_announced),
       T(test_body_too_large_sent_in_full),
       T(test_body_too_large_chunked),
+      T(test_state_body_limit),
       T(test_body_of_exactly_1mib_accepted),
       T(test_request_ids_everywhere_and_distinct),
       T(test_control_reset),

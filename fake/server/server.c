@@ -157,11 +157,22 @@ static enum MHD_Result respond_ok_empty(gf_server *server, struct MHD_Connection
   return respond(server, connection, 200, NULL, "{}", 2);
 }
 
+/* The largest body a request to `url` may carry. */
+static size_t body_limit(const char *url, const char *method)
+{
+  return strcmp(url, CONTROL_PREFIX "state") == 0 && strcmp(method, "POST") == 0
+             ? (size_t)GF_MAX_STATE_BODY
+             : (size_t)GF_MAX_BODY;
+}
+
 /* 413, an error of the HTTP layer that no operation returns. */
-static enum MHD_Result respond_too_large(gf_server *server, struct MHD_Connection *connection)
+static enum MHD_Result respond_too_large(gf_server *server, struct MHD_Connection *connection,
+                                         const char *url, const char *method)
 {
   return respond_error(server, connection, 413, "RequestEntityTooLarge",
-                       "the request body is over 1 MiB");
+                       body_limit(url, method) == GF_MAX_BODY
+                           ? "the request body is over 1 MiB"
+                           : "the state is over 256 MiB");
 }
 
 #define MAX_SIGNED_HEADERS 64
@@ -563,16 +574,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     *req_cls = body;
     const char *length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length && strtoull(length, NULL, 10) > GF_MAX_BODY) {
+    if (length && strtoull(length, NULL, 10) > body_limit(url, method)) {
       body->too_large = 1;
-      return respond_too_large(server, connection);
+      return respond_too_large(server, connection, url, method);
     }
     return MHD_YES;
   }
   if (*upload_data_size) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
-    if (body->too_large || body->len + n > GF_MAX_BODY) {
+    if (body->too_large || body->len + n > body_limit(url, method)) {
       body->too_large = 1; /* keep reading, keep nothing */
       return MHD_YES;
     }
@@ -583,7 +594,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     return MHD_YES;
   }
   if (body->too_large)
-    return respond_too_large(server, connection);
+    return respond_too_large(server, connection, url, method);
   if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0) {
     /* Checked once the whole request is in, where every answer is given:
      * the 403 then leaves the connection usable (the body is dropped). */

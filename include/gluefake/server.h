@@ -36,7 +36,11 @@ extern "C" {
 
 typedef struct gf_server gf_server;
 
+/* The largest request body the API takes, and the largest state a POST
+ * /_gluefake/state takes (a fixture of a million configurations); a larger
+ * one is answered 413 RequestEntityTooLarge. */
 #define GF_MAX_BODY (1024 * 1024)
+#define GF_MAX_STATE_BODY (256 * 1024 * 1024)
 
 /*
  * Starts serving `fake` (borrowed: it must outlive the server) on `host`
