@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,45 @@ static void test_calls_bounded(void **state)
     snprintf(name, sizeof name, "r%zu", i + 150);
     assert_string_equal(((const gf_get_security_configuration_request *)r.request)->name, name);
   }
+}
+
+/* Writing the log out takes a snapshot and lets calls go on meanwhile, the
+ * bound dropping records the snapshot still holds. */
+typedef struct churn {
+  gf_backend *glue;
+  atomic_int stop;
+} churn;
+
+static void *churn_calls(void *arg)
+{
+  churn *c = arg;
+  char name[32];
+  for (int i = 0; !atomic_load(&c->stop); i++) {
+    snprintf(name, sizeof name, "n%d", i % 100);
+    gf_get_security_configuration_request req = {name};
+    gf_get_security_configuration(c->glue, &req, NULL, NULL);
+  }
+  return NULL;
+}
+
+static void test_calls_written_while_calls_go_on(void **state)
+{
+  fx *f = *state;
+  gf_calls_set_max(f->calls, 50);
+  churn c = {f->glue, 0};
+  pthread_t thread;
+  assert_int_equal(pthread_create(&thread, NULL, churn_calls, &c), 0);
+  for (int i = 0; i < 200; i++) {
+    char *text = gf_calls_transcript(f->calls);
+    assert_non_null(text);
+    cJSON *json = cJSON_Parse(text);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(json, "transcript")) <= 50);
+    cJSON_Delete(json);
+    gf_buffer_free(text);
+  }
+  atomic_store(&c.stop, 1);
+  pthread_join(thread, NULL);
+  assert_true(gf_calls_dropped(f->calls) > 0);
 }
 
 /* The log holds what the client saw, injected faults included. */
@@ -1627,6 +1667,7 @@ int main(int argc, char **argv)
       T(test_calls_per_operation),
       T(test_calls_clear),
       T(test_calls_bounded),
+      T(test_calls_written_while_calls_go_on),
       T(test_log_records_injected_fault),
       T(test_log_records_injected_message),
       T(test_log_null_request),

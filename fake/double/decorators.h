@@ -57,10 +57,12 @@ gfi_wire_action gfi_wire_end(unsigned *http_status);
 int gfi_recorder_logging(gf_recorder *recorder);
 int gfi_faults_armed(gf_faults *faults);
 
-/* Runs `fn` on every record of the call log, in order, under the log's
- * lock: a consistent snapshot that a concurrent clear cannot free from under
- * it, and that calls made meanwhile do not extend (transcript writing). */
-void gfi_recorder_with_log(gf_recorder *recorder,
-                           void (*fn)(const gf_call_record *record, void *ctx), void *ctx);
+/* Runs `fn` on every record of the call log, in order: a snapshot taken
+ * under the log's lock (the records held, so that neither a clear nor the
+ * log's bound frees them meanwhile), walked without it, so that calls go
+ * on while a long log is written out.  0, or -1 when out of memory (`fn`
+ * not called). */
+int gfi_recorder_with_log(gf_recorder *recorder,
+                          void (*fn)(const gf_call_record *record, void *ctx), void *ctx);
 
 #endif

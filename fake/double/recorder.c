@@ -14,7 +14,10 @@
 #include "gluefake/calls.h"
 #include "gluefake/sys/backend.h"
 
+/* One logged call, shared by the log and the snapshots being written out:
+ * freed by whoever lets it go last. */
 typedef struct record {
+  atomic_int holders;
   gf_operation op;
   void *request;
   gf_status status;
@@ -27,7 +30,7 @@ struct gf_recorder {
   atomic_int disabled; /* read without the lock: logging off costs nothing */
   /* A ring: the oldest kept call at log[start], the i-th at
    * log[(start + i) % cap]. */
-  record *log;
+  record **log;
   size_t start, len, cap;
   size_t reserved; /* slots promised to calls under way */
   size_t max;      /* calls kept at most; SIZE_MAX: all */
@@ -35,13 +38,16 @@ struct gf_recorder {
   size_t per_op[GF_OPERATION_COUNT];
 };
 
-static record *at(gf_recorder *rec, size_t i) { return &rec->log[(rec->start + i) % rec->cap]; }
+static record **at(gf_recorder *rec, size_t i) { return &rec->log[(rec->start + i) % rec->cap]; }
 
-static void record_clear(record *r)
+static void record_release(record *r)
 {
-  gfi_free(r->request); /* both packed */
-  gfi_free(r->response);
-  gfi_free(r->message);
+  if (r && atomic_fetch_sub(&r->holders, 1) == 1) {
+    gfi_free(r->request); /* both packed */
+    gfi_free(r->response);
+    gfi_free(r->message);
+    gfi_free(r);
+  }
 }
 
 /* Makes room for one more record ahead of a call, so that a call that
@@ -63,7 +69,7 @@ static int reserve(gf_recorder *rec)
     cap = rec->max;
   if (cap > SIZE_MAX / sizeof *rec->log)
     return -1;
-  record *grown = gfi_malloc(cap * sizeof *grown);
+  record **grown = gfi_malloc(cap * sizeof *grown);
   if (!grown)
     return -1;
   for (size_t i = 0; i < rec->len; i++) /* oldest first, from the start */
@@ -78,9 +84,9 @@ static int reserve(gf_recorder *rec)
 /* Lets the oldest kept call go.  The caller holds the lock. */
 static void drop_oldest(gf_recorder *rec)
 {
-  record *oldest = at(rec, 0);
+  record *oldest = *at(rec, 0);
   rec->per_op[oldest->op]--;
-  record_clear(oldest);
+  record_release(oldest);
   rec->start = (rec->start + 1) % rec->cap;
   rec->len--;
   rec->dropped++;
@@ -105,24 +111,31 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
 
   /* Copy the request before the call, so that a call the log cannot hold
    * is refused before it takes effect. */
-  record r = {op, room ? gfi_shape_pack(gfi_request_shapes[op], request) : NULL, GF_OK, NULL, NULL};
-  if (!r.request) {
+  record *r = room ? gfi_calloc(1, sizeof *r) : NULL;
+  if (r && !(r->request = gfi_shape_pack(gfi_request_shapes[op], request))) {
+    gfi_free(r);
+    r = NULL;
+  }
+  if (!r) {
     pthread_mutex_lock(&rec->d.lock);
     rec->reserved -= room;
     pthread_mutex_unlock(&rec->d.lock);
     return gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory logging the call",
                         gf_operation_name(op));
   }
-  r.status = gf_call(rec->d.inner, op, request, out, err);
-  if (r.status == GF_OK)
-    r.response = gfi_shape_pack(gfi_response_shapes[op], *out); /* NULL if out of memory */
+  atomic_init(&r->holders, 1);
+  r->op = op;
+  r->status = gf_call(rec->d.inner, op, request, out, err);
+  if (r->status == GF_OK)
+    r->response = gfi_shape_pack(gfi_response_shapes[op], *out); /* NULL if out of memory */
   else
-    r.message = gfi_strdup(gf_error_message(err)); /* NULL if out of memory */
+    r->message = gfi_strdup(gf_error_message(err)); /* NULL if out of memory */
+  gf_status status = r->status;
 
   pthread_mutex_lock(&rec->d.lock);
   rec->reserved--;
   if (rec->max == 0) { /* the bound fell to 0 during the call */
-    record_clear(&r);
+    record_release(r);
     rec->dropped++;
   } else {
     if (rec->len >= rec->max)
@@ -132,7 +145,7 @@ static gf_status recorder_call(gf_generic_backend *self, gf_operation op, const 
     rec->per_op[op]++;
   }
   pthread_mutex_unlock(&rec->d.lock);
-  return r.status;
+  return status;
 }
 
 static void recorder_destroy(gf_backend *self) { gf_recorder_free((gf_recorder *)self); }
@@ -200,7 +213,7 @@ int gf_calls_get(gf_recorder *rec, size_t index, gf_call_record *out)
   int found = -1;
   pthread_mutex_lock(&rec->d.lock);
   if (index < rec->len) {
-    fill(at(rec, index), out);
+    fill(*at(rec, index), out);
     found = 0;
   }
   pthread_mutex_unlock(&rec->d.lock);
@@ -212,31 +225,42 @@ int gf_calls_get_op(gf_recorder *rec, gf_operation op, size_t n, gf_call_record 
   int found = -1;
   pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len && found != 0; i++)
-    if (at(rec, i)->op == op && n-- == 0) {
-      fill(at(rec, i), out);
+    if ((*at(rec, i))->op == op && n-- == 0) {
+      fill(*at(rec, i), out);
       found = 0;
     }
   pthread_mutex_unlock(&rec->d.lock);
   return found;
 }
 
-void gfi_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
+int gfi_recorder_with_log(gf_recorder *rec, void (*fn)(const gf_call_record *record, void *ctx),
                           void *ctx)
 {
   pthread_mutex_lock(&rec->d.lock);
-  gf_call_record r;
-  for (size_t i = 0; i < rec->len; i++) {
-    fill(at(rec, i), &r);
-    fn(&r, ctx);
+  size_t len = rec->len;
+  record **held = gfi_malloc((len ? len : 1) * sizeof *held);
+  for (size_t i = 0; held && i < len; i++) {
+    held[i] = *at(rec, i);
+    atomic_fetch_add(&held[i]->holders, 1);
   }
   pthread_mutex_unlock(&rec->d.lock);
+  if (!held)
+    return -1;
+  gf_call_record r;
+  for (size_t i = 0; i < len; i++) {
+    fill(held[i], &r);
+    fn(&r, ctx);
+    record_release(held[i]);
+  }
+  gfi_free(held);
+  return 0;
 }
 
 void gf_calls_clear(gf_recorder *rec)
 {
   pthread_mutex_lock(&rec->d.lock);
   for (size_t i = 0; i < rec->len; i++)
-    record_clear(at(rec, i));
+    record_release(*at(rec, i));
   rec->start = rec->len = rec->dropped = 0;
   memset(rec->per_op, 0, sizeof rec->per_op);
   pthread_mutex_unlock(&rec->d.lock);

@@ -59,8 +59,7 @@ static void write_record(const gf_call_record *r, void *ctx)
 static int add_log(gf_recorder *recorder, cJSON *list)
 {
   writer w = {list, 1};
-  gfi_recorder_with_log(recorder, write_record, &w);
-  return w.ok ? 0 : -1;
+  return gfi_recorder_with_log(recorder, write_record, &w) == 0 && w.ok ? 0 : -1;
 }
 
 char *gf_calls_transcript(gf_recorder *recorder)
