@@ -27,6 +27,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2274,6 +2276,51 @@ static void test_big_fixture(void **state)
 
 /* ======================================================================== */
 
+/* A dump writes the configurations out after letting go of the store's
+ * lock: creates and deletes go on meanwhile, and each dump is whole. */
+typedef struct churn {
+  gf_fake *fake;
+  atomic_int stop;
+} churn;
+
+static void *churn_configs(void *arg)
+{
+  churn *c = arg;
+  gf_encryption_configuration ec = {0};
+  char name[32];
+  for (int i = 0; !atomic_load(&c->stop); i++) {
+    snprintf(name, sizeof name, "churn%d", i % 50);
+    gf_create_security_configuration_request create = {name, &ec};
+    gf_delete_security_configuration_request del = {name};
+    if (gf_create_security_configuration(gf_fake_backend(c->fake), &create, NULL, NULL) != GF_OK)
+      gf_delete_security_configuration(gf_fake_backend(c->fake), &del, NULL, NULL);
+  }
+  return NULL;
+}
+
+static void test_dump_while_calls_go_on(void **state)
+{
+  (void)state;
+  gf_fake *fake = test_fake_new(NULL, NULL);
+  assert_non_null(fake);
+  gf_recorder_set_enabled(gf_fake_calls(fake), 0);
+  churn c = {fake, 0};
+  pthread_t thread;
+  assert_int_equal(pthread_create(&thread, NULL, churn_configs, &c), 0);
+  for (int i = 0; i < 300; i++) {
+    char *dump = gf_fake_dump(fake);
+    assert_non_null(dump);
+    cJSON *json = cJSON_Parse(dump);
+    assert_non_null(json);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(json, "security_configurations")) <= 50);
+    cJSON_Delete(json);
+    gf_buffer_free(dump);
+  }
+  atomic_store(&c.stop, 1);
+  pthread_join(thread, NULL);
+  gf_fake_free(fake);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -2317,6 +2364,7 @@ int main(void)
       T(test_round_trip_tokens_after_delete),
       T(test_random_round_trip_listing),
       T(test_big_fixture),
+      T(test_dump_while_calls_go_on),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

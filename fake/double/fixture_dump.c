@@ -35,6 +35,9 @@ static int compare_entries_policy_entry(const void *a, const void *b)
 typedef struct dump_ctx {
   cJSON *root;
   int failed;
+  cJSON *configs;         /* the array in its place in `root`, filled after the lock */
+  config_entry **held;    /* the configurations to write, held */
+  size_t held_len;
 } dump_ctx;
 
 static void add(dump_ctx *d, cJSON *parent, const char *key, cJSON *item)
@@ -65,17 +68,17 @@ static void dump_store(gfi_store *st, void *ctx)
       add(d, limits, "security_configurations", cJSON_CreateNumber((double)st->config_limit));
     add(d, root, "limits", limits);
   }
-  cJSON *configs = cJSON_CreateArray();
-  for (size_t i = 0; configs && i < st->order_len; i++) {
-    if (!st->order[i].entry)
-      continue;
-    cJSON *config = gfi_shape_encode(&gfi_shape_security_configuration, st->order[i].entry->config);
-    if (!config || !cJSON_AddItemToArray(configs, config)) {
-      cJSON_Delete(config);
-      d->failed = 1;
+  /* The configurations, the bulk of a large state, are only held here and
+   * written out after the lock is let go (gf_fake_dump). */
+  d->held = gfi_malloc((st->order_len ? st->order_len : 1) * sizeof *d->held);
+  for (size_t i = 0; d->held && i < st->order_len; i++)
+    if (st->order[i].entry) {
+      gfi_store_hold_config(st->order[i].entry);
+      d->held[d->held_len++] = st->order[i].entry;
     }
-  }
-  add(d, root, "security_configurations", configs);
+  d->failed |= !d->held;
+  d->configs = cJSON_CreateArray();
+  add(d, root, "security_configurations", d->configs);
 
   cJSON *catalogs = cJSON_CreateObject();
   catalog_entry **sorted_catalogs;
@@ -105,10 +108,21 @@ static void dump_store(gfi_store *st, void *ctx)
 
 char *gf_fake_dump(gf_fake *fake)
 {
-  dump_ctx d = {cJSON_CreateObject(), 0};
+  dump_ctx d = {cJSON_CreateObject(), 0, NULL, NULL, 0};
   if (!d.root)
     return NULL;
   gfi_fake_with_store(fake, dump_store, &d);
+  /* Without the lock: calls go on while a large state is written out. */
+  for (size_t i = 0; i < d.held_len; i++) {
+    cJSON *config = d.failed || !d.configs ? NULL
+                    : gfi_shape_encode(&gfi_shape_security_configuration, d.held[i]->config);
+    if (!config || !cJSON_AddItemToArray(d.configs, config)) {
+      cJSON_Delete(config);
+      d.failed = 1;
+    }
+    gfi_store_free_config(d.held[i]);
+  }
+  gfi_free(d.held);
   char *text = d.failed ? NULL : cJSON_Print(d.root);
   cJSON_Delete(d.root);
   if (!text)

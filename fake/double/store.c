@@ -219,11 +219,18 @@ config_entry *gfi_store_new_config(const gf_security_configuration *config)
   if (e) {
     e->config = (gf_security_configuration *)(void *)((char *)e + GF_PACK_OFFSET(sizeof *e));
     e->packed_size = size;
+    atomic_init(&e->holders, 1);
   }
   return e;
 }
 
-void gfi_store_free_config(config_entry *e) { gfi_free(e); }
+void gfi_store_hold_config(config_entry *e) { atomic_fetch_add(&e->holders, 1); }
+
+void gfi_store_free_config(config_entry *e)
+{
+  if (e && atomic_fetch_sub(&e->holders, 1) == 1)
+    gfi_free(e);
+}
 
 int gfi_store_add_catalog(gfi_store *store, catalog_entry *e, const char *catalog_id)
 {

@@ -8,6 +8,7 @@
 #ifndef GLUEFAKE_DOUBLE_STORE_H
 #define GLUEFAKE_DOUBLE_STORE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/alloc.h" /* before uthash.h: its allocator and HASH_NONFATAL_OOM */
@@ -53,6 +54,9 @@ typedef struct config_entry {
   gf_security_configuration *config; /* right behind the header; its name is the key */
   size_t packed_size;                /* of the configuration */
   uint64_t seq;                      /* creation order, never reused in a store */
+  /* The store, and a dump writing it out without the store's lock: the
+   * last to let go frees the entry (gfi_store_free_config). */
+  atomic_int holders;
 } config_entry;
 
 /* Position of a configuration in the listing order.  Deleted entries stay
@@ -142,10 +146,15 @@ int gfi_store_add_config(gfi_store *store, config_entry *entry, unsigned hashv);
 /* Removes `entry` from the store (the caller frees it). */
 void gfi_store_remove_config(gfi_store *store, config_entry *entry);
 
-/* A new entry holding a packed copy of `config`; NULL when out of memory.
- * Free it with gfi_store_free_config(). */
+/* A new entry holding a packed copy of `config`, held once; NULL when out
+ * of memory.  Free it with gfi_store_free_config(). */
 config_entry *gfi_store_new_config(const gf_security_configuration *config);
 
+/* Holds an entry once more (under the store's lock), for a reader that
+ * goes on without the lock. */
+void gfi_store_hold_config(config_entry *entry);
+
+/* Lets go of the entry: the last holder frees it.  NULL is allowed. */
 void gfi_store_free_config(config_entry *entry);
 
 /* Adds `entry` (its settings, or document and hash, filled) under a copy of
