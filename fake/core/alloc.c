@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__ /* known once a libc header is in */
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "gluefake/sys/alloc.h"
 
@@ -125,4 +128,11 @@ void gfi_text_append(gfi_text *t, const char *fmt, ...)
   va_start(ap, fmt);
   gfi_text_vappend(t, fmt, ap);
   va_end(ap);
+}
+
+void gfi_heap_give_back(void)
+{
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
 }

@@ -49,6 +49,11 @@ GFI_SHARED void gfi_text_append(gfi_text *text, const char *fmt, ...) GF_PRINTF(
 GFI_SHARED void gfi_text_add(gfi_text *text, const char *data, size_t len);
 GFI_SHARED void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF_PRINTF(2, 0);
 
+/* Gives the heap's free pages back to the system (glibc's malloc_trim;
+ * nothing elsewhere): after a large parse is freed, its nodes would
+ * otherwise stay resident though unused.  A few milliseconds. */
+GFI_SHARED void gfi_heap_give_back(void);
+
 /* How many allocations have failed on this thread so far: compare before
  * and after a call that returns NULL both for bad input and for lack of
  * memory.  (cJSON counts only under gf_set_allocator(), when its hooks are
