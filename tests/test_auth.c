@@ -405,7 +405,7 @@ static void test_server_options_refused(void **state)
   options.version = 0;
   assert_null(gf_server_start_ext(fake, &options, &err));
   assert_string_equal(err.message,
-                      "server: options version 0 is not supported (this library knows 1..3)");
+                      "server: options version 0 is not supported (this library knows 1..4)");
   options = (gf_server_options)GF_SERVER_OPTIONS_INIT;
   options.auth = (gf_server_auth)7;
   assert_null(gf_server_start_ext(fake, &options, &err));

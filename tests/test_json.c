@@ -1,7 +1,8 @@
 /*
  * test_json.c - the AWS JSON 1.1 level: gf_json_dispatch for every
  * operation and every error, the request/response/error codec and its
- * round trips, HTTP status codes and gf_json_reply_clear.
+ * round trips, HTTP status codes and gf_json_reply_clear, and the response
+ * writer dispatch uses against cJSON's printing.
  *
  * Every test gets a fresh fake whose clock is fixed at 1700000000 with a
  * step of 1, so that every timestamp in a reply is known in advance.
@@ -16,6 +17,14 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <float.h>
+#include <math.h>
+
+#include "core/alloc.h"
+#include "core/codec.h"
+#include "core/json_write.h"
+#include "core/shapes.h"
 #include "gluefake.h"
 #include "gluefake/sys/backend.h"
 #include "helpers.h"
@@ -1623,6 +1632,446 @@ static void test_reply_clear(void **state)
   gf_json_reply_clear(&reply);
 }
 
+/* ---- the response writer: cJSON's text, byte for byte -------------------------
+ *
+ * gf_json_dispatch writes a response straight from its struct
+ * (core/json_write.c) instead of printing gfi_shape_encode()'s tree with
+ * cJSON_PrintUnformatted().  The two must never differ: member order,
+ * string escapes and, above all, numbers (cJSON's "%1.15g", read back, else
+ * "%1.17g", which the writer reproduces without printf).  Each check below
+ * compares the two texts; the responses come from every fixture run through
+ * every operation, from random values of every shape, and from numbers
+ * chosen to sit where a formatter goes wrong. */
+
+/* Whether the writer's text of `obj` (a `shape`) is cJSON's; prints both
+ * when not. */
+static int written_as_cjson(const gfi_shape *shape, const void *obj)
+{
+  cJSON *tree = gfi_shape_encode(shape, obj);
+  assert_non_null(tree);
+  char *want = cJSON_PrintUnformatted(tree);
+  assert_non_null(want);
+  gfi_text got = {0};
+  gfi_shape_write_json(shape, obj, &got);
+  assert_false(got.failed);
+  assert_non_null(got.data);
+  int same = strcmp(got.data, want) == 0 && got.len == strlen(want);
+  if (!same)
+    print_message("%s:\n  cJSON:  %s\n  writer: %s\n", shape->name, want, got.data);
+  gfi_free(got.data);
+  cJSON_free(want);
+  cJSON_Delete(tree);
+  return same;
+}
+
+typedef struct writer_run {
+  gf_backend *backend;
+  size_t compared[GF_OPERATION_COUNT]; /* responses compared, by operation */
+} writer_run;
+
+/* Calls `op` with `request` (wire JSON, borrowed) and, when the call
+ * succeeds, compares the writer with cJSON on its response: the response
+ * as JSON (the caller's, to follow NextTokens and names), or NULL when the
+ * call failed. */
+static cJSON *call_compared(writer_run *run, gf_operation op, const cJSON *request_json)
+{
+  void *request = NULL, *response = NULL;
+  gf_error err = GF_ERROR_INIT;
+  assert_int_equal(gf_request_from_json(op, request_json, &request, &err), GF_OK);
+  cJSON *answer = NULL;
+  if (gf_call(run->backend, op, request, &response, &err) == GF_OK) {
+    assert_true(written_as_cjson(gfi_response_shapes[op], response));
+    run->compared[op]++;
+    answer = gf_response_to_json(op, response);
+    assert_non_null(answer);
+  }
+  gf_response_free(op, response);
+  gf_request_free(op, request);
+  gf_error_clear(&err);
+  return answer;
+}
+
+/* call_compared() with a request of one string member, or none (`member`
+ * NULL), the response dropped. */
+static void call_compared_with(writer_run *run, gf_operation op, const char *member,
+                               const char *value)
+{
+  cJSON *request = cJSON_CreateObject();
+  assert_non_null(request);
+  if (member)
+    assert_non_null(cJSON_AddStringToObject(request, member, value));
+  cJSON_Delete(call_compared(run, op, request));
+  cJSON_Delete(request);
+}
+
+/* Pages through the listing `op`, `max` at a time; the "Name" of each item
+ * of `list` goes to `names` when given. */
+static void page_compared(writer_run *run, gf_operation op, const char *list, int max,
+                          cJSON *names)
+{
+  char *token = NULL;
+  for (int pages = 0; pages < 10000; pages++) {
+    cJSON *request = cJSON_CreateObject();
+    assert_non_null(cJSON_AddNumberToObject(request, "MaxResults", max));
+    if (token)
+      assert_non_null(cJSON_AddStringToObject(request, "NextToken", token));
+    cJSON *page = call_compared(run, op, request);
+    cJSON_Delete(request);
+    assert_non_null(page);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(page, list))
+    {
+      const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "Name");
+      if (names && cJSON_IsString(name))
+        cJSON_AddItemToArray(names, cJSON_CreateString(name->valuestring));
+    }
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(page, "NextToken");
+    free(token);
+    token = cJSON_IsString(next) ? strdup(next->valuestring) : NULL;
+    cJSON_Delete(page);
+    if (!token)
+      return;
+  }
+  fail_msg("%s never ended", gf_operation_name(op));
+}
+
+/* The keys of the object `section` of the fixture `file` (catalog ids,
+ * resource ARNs), as a JSON array. */
+static cJSON *fixture_keys(const cJSON *file, const char *section)
+{
+  cJSON *keys = cJSON_CreateArray();
+  const cJSON *entry;
+  cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(file, section))
+  {
+    if (entry->string)
+      cJSON_AddItemToArray(keys, cJSON_CreateString(entry->string));
+  }
+  return keys;
+}
+
+static cJSON *read_fixture(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char text[1 << 20];
+  size_t len = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[len] = '\0';
+  cJSON *json = cJSON_Parse(text);
+  assert_non_null(json);
+  return json;
+}
+
+/* Every operation run on the fixture `path`: the reads of all it holds,
+ * then writes of strings the writer must escape. */
+static void writer_on_fixture(writer_run *run, const char *path)
+{
+  gf_error err = GF_ERROR_INIT;
+  gf_fake *fake = test_fake_new(NULL, &err);
+  assert_non_null(fake);
+  if (gf_fake_load_file(fake, path, &err) != GF_OK)
+    fail_msg("%s: %s", path, gf_error_message(&err));
+  run->backend = gf_fake_backend(fake);
+  cJSON *file = read_fixture(path);
+  cJSON *names = cJSON_CreateArray();
+  const cJSON *key;
+
+  page_compared(run, GF_OP_GET_SECURITY_CONFIGURATIONS, "SecurityConfigurations", 1000, names);
+  page_compared(run, GF_OP_GET_SECURITY_CONFIGURATIONS, "SecurityConfigurations", 1, NULL);
+  cJSON_ArrayForEach(key, names)
+      call_compared_with(run, GF_OP_GET_SECURITY_CONFIGURATION, "Name", key->valuestring);
+  call_compared_with(run, GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, NULL, NULL);
+  cJSON *catalogs = fixture_keys(file, "data_catalog_encryption_settings");
+  cJSON_ArrayForEach(key, catalogs)
+      call_compared_with(run, GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, "CatalogId",
+                         key->valuestring);
+  call_compared_with(run, GF_OP_GET_RESOURCE_POLICY, NULL, NULL);
+  cJSON *arns = fixture_keys(file, "resource_policies");
+  cJSON_ArrayForEach(key, arns)
+      call_compared_with(run, GF_OP_GET_RESOURCE_POLICY, "ResourceArn", key->valuestring);
+  page_compared(run, GF_OP_GET_RESOURCE_POLICIES, "GetResourcePoliciesResponseList", 100, NULL);
+  page_compared(run, GF_OP_GET_RESOURCE_POLICIES, "GetResourcePoliciesResponseList", 1, NULL);
+
+  /* Writes, on a clock whose timestamps have digits to spare. */
+  assert_int_equal(gf_fake_set_clock(fake, 1700000000.123456789, 0.000123, &err), GF_OK);
+  static const char nasty_name[] = "q\"b\\s\tt \xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\x7f end";
+  cJSON *create = cJSON_Parse(
+      "{\"EncryptionConfiguration\":{\"S3Encryption\":[{\"S3EncryptionMode\":\"SSE-KMS\","
+      "\"KmsKeyArn\":\"arn:aws:kms:us-east-1:123456789012:key/\\\"q\\\\b\"},"
+      "{\"S3EncryptionMode\":\"DISABLED\"}],\"CloudWatchEncryption\":{"
+      "\"CloudWatchEncryptionMode\":\"SSE-KMS\",\"KmsKeyArn\":\"arn:aws:kms:x:1:key/\\u00e9\"},"
+      "\"JobBookmarksEncryption\":{\"JobBookmarksEncryptionMode\":\"CSE-KMS\",\"KmsKeyArn\":"
+      "\"arn:aws:kms:us-east-1:1:key/k\"}}}");
+  assert_non_null(create);
+  cJSON_AddStringToObject(create, "Name", nasty_name);
+  cJSON_Delete(call_compared(run, GF_OP_CREATE_SECURITY_CONFIGURATION, create));
+  cJSON_Delete(create);
+  call_compared_with(run, GF_OP_GET_SECURITY_CONFIGURATION, "Name", nasty_name);
+  page_compared(run, GF_OP_GET_SECURITY_CONFIGURATIONS, "SecurityConfigurations", 1000, NULL);
+  /* A policy is JSON text: its whitespace may be any of JSON's, and its
+   * strings hold escapes and UTF-8 of their own. */
+  call_compared_with(run, GF_OP_PUT_RESOURCE_POLICY, "PolicyInJson",
+                     "{\n\t\"Version\" : \"2012-10-17\",\r\n \"Sid\":\"q\\\"b\\\\s\\u0001\\n "
+                     "\xc3\xa9\xf0\x9f\x98\x80\", \"Statement\": [] }");
+  call_compared_with(run, GF_OP_GET_RESOURCE_POLICY, NULL, NULL);
+  page_compared(run, GF_OP_GET_RESOURCE_POLICIES, "GetResourcePoliciesResponseList", 100, NULL);
+  cJSON *put = cJSON_Parse(
+      "{\"DataCatalogEncryptionSettings\":{\"EncryptionAtRest\":{\"CatalogEncryptionMode\":"
+      "\"SSE-KMS\",\"SseAwsKmsKeyId\":\"alias/\\\"\\\\\\u00e9\"},\"ConnectionPasswordEncryption\":"
+      "{\"ReturnConnectionPasswordEncrypted\":true,\"AwsKmsKeyId\":\"alias/pw\"}}}");
+  cJSON_Delete(call_compared(run, GF_OP_PUT_DATA_CATALOG_ENCRYPTION_SETTINGS, put));
+  cJSON_Delete(put);
+  call_compared_with(run, GF_OP_GET_DATA_CATALOG_ENCRYPTION_SETTINGS, NULL, NULL);
+  call_compared_with(run, GF_OP_DELETE_RESOURCE_POLICY, NULL, NULL);
+  call_compared_with(run, GF_OP_DELETE_SECURITY_CONFIGURATION, "Name", nasty_name);
+
+  cJSON_Delete(arns);
+  cJSON_Delete(catalogs);
+  cJSON_Delete(names);
+  cJSON_Delete(file);
+  gf_error_clear(&err);
+  gf_fake_free(fake);
+}
+
+/* Every fixtures/NAME.json (enumerated, so that a new one is covered). */
+static void test_writer_on_fixtures(void **state)
+{
+  (void)state;
+  DIR *dir = opendir("fixtures");
+  if (!dir)
+    fail_msg("cannot open fixtures/ (tests run from the repository root)");
+  writer_run run = {0};
+  size_t fixtures = 0;
+  const struct dirent *e;
+  while ((e = readdir(dir)) != NULL) {
+    size_t len = strlen(e->d_name);
+    if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
+      char path[600];
+      snprintf(path, sizeof path, "fixtures/%s", e->d_name);
+      writer_on_fixture(&run, path);
+      fixtures++;
+    }
+  }
+  closedir(dir);
+  assert_true(fixtures >= 6);
+  /* Every operation answered at least once. */
+  for (int op = 0; op < GF_OPERATION_COUNT; op++) {
+    if (!run.compared[op])
+      print_message("no %s response was compared\n", gf_operation_name((gf_operation)op));
+    assert_true(run.compared[op] > 0);
+  }
+}
+
+/* Numbers where a formatter goes wrong: cJSON's special cases (NaN and
+ * infinities are null, -0), integers around 10^15 (where "%1.15g" turns to
+ * E-notation) and 2^53, fractions that need 17 digits, subnormals and the
+ * extremes. */
+static const double awkward_numbers[] = {
+    0, -0.0, -1, 1, 1.5, -1.5, 0.1, 0.5, 1e-7, 1700000000, 1700000000.123456789,
+    1700000000.001, 1700000000.1, 1700000001.5, 1700000000.000001, 1e300, -1e300,
+    9007199254740993.0 /* 2^53 + 1, as a double 2^53 */, 9007199254740992.0,
+    9007199254740991.0, 4503599627370496.0, 4503599627370495.5, 999999999999999.0,
+    999999999999999.5, 999999999999999.9, 1e15, 1e15 + 1, -999999999999999.9,
+    123456789012345.67, 99.99999999999999, 9.999999999999998, 1.0000000000000002,
+    0.9999999999999999, 1.000030517578125 /* a tie at 15 digits */, 1e16, 1e17, 1e21,
+    1e22, 1e-300, DBL_MIN, DBL_MIN / 4, 5e-324, DBL_MAX, -DBL_MAX, DBL_EPSILON,
+    2147483647.0, 2147483648.0, -2147483649.0, 9223372036854775807.0, -9223372036854775808.0,
+    INFINITY, -INFINITY, NAN};
+
+/* Uniform in [0, 1). */
+static double random_unit(uint64_t *seed)
+{
+  return (double)(xorshift64(seed) >> 11) / 9007199254740992.0;
+}
+
+/* A number from one of the families above, at random. */
+static double random_number(uint64_t *seed)
+{
+  uint64_t r = xorshift64(seed);
+  switch (r % 9) {
+  case 0:
+    return awkward_numbers[(r >> 8) % (sizeof awkward_numbers / sizeof awkward_numbers[0])];
+  case 1: { /* any bit pattern: NaNs, subnormals, everything */
+    uint64_t bits = xorshift64(seed);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  case 2: { /* a timestamp with 0 to 9 decimals */
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    int decimals = (int)((r >> 8) % 10);
+    double whole = 1000000000.0 + (double)(xorshift64(seed) % 2000000000u);
+    return whole + (double)(xorshift64(seed) % (uint64_t)scale[decimals]) / scale[decimals];
+  }
+  case 3: { /* within a few ulps of a decimal of up to 15 digits */
+    char text[40];
+    int exponent = (int)((r >> 8) % 19) - 2;
+    snprintf(text, sizeof text, "%.*fe%d", (int)((r >> 16) % 15), 1 + 9 * random_unit(seed),
+             exponent);
+    double d = strtod(text, NULL);
+    for (int steps = (int)((r >> 24) % 7) - 3; steps != 0; steps += steps < 0 ? 1 : -1)
+      d = nextafter(d, steps < 0 ? -INFINITY : INFINITY);
+    return (r >> 40) & 1 ? -d : d;
+  }
+  case 4: { /* a tie at 15 or 17 digits: ip + odd / 2^(k+1), exactly */
+    int x = (int)((r >> 8) % 15), k = ((r >> 12) & 1 ? 16 : 14) - x;
+    double ip = floor(pow(10, x) * (1 + 9 * random_unit(seed)));
+    double odd = (double)((xorshift64(seed) % (1u << (k > 20 ? 20 : k))) * 2 + 1);
+    return ip + ldexp(odd, -(k + 1));
+  }
+  case 5: { /* an integer of any size */
+    int64_t n = (int64_t)xorshift64(seed);
+    return (double)(n >> ((r >> 8) % 64));
+  }
+  case 6: { /* a few ulps from a power of two */
+    double d = ldexp(1, (int)((r >> 8) % 70) - 5);
+    for (int steps = (int)((r >> 16) % 141) - 70; steps != 0; steps += steps < 0 ? 1 : -1)
+      d = nextafter(d, steps < 0 ? 0 : INFINITY);
+    return d;
+  }
+  case 7: /* between 0 and 1 */
+    return random_unit(seed) * pow(10, -(double)((r >> 8) % 8));
+  default: /* anything from 1 to 10^17 */
+    return pow(10, 17 * random_unit(seed));
+  }
+}
+
+/* A random string to break an escaper: plain runs of every length around
+ * the writer's 8- and 16-byte words, or a mix of quotes, backslashes,
+ * control bytes, DEL and bytes above 0x7f (valid UTF-8 or not). */
+static char *random_string(uint64_t *seed)
+{
+  static const size_t lengths[] = {0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 33, 76, 100};
+  uint64_t r = xorshift64(seed);
+  size_t len = r & 1 ? lengths[(r >> 1) % (sizeof lengths / sizeof lengths[0])]
+                     : (size_t)((r >> 8) % 120);
+  int mixed = (r >> 20) % 3 != 0;
+  char *s = gfi_malloc(len + 1);
+  assert_non_null(s);
+  for (size_t i = 0; i < len; i++) {
+    uint64_t b = xorshift64(seed);
+    unsigned c = 'a' + (unsigned)(b % 26);
+    if (mixed) {
+      switch ((b >> 8) % 10) {
+      case 0:
+        c = (b >> 16) & 1 ? '"' : '\\';
+        break;
+      case 1:
+        c = 1 + (unsigned)((b >> 16) % 31); /* 0x01-0x1f */
+        break;
+      case 2:
+      case 3:
+        c = 0x7f + (unsigned)((b >> 16) % 129); /* DEL and 0x80-0xff */
+        break;
+      default:
+        c = 0x20 + (unsigned)((b >> 16) % 95); /* printable, quotes and backslashes too */
+      }
+    }
+    s[i] = (char)c;
+  }
+  s[len] = '\0';
+  return s;
+}
+
+static void random_fill(const gfi_shape *shape, void *obj, uint64_t *seed);
+
+/* A new random object of `shape` (gfi_shape_free() frees it). */
+static void *random_object(const gfi_shape *shape, uint64_t *seed)
+{
+  void *obj = gfi_calloc(1, shape->size);
+  assert_non_null(obj);
+  random_fill(shape, obj, seed);
+  return obj;
+}
+
+/* Fills the zeroed `obj` of `shape`: each member present or not, at random. */
+static void random_fill(const gfi_shape *shape, void *obj, uint64_t *seed)
+{
+  for (size_t i = 0; i < shape->member_count; i++) {
+    const gfi_member *m = &shape->members[i];
+    uint64_t r = xorshift64(seed);
+    if (r % 5 == 0)
+      continue; /* absent */
+    void *slot = GF_MEMBER_PTR(obj, m->offset);
+    switch (m->kind) {
+    case GF_KIND_STRING:
+      *(char **)slot = random_string(seed);
+      break;
+    case GF_KIND_BOOL:
+      *(bool *)slot = (r >> 8) & 1;
+      *(bool *)GF_MEMBER_PTR(obj, m->aux_offset) = true;
+      break;
+    case GF_KIND_INT: {
+      static const int64_t ints[] = {0, 1, -1, 100, 1000, INT64_MAX, INT64_MIN,
+                                     9007199254740993, 999999999999999, 1000000000000001};
+      *(int64_t *)slot = (r >> 8) & 1 ? ints[(r >> 9) % (sizeof ints / sizeof ints[0])]
+                                      : (int64_t)xorshift64(seed) >> ((r >> 16) % 64);
+      *(bool *)GF_MEMBER_PTR(obj, m->aux_offset) = true;
+      break;
+    }
+    case GF_KIND_TIMESTAMP:
+      *(double *)slot = random_number(seed);
+      *(bool *)GF_MEMBER_PTR(obj, m->aux_offset) = true;
+      break;
+    case GF_KIND_STRUCT:
+      *(void **)slot = random_object(m->shape, seed);
+      break;
+    case GF_KIND_LIST: {
+      size_t count = (size_t)((r >> 8) % 4);
+      char *items = gfi_calloc(count ? count : 1, m->shape->size);
+      assert_non_null(items);
+      for (size_t j = 0; j < count; j++)
+        random_fill(m->shape, items + j * m->shape->size, seed);
+      *(void **)slot = items;
+      *(size_t *)GF_MEMBER_PTR(obj, m->aux_offset) = count;
+      break;
+    }
+    }
+  }
+}
+
+/* Random responses (and requests: the writer walks any shape) of every
+ * operation. */
+static void test_writer_on_random_values(void **state)
+{
+  (void)state;
+  uint64_t seed = 0x9e3779b97f4a7c15u;
+  for (int op = 0; op < GF_OPERATION_COUNT; op++) {
+    const gfi_shape *const shapes[] = {gfi_response_shapes[op], gfi_request_shapes[op]};
+    for (int which = 0; which < 2; which++) {
+      for (int n = 0; n < 400; n++) {
+        void *obj = random_object(shapes[which], &seed);
+        if (!written_as_cjson(shapes[which], obj))
+          fail_msg("%s, value %d", shapes[which]->name, n);
+        gfi_shape_free(shapes[which], obj);
+      }
+    }
+  }
+}
+
+/* Timestamps alone, many of them: the writer prints numbers without
+ * printf, so every family of awkward_numbers and random_number() is
+ * compared with cJSON's printing, in a response of two timestamps. */
+static void test_writer_numbers(void **state)
+{
+  (void)state;
+  const gfi_shape *shape = gfi_response_shapes[GF_OP_GET_RESOURCE_POLICY];
+  size_t named = sizeof awkward_numbers / sizeof awkward_numbers[0];
+  for (size_t i = 0; i < named; i++) {
+    gf_get_resource_policy_response r = {NULL, NULL, true, awkward_numbers[i], true,
+                                         -awkward_numbers[i]};
+    if (!written_as_cjson(shape, &r))
+      fail_msg("%.17g (%a)", awkward_numbers[i], awkward_numbers[i]);
+  }
+  uint64_t seed = 0x2545f4914f6cdd1du;
+  for (int n = 0; n < 150000; n++) {
+    double a = random_number(&seed), b = random_number(&seed);
+    gf_get_resource_policy_response r = {NULL, NULL, true, a, true, b};
+    if (!written_as_cjson(shape, &r))
+      fail_msg("%.17g (%a) or %.17g (%a)", a, a, b, b);
+  }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1663,6 +2112,9 @@ int main(void)
       T(test_status_http_code),
       T(test_codec_out_of_range),
       T(test_reply_clear),
+      T(test_writer_on_fixtures),
+      T(test_writer_on_random_values),
+      T(test_writer_numbers),
   };
 #undef T
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "gluefake/json.h"
 #include "gluefake/sys/backend.h"
 #include "json_text.h"
+#include "json_write.h"
 
 /*
  * What cJSON would let through but JSON and the C types cannot carry: a raw
@@ -43,8 +44,9 @@ static gf_status scan_body(const char *body, size_t len, gf_error *err)
   return GF_OK;
 }
 
+/* Runs the call; on success its response's text is in `*response`. */
 static gf_status run(gf_backend *backend, const char *operation, const char *body,
-                     size_t body_len, cJSON **response, gf_error *err)
+                     size_t body_len, gfi_text *response, gf_error *err)
 {
   gf_operation op;
   if (gf_operation_from_name(operation, &op) != 0)
@@ -70,10 +72,16 @@ static gf_status run(gf_backend *backend, const char *operation, const char *bod
     status = gf_call(backend, op, request, &reply, err);
   gf_request_free(op, request);
   if (status == GF_OK) {
-    *response = gf_response_to_json(op, reply);
+    /* Written straight from the struct: the text cJSON would print for
+     * gf_response_to_json(), without the tree (json_write.c says why). */
+    if (reply)
+      gfi_shape_write_json(gfi_response_shapes[op], reply, response);
     gf_response_free(op, reply);
-    if (!*response)
+    if (!reply || response->failed) {
+      gfi_free(response->data);
+      *response = (gfi_text){0};
       status = gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory encoding the response");
+    }
   }
   return status;
 }
@@ -82,22 +90,25 @@ int gf_json_dispatch(gf_backend *backend, const char *operation, const char *bod
                      size_t body_len, gf_json_reply *reply)
 {
   gf_error err = GF_ERROR_INIT;
-  cJSON *response = NULL;
+  gfi_text text = {0};
   memset(reply, 0, sizeof *reply);
   if (!body)
     body_len = 0;
-  reply->status = run(backend, operation, body, body_len, &response, &err);
-  if (reply->status != GF_OK)
-    response = gf_error_to_json(&err);
+  reply->status = run(backend, operation, body, body_len, &text, &err);
   reply->http_status = gf_status_http_code(reply->status);
   reply->error_type = reply->status == GF_OK ? NULL : gf_status_name(reply->status);
-  reply->body = response ? cJSON_PrintUnformatted(response) : NULL;
-  cJSON_Delete(response);
+  if (reply->status == GF_OK) {
+    reply->body = text.data;
+    reply->body_len = text.len;
+  } else {
+    /* Errors are few and small: cJSON's tree and printer are fine. */
+    cJSON *response = gf_error_to_json(&err);
+    reply->body = response ? cJSON_PrintUnformatted(response) : NULL;
+    cJSON_Delete(response);
+    reply->body_len = reply->body ? strlen(reply->body) : 0;
+  }
   gf_error_clear(&err);
-  if (!reply->body)
-    return -1;
-  reply->body_len = strlen(reply->body);
-  return 0;
+  return reply->body ? 0 : -1;
 }
 
 void gf_json_reply_clear(gf_json_reply *reply)
