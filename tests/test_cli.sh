@@ -669,4 +669,40 @@ refused "gluefake: $TMP/fifo.json: not a regular file (a FIFO)" \
 refused "gluefake: /dev/zero: not a regular file (a character device)" \
   serve --port 0 --auth sigv4 --credentials /dev/zero
 
+# ---- gluefake serve: delayed calls hold no thread ----------------------------
+# DESIGN: "delay(ms) never holds a server thread while it waits".  With
+# *=delay(20000) and ten calls waiting (more than the server has threads on a
+# small machine), DELETE /_gluefake/faults and a new call are answered, and
+# SIGTERM stops the server at once: the waiting calls get no answer and are
+# never made.  Bounded waits throughout: a server that holds on fails here.
+start_serve --faults '*=delay(20000)'
+DELAYED=()
+for i in $(seq 10); do
+  curl -sS --max-time 30 -o /dev/null -X POST "http://127.0.0.1:$PORT/" \
+    -H 'X-Amz-Target: AWSGlue.GetSecurityConfigurations' --data-binary '{}' 2>/dev/null &
+  DELAYED+=($!)
+done
+sleep 1 # the ten calls reach the server and begin their delays
+STATUS=$(curl -sS --max-time 5 -o "$TMP/b" -w '%{http_code}' -X DELETE \
+  "http://127.0.0.1:$PORT/_gluefake/faults") || fail "DELETE /_gluefake/faults while ten calls wait: no answer within 5 s"
+[ "$STATUS" = 200 ] && [ "$(cat "$TMP/b")" = "{}" ] ||
+  fail "DELETE /_gluefake/faults while ten calls wait: $STATUS $(cat "$TMP/b")"
+ok
+glue GetSecurityConfigurations '{}'
+expect_call "a new call while ten calls wait" 200 "" '{"SecurityConfigurations":[]}'
+kill -TERM "$SERVE_PID"
+for i in $(seq 50); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVE_PID" 2>/dev/null && fail "SIGTERM with ten calls waiting: still running after 5 s"
+stop_serve TERM
+expect_rc 0 "serve with ten calls waiting, stopped by SIGTERM"
+for pid in "${DELAYED[@]}"; do
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "${DELAYED[@]}" 2>/dev/null
+    fail "a delayed call's client still waits 5 s after the server stopped"
+  fi
+  wait "$pid" && fail "a delayed call was answered after the server stopped"
+done
+ok
+
 echo "test_cli.sh: all $CHECKS checks passed"

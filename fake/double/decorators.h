@@ -52,6 +52,29 @@ typedef enum gfi_wire_action {
 void gfi_wire_begin(void);
 gfi_wire_action gfi_wire_end(unsigned *http_status);
 
+/*
+ * The server's side of delay(): a call served over HTTP waits out its delay
+ * without holding a server thread, and a client that hangs up meanwhile
+ * cancels it.  So the server decides a call's fault before the call goes
+ * down the fake's stack, where the recorder would log it:
+ * gfi_faults_decide_ahead() advances the rule that matches the call exactly
+ * as the injector would (the rule counts the call then, once) and keeps the
+ * decision for this thread's next call through `faults`, which acts on it
+ * instead of deciding again.  When the decision is delay(MS) with MS > 0 it
+ * keeps nothing and returns 1 with the milliseconds in *delay_ms: the server
+ * waits, then makes the call with gfi_faults_pass_ahead() before it (it
+ * passes the injector, its delay served), or never makes it (client gone,
+ * server stopping).  Otherwise it returns 0.  gfi_faults_ahead_end() forgets
+ * a kept decision that the call never used (refused before it reached the
+ * injector, or the fake bypassed an injector left without rules); the
+ * server calls it after every call.  In-process callers use none of these:
+ * their delays sleep in the calling thread.
+ */
+int gfi_faults_decide_ahead(gf_faults *faults, gf_operation op, const void *request,
+                            unsigned *delay_ms);
+void gfi_faults_pass_ahead(gf_faults *faults);
+void gfi_faults_ahead_end(void);
+
 /* Whether the recorder logs calls, and whether the injector has rules:
  * when neither, the fake's front calls its store directly (fake.c). */
 int gfi_recorder_logging(gf_recorder *recorder);

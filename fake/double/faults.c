@@ -1,6 +1,7 @@
 /*
  * faults.c - the fault injector: a decorator that fails, delays or "applies
- * then fails" the calls of its inner backend as its rules say.
+ * then fails" the calls of its inner backend as its rules say (for a call
+ * the server serves, decided ahead of the call: decorators.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -118,12 +119,65 @@ gfi_wire_action gfi_wire_end(unsigned *http_status)
   return action;
 }
 
+/* A decision taken ahead of the next call this thread makes through
+ * `faults` (decorators.h: gfi_faults_decide_ahead()); NULL: none kept. */
+static _Thread_local struct {
+  gf_faults *faults;
+  decision d;
+} ahead;
+
+void gfi_faults_ahead_end(void)
+{
+  if (ahead.faults) {
+    gfi_free(ahead.d.message);
+    ahead.faults = NULL;
+  }
+}
+
+/* Keeps `d` (taken) for this thread's next call through `faults`. */
+static void keep_ahead(gf_faults *faults, decision d)
+{
+  gfi_faults_ahead_end();
+  ahead.faults = faults;
+  ahead.d = d;
+}
+
+int gfi_faults_decide_ahead(gf_faults *faults, gf_operation op, const void *request,
+                            unsigned *delay_ms)
+{
+  decision d = {ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL};
+  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
+    pthread_mutex_lock(&faults->d.lock);
+    decide(faults, op, request, &d);
+    pthread_mutex_unlock(&faults->d.lock);
+  }
+  if (d.action == ACT_DELAY && d.delay_ms > 0) {
+    gfi_faults_ahead_end();
+    gfi_free(d.message);
+    *delay_ms = d.delay_ms;
+    return 1;
+  }
+  /* Kept even when it is "pass": rules installed between now and the call
+   * reaching the injector must not decide it again (a delay would then
+   * sleep in a server thread). */
+  keep_ahead(faults, d);
+  return 0;
+}
+
+void gfi_faults_pass_ahead(gf_faults *faults)
+{
+  keep_ahead(faults, (decision){ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL});
+}
+
 static gf_status faults_call(gf_generic_backend *self, gf_operation op, const void *request,
                              void **out, gf_error *err)
 {
   gf_faults *faults = (gf_faults *)self;
   decision d = {ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL};
-  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
+  if (ahead.faults == faults) { /* decided, and counted, before the call came down */
+    d = ahead.d;
+    ahead.faults = NULL;
+  } else if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
     pthread_mutex_lock(&faults->d.lock);
     decide(faults, op, request, &d);
     pthread_mutex_unlock(&faults->d.lock);

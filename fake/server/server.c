@@ -1,7 +1,8 @@
 /*
  * server.c - the fake over HTTP (AWS JSON 1.1) on libmicrohttpd, with the
  * /_gluefake/ control plane for tests (answered only to loopback or allowed
- * hosts: host_guard.c).
+ * hosts: host_guard.c); delayed calls wait, and slow clients are cut off,
+ * on the clock of watch.c.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "auth.h"
 #include "host_guard.h"
 #include "partitions.h"
+#include "watch.h"
 #include "core/alloc.h"
 #include "core/codec.h"
 #include "double/decorators.h"
@@ -43,13 +46,31 @@ struct gf_server {
   atomic_ullong api_errors; /* error answers of the API so far: the next one's variant */
   atomic_ullong successes;  /* successful answers so far: the next one's timestamps */
   gfi_host_guard host_guard; /* who the control plane answers */
+  gfi_watch watch;           /* delayed calls, header deadlines */
 };
 
-/* The body of one request, gathered as it arrives. */
+/*
+ * The connections the server takes: at most CONNECTION_LIMIT (fewer
+ * when the process may not open that many files), and at most
+ * PER_IP_CONNECTION_LIMIT from one address, so that one client cannot
+ * take them all (an SDK's pool, wrk -c16 and the suites use far fewer).
+ * IDLE_SECONDS of silence closes one (libmicrohttpd's timeout: it
+ * counts inactivity, so the header deadline of watch.h stops a client that
+ * trickles bytes).
+ */
+#define CONNECTION_LIMIT 1024
+#define PER_IP_CONNECTION_LIMIT 256
+#define IDLE_SECONDS 10
+
+/* One request: its body, gathered as it arrives, and its wait when a delay
+ * fault holds its call. */
 typedef struct request_body {
   char *data;
   size_t len, cap;
   int too_large;
+  gfi_watched *watched; /* its connection's (NULL when out of memory) */
+  gf_fake *fake;        /* the partition of a call waiting its delay */
+  int waited;           /* the call waited: the handler's next call makes it, or not */
 } request_body;
 
 static void request_completed(void *cls, struct MHD_Connection *connection, void **req_cls,
@@ -58,10 +79,21 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
   (void)cls, (void)connection, (void)code;
   request_body *body = *req_cls;
   if (body) {
+    gfi_watch_answered(body->watched); /* the next request's headers are due */
     gfi_free(body->data);
     gfi_free(body);
     *req_cls = NULL;
   }
+}
+
+static void connection_notice(void *cls, struct MHD_Connection *connection, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+  gf_server *server = cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    gfi_watch_opened(&server->watch, connection, socket_context);
+  else
+    gfi_watch_closed(&server->watch, socket_context);
 }
 
 /* Queues a response of `content_type` with the headers every answer carries. */
@@ -336,9 +368,77 @@ static enum MHD_Result respond_reply(gf_server *server, struct MHD_Connection *c
   return result;
 }
 
+/*
+ * The fake's stack as the server calls it: the call's fault is decided
+ * before the call goes down (decorators.h: gfi_faults_decide_ahead()), so
+ * that a delay is waited out without a thread (watch.h) before the call is
+ * made, as in-process it is slept before the call reaches the store.
+ */
+typedef struct call_ahead {
+  gf_generic_backend base; /* first */
+  gf_fake *fake;
+  int waited;        /* its delay is served: the call passes the injector */
+  int must_wait;     /* out: not made; wait `delay_ms`, then make it */
+  unsigned delay_ms;
+} call_ahead;
+
+static gf_status decide_then_call(gf_generic_backend *self, gf_operation op, const void *request,
+                                  void **out, gf_error *err)
+{
+  call_ahead *call = (call_ahead *)self;
+  gf_faults *faults = gf_fake_faults(call->fake);
+  if (call->waited) {
+    gfi_faults_pass_ahead(faults);
+  } else if (gfi_faults_decide_ahead(faults, op, request, &call->delay_ms)) {
+    call->must_wait = 1; /* this answer is never sent */
+    return gf_error_set(err, GF_INTERNAL_SERVICE, "the call waits for its delay");
+  }
+  return gf_call(gf_fake_backend(call->fake), op, request, out, err);
+}
+
+/* Runs an API call on the partition `fake` and answers it; or, when a delay
+ * fault holds it, suspends the connection until the delay is over (the
+ * handler's next call comes back here with `waited`). */
+static enum MHD_Result run_call(gf_server *server, struct MHD_Connection *connection,
+                                request_body *body, gf_fake *fake, const char *operation,
+                                int waited)
+{
+  call_ahead call = {.fake = fake, .waited = waited};
+  gf_generic_backend_init(&call.base, decide_then_call, NULL);
+  gf_json_reply reply;
+  gfi_wire_begin();
+  int dispatched =
+      gf_json_dispatch(&call.base.parent, operation, body->data, body->len, &reply);
+  gfi_faults_ahead_end();
+  unsigned http_status = 0;
+  gfi_wire_action wire = gfi_wire_end(&http_status);
+  if (call.must_wait) {
+    gf_json_reply_clear(&reply);
+    if (!body->watched)
+      return respond_status(server, connection, 0, GF_INTERNAL_SERVICE,
+                            "out of memory delaying the call");
+    if (gfi_watch_wait(&server->watch, body->watched, call.delay_ms) != 0)
+      return MHD_NO; /* the server is stopping: the call is never made */
+    body->fake = fake;
+    body->waited = 1;
+    return MHD_YES;
+  }
+  if (dispatched != 0)
+    return respond_status(server, connection, 0, GF_INTERNAL_SERVICE,
+                          "out of memory encoding the response");
+  if (wire != GFI_WIRE_NONE) {
+    enum MHD_Result answered = respond_wire(server, connection, wire, http_status, &reply);
+    gf_json_reply_clear(&reply);
+    return answered;
+  }
+  enum MHD_Result result = respond_reply(server, connection, operation, &reply);
+  gf_json_reply_clear(&reply);
+  return result;
+}
+
 /* POST / with X-Amz-Target: AWSGlue.<Operation>. */
 static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *connection,
-                                 const request_body *body)
+                                 request_body *body)
 {
   gf_error auth_err = GF_ERROR_INIT;
   char account_id[13], region[GFI_NAMED_REGION_SIZE];
@@ -367,24 +467,22 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     gf_error_clear(&partition_err);
     return refused;
   }
-  gf_json_reply reply;
-  gfi_wire_begin();
-  int dispatched = gf_json_dispatch(gf_fake_backend(fake),
-                                    target + strlen(TARGET_PREFIX), body->data, body->len, &reply);
-  unsigned http_status = 0;
-  gfi_wire_action wire = gfi_wire_end(&http_status);
-  if (dispatched != 0)
-    return respond_status(server, connection, 0, GF_INTERNAL_SERVICE,
-                          "out of memory encoding the response");
-  if (wire != GFI_WIRE_NONE) {
-    enum MHD_Result answered = respond_wire(server, connection, wire, http_status, &reply);
-    gf_json_reply_clear(&reply);
-    return answered;
-  }
-  enum MHD_Result result =
-      respond_reply(server, connection, target + strlen(TARGET_PREFIX), &reply);
-  gf_json_reply_clear(&reply);
-  return result;
+  return run_call(server, connection, body, fake, target + strlen(TARGET_PREFIX), 0);
+}
+
+/* The handler's call after a delayed call's wait (watch.h): the call now,
+ * on the partition chosen before the wait (its signature is not checked
+ * again: it may have aged past its window meanwhile), or, when the client
+ * hung up or the server stops, never. */
+static enum MHD_Result serve_waited(gf_server *server, struct MHD_Connection *connection,
+                                    request_body *body)
+{
+  if (gfi_watch_wait_end(&server->watch, body->watched) != GFI_WAIT_ELAPSED)
+    return MHD_NO;
+  const char *target = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "X-Amz-Target");
+  if (!target) /* checked before the wait: never */
+    return MHD_NO;
+  return run_call(server, connection, body, body->fake, target + strlen(TARGET_PREFIX), 1);
 }
 
 /* Sends a text gluefake allocated (NULL: out of memory). */
@@ -560,6 +658,39 @@ static enum MHD_Result serve_control(gf_server *server, struct MHD_Connection *c
   return result;
 }
 
+/* The whole request is in: its answer. */
+static enum MHD_Result answer(gf_server *server, struct MHD_Connection *connection,
+                              const char *url, const char *method, request_body *body)
+{
+  if (body->waited)
+    return serve_waited(server, connection, body);
+  if (body->too_large)
+    return respond_too_large(server, connection, url, method);
+  if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0) {
+    /* Checked once the whole request is in, where every answer is given:
+     * the 403 then leaves the connection usable (the body is dropped). */
+    int refused;
+    enum MHD_Result guarded = guard_control(server, connection, &refused);
+    if (refused)
+      return guarded;
+    return serve_control(server, connection, url + strlen(CONTROL_PREFIX), method, body);
+  }
+  if (strcmp(url, "/") != 0)
+    return respond_status(server, connection, 404, GF_UNKNOWN_OPERATION,
+                         "Not found: the API is served at POST /");
+  if (strcmp(method, "POST") != 0)
+    return respond_status(server, connection, 405, GF_UNKNOWN_OPERATION,
+                         "The API takes POST / with X-Amz-Target: AWSGlue.<Operation>");
+  return serve_api(server, connection, body);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -569,8 +700,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
   request_body *body = *req_cls;
   if (!body) {
     /* First call: headers only.  Refuse an announced oversized body at once. */
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    gfi_watched *watched = info ? info->socket_context : NULL;
+    gfi_watch_headers_in(watched);
     if (!(body = gfi_calloc(1, sizeof *body)))
       return MHD_NO;
+    body->watched = watched;
     *req_cls = body;
     const char *length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -593,24 +729,30 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *connection, cons
     body->len += n;
     return MHD_YES;
   }
-  if (body->too_large)
-    return respond_too_large(server, connection, url, method);
-  if (strncmp(url, CONTROL_PREFIX, strlen(CONTROL_PREFIX)) == 0) {
-    /* Checked once the whole request is in, where every answer is given:
-     * the 403 then leaves the connection usable (the body is dropped). */
-    int refused;
-    enum MHD_Result guarded = guard_control(server, connection, &refused);
-    if (refused)
-      return guarded;
-    return serve_control(server, connection, url + strlen(CONTROL_PREFIX), method, body);
+  struct timespec started;
+  clock_gettime(CLOCK_MONOTONIC, &started);
+  enum MHD_Result result = answer(server, connection, url, method, body);
+  /* libmicrohttpd checks its timeout once the handler returns, counting
+   * from the last byte it read: a call that took long (a large state) must
+   * not lose its answer.  Setting a timeout where there was none restarts
+   * the count (MHD_CONNECTION_OPTION_TIMEOUT). */
+  if (seconds_since(&started) >= 1.0) {
+    MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
+    MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                              (unsigned)IDLE_SECONDS);
   }
-  if (strcmp(url, "/") != 0)
-    return respond_status(server, connection, 404, GF_UNKNOWN_OPERATION,
-                         "Not found: the API is served at POST /");
-  if (strcmp(method, "POST") != 0)
-    return respond_status(server, connection, 405, GF_UNKNOWN_OPERATION,
-                         "The API takes POST / with X-Amz-Target: AWSGlue.<Operation>");
-  return serve_api(server, connection, body);
+  return result;
+}
+
+/* CONNECTION_LIMIT, or fewer when the process may open fewer files
+ * (each connection is one; 64 are left for the rest of the process). */
+static unsigned connection_limit(void)
+{
+  struct rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY ||
+      files.rlim_cur >= (rlim_t)CONNECTION_LIMIT + 64)
+    return CONNECTION_LIMIT;
+  return files.rlim_cur > 128 ? (unsigned)files.rlim_cur - 64 : 64;
 }
 
 gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, gf_error *err)
@@ -648,7 +790,8 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
   memset(&v4, 0, sizeof v4);
   memset(&v6, 0, sizeof v6);
   const struct sockaddr *addr;
-  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+  /* Suspend and resume: the waits of delayed calls (watch.h). */
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
   if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
     v4.sin_family = AF_INET;
     v4.sin_port = htons((uint16_t)port);
@@ -696,15 +839,28 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
     gfi_free(server);
     return NULL;
   }
+  if (gfi_watch_start(&server->watch, err) != GF_OK) {
+    gfi_credentials_clear(&server->credentials);
+    gfi_partitions_clear(&server->partitions);
+    gfi_host_guard_clear(&server->host_guard);
+    gfi_free(server);
+    return NULL;
+  }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = cpus < 1 ? 1 : cpus > 16 ? 16 : (unsigned)cpus;
+  unsigned limit = connection_limit();
+  unsigned per_ip = limit / 4 < PER_IP_CONNECTION_LIMIT ? limit / 4 : PER_IP_CONNECTION_LIMIT;
   server->daemon = MHD_start_daemon(
       flags, (uint16_t)port, NULL, NULL, handle, server, MHD_OPTION_SOCK_ADDR, addr,
-      MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-      request_completed, server, MHD_OPTION_END);
+      MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, limit,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
+      MHD_OPTION_NOTIFY_CONNECTION, connection_notice, server, MHD_OPTION_END);
   if (!server->daemon) {
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
+    gfi_watch_stop(&server->watch);
+    gfi_watch_free(&server->watch);
     gfi_credentials_clear(&server->credentials);
     gfi_partitions_clear(&server->partitions);
     gfi_host_guard_clear(&server->host_guard);
@@ -730,7 +886,12 @@ void gf_server_stop(gf_server *server)
 {
   if (!server)
     return;
+  /* No delayed call holds a thread, so nothing is waited for: their
+   * connections are resumed and closed, their calls never made
+   * (libmicrohttpd must find no connection suspended). */
+  gfi_watch_stop(&server->watch);
   MHD_stop_daemon(server->daemon);
+  gfi_watch_free(&server->watch);
   gfi_credentials_clear(&server->credentials);
   gfi_partitions_clear(&server->partitions);
   gfi_host_guard_clear(&server->host_guard);

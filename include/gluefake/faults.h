@@ -24,6 +24,11 @@
  * through.  A PCT term acts on a call it serves when a draw from the spec's
  * splitmix64 generator (seeded with `seed`, default 0, at installation)
  * succeeds.  The full rules are in README.md ("Fault specs").
+ *
+ * delay(MS) sleeps in the calling thread, then makes the call.  Over HTTP
+ * (gluefake/server.h) the wait holds no thread, and a client that hangs up
+ * during it cancels the call, which is then never made (the rule counted
+ * it all the same).
  */
 #ifndef GLUEFAKE_FAULTS_H
 #define GLUEFAKE_FAULTS_H

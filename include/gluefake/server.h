@@ -24,6 +24,21 @@
  * Every response carries x-amzn-RequestId.  Every request goes through the
  * same dispatch as in-process calls, and through its fake's fault injector
  * and call log.
+ *
+ * A call that a delay(MS) fault holds waits without a server thread: the
+ * control plane and other calls are answered meanwhile, whatever the number
+ * of delayed calls.  A client that hangs up (or closes its side) while its
+ * call waits cancels the call: it is never made and never logged, though
+ * its fault rule counted it.  The call is made once the delay is over, as
+ * in-process.
+ *
+ * A slow or stalled client cannot hold the server: it takes at most 1024
+ * connections (fewer when the process may open fewer files: 64 less than
+ * its limit), at most 256 of them from one address; a connection must send
+ * a request's headers within 10 s of its opening or of its previous answer
+ * (so a kept-alive connection idles at most 10 s: clients reconnect), and
+ * one on which nothing moves for 10 s (a body that stops coming, an answer
+ * left unread) is closed.
  */
 #ifndef GLUEFAKE_SERVER_H
 #define GLUEFAKE_SERVER_H
@@ -127,7 +142,9 @@ GF_API int gf_server_address_is_loopback(const char *address);
 GF_API unsigned gf_server_port(gf_server *server);
 
 /* Stops accepting, closes every connection, waits for requests under way,
- * and frees the server.  NULL is allowed. */
+ * and frees the server.  Calls waiting out a delay are not waited for:
+ * their connections close unanswered and the calls are never made.  NULL is
+ * allowed. */
 GF_API void gf_server_stop(gf_server *server);
 
 #ifdef __cplusplus
