@@ -51,7 +51,8 @@ GFI_SHARED void gfi_text_vappend(gfi_text *text, const char *fmt, va_list ap) GF
 
 /* Gives the heap's free pages back to the system (glibc's malloc_trim;
  * nothing elsewhere): after a large parse is freed, its nodes would
- * otherwise stay resident though unused.  A few milliseconds. */
+ * otherwise stay resident though unused.  A few milliseconds, so it is the
+ * server's to call after a large state load, not every load's. */
 GFI_SHARED void gfi_heap_give_back(void);
 
 /* How many allocations have failed on this thread so far: compare before

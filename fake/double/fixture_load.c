@@ -334,9 +334,6 @@ static const struct section {
 #undef GF_X_SECTION
 };
 
-/* A fixture whose parse is worth giving back to the system (1 MiB). */
-#define GFI_GIVE_BACK_AFTER ((size_t)1 << 20)
-
 gf_status gf_fake_load(gf_fake *fake, const char *json, size_t len, const char *source,
                        gf_error *err)
 {
@@ -395,10 +392,6 @@ done:
   gfi_store_clear(&l.st); /* the old data after a swap, the new one after an error */
   cJSON_Delete(root);
   gf_error_clear(&local);
-  /* A large fixture's parse leaves megabytes of freed nodes in the heap: give
-   * them back, so that a served fake's resident size is its store's. */
-  if (len > GFI_GIVE_BACK_AFTER)
-    gfi_heap_give_back();
   return status;
 }
 
