@@ -61,6 +61,11 @@ struct gf_server {
 #define CONNECTION_LIMIT 1024
 #define PER_IP_CONNECTION_LIMIT 256
 #define IDLE_SECONDS 10
+/* Each connection's memory pool: room for a request's headers (an SDK's
+ * are under 2 KiB; the signature check allows 64 of them) and its answer's.
+ * libmicrohttpd zeroes the whole pool between requests, so a larger one
+ * costs every request its memset. */
+#define CONNECTION_MEMORY 16384
 
 /* One request: its body, gathered as it arrives, and its wait when a delay
  * fault holds its call. */
@@ -860,7 +865,7 @@ gf_server *gf_server_start_ext(gf_fake *fake, const gf_server_options *options, 
       MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)IDLE_SECONDS, MHD_OPTION_CONNECTION_LIMIT, limit,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
+      (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, request_completed, server,
       MHD_OPTION_NOTIFY_CONNECTION, connection_notice, server, MHD_OPTION_END);
   if (!server->daemon) {
     gf_error_set(err, GF_INVALID_INPUT, "server: cannot listen on %s port %u", host, port);
