@@ -17,21 +17,19 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #ifdef __GLIBC__ /* known once a libc header is in */
 #include <malloc.h> /* malloc_trim */
 #endif
 
 #include "gluefake.h"
 #include "gluefake/aws.h"
+#include "gluefake/file.h"
 #include "gluefake/fixture.h"
 #include "gluefake/server.h"
 #include "gluefake/sys/alloc.h"
@@ -65,83 +63,15 @@ static int die(const char *fmt, ...)
   return EXIT_USAGE;
 }
 
-/*
- * Reads a whole regular file of at most 256 MiB (the control plane's limit
- * on a state body).  NULL when it cannot, with errno set and *why the
- * reason to print after "PATH: ": "cannot read: Is a directory", "not a
- * regular file (a FIFO)", "larger than 256 MiB".  Anything but a regular
- * file is refused before a byte is read (/dev/zero would never end; a FIFO
- * is opened without blocking, so that no writer is waited for), except
- * /dev/stdin, which `call OPERATION -` reads as whatever it is: a pipe, as
- * often as not.  A file may change while it is read, so the reads stop one
- * byte past the limit whatever its size said.  The library's
- * gf_fake_load_file (`check`) has the same rules and words; this CLI uses
- * the public API only, hence its own copy.
- */
-static char *read_file(const char *path, size_t *len, const char **why)
+/* Reads a file the command was given, or says why not on stderr (exit 2).
+ * The text is the caller's to gf_buffer_free(). */
+static char *read_input(const char *path, size_t *len)
 {
-  const size_t max = (size_t)256 << 20;
-  static char reason[200]; /* the CLI reads its files on one thread */
-  int any_kind = strcmp(path, "/dev/stdin") == 0;
-  *len = 0;
-  *why = reason;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (any_kind ? 0 : O_NONBLOCK));
-  struct stat st;
-  int error = fd < 0 || fstat(fd, &st) != 0 ? errno : 0;
-  if (!error && S_ISDIR(st.st_mode)) {
-    error = EISDIR;
-  } else if (!error && !S_ISREG(st.st_mode) && !any_kind) {
-    snprintf(reason, sizeof reason, "not a regular file%s",
-             S_ISCHR(st.st_mode)    ? " (a character device)"
-             : S_ISBLK(st.st_mode)  ? " (a block device)"
-             : S_ISFIFO(st.st_mode) ? " (a FIFO)"
-             : S_ISSOCK(st.st_mode) ? " (a socket)"
-                                    : "");
-    if (fd >= 0)
-      close(fd);
-    errno = EINVAL;
-    return NULL;
-  }
-  /* Room for the size a regular file has and one byte more, to see it end. */
-  size_t cap = !error && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-  char *text = NULL;
-  if (!error && S_ISREG(st.st_mode) && st.st_size > (off_t)max)
-    *len = max + 1; /* too large, without reading it */
-  else if (!error && !(text = malloc(cap)))
-    error = ENOMEM;
-  while (!error && *len <= max) {
-    if (*len == cap) {
-      char *grown = realloc(text, cap * 2);
-      if (!grown) {
-        error = ENOMEM;
-        break;
-      }
-      text = grown;
-      cap *= 2;
-    }
-    size_t room = cap - *len, left = max + 1 - *len;
-    ssize_t n = read(fd, text + *len, room < left ? room : left);
-    if (n > 0)
-      *len += (size_t)n;
-    else if (n == 0)
-      break;
-    else if (errno != EINTR)
-      error = errno;
-  }
-  if (fd >= 0)
-    close(fd);
-  if (!error && *len > max) {
-    snprintf(reason, sizeof reason, "larger than 256 MiB");
-    error = EFBIG;
-  } else if (error) {
-    snprintf(reason, sizeof reason, "cannot read: %s", strerror(error));
-  }
-  if (error) {
-    free(text);
-    *len = 0;
-    errno = error;
-    return NULL;
-  }
+  gf_error err = GF_ERROR_INIT;
+  char *text = gf_read_file(path, GF_MAX_FILE, 0, len, &err);
+  if (!text)
+    die("%s", gf_error_message(&err));
+  gf_error_clear(&err);
   return text;
 }
 
@@ -286,15 +216,9 @@ static int verify(const char *command, int argc, char **argv)
     status = die("%s: --region and --profile choose how to reach an --endpoint", command);
     goto done;
   }
-  const char *why;
-  if (!(transcript = read_file(transcript_path, &transcript_len, &why))) {
-    status = die("%s: %s", transcript_path, why);
+  if (!(transcript = read_input(transcript_path, &transcript_len)) ||
+      (fixture_path && !(fixture = read_input(fixture_path, &fixture_len))))
     goto done;
-  }
-  if (fixture_path && !(fixture = read_file(fixture_path, &fixture_len, &why))) {
-    status = die("%s: %s", fixture_path, why);
-    goto done;
-  }
   if (target.endpoint && !(aws = aws_open(command, &target)))
     goto done;
   gf_verify_options options = GF_VERIFY_OPTIONS_INIT;
@@ -325,8 +249,8 @@ static int verify(const char *command, int argc, char **argv)
 done:
   gf_aws_free(aws);
   free(ignore);
-  free(transcript);
-  free(fixture);
+  gf_buffer_free(transcript);
+  gf_buffer_free(fixture);
   return status;
 }
 
@@ -335,10 +259,12 @@ done:
 static int record_calls(gf_recorder *recorder, const char *path, const char *redact_account)
 {
   size_t len = 0;
-  const char *why;
-  char *existing = read_file(path, &len, &why);
-  if (!existing && errno != ENOENT)
-    return die("%s: %s", path, why);
+  gf_error read = GF_ERROR_INIT;
+  char *existing = gf_read_file(path, GF_MAX_FILE, 0, &len, &read);
+  int status = !existing && errno != ENOENT ? die("%s", gf_error_message(&read)) : 0;
+  gf_error_clear(&read);
+  if (status)
+    return status;
   gf_transcript_options options = GF_TRANSCRIPT_OPTIONS_INIT;
   options.append_to = existing;
   options.append_len = len;
@@ -346,9 +272,9 @@ static int record_calls(gf_recorder *recorder, const char *path, const char *red
   options.redact_account = redact_account;
   gf_error err = GF_ERROR_INIT;
   char *text = gf_calls_transcript_ext(recorder, &options, &err);
-  free(existing);
+  gf_buffer_free(existing);
   if (!text) {
-    int status = die("--record: %s", gf_error_message(&err));
+    status = die("--record: %s", gf_error_message(&err));
     gf_error_clear(&err);
     return status;
   }
@@ -365,24 +291,21 @@ static int record_calls(gf_recorder *recorder, const char *path, const char *red
   return ok ? 0 : die("%s: cannot write: %s", path, strerror(saved));
 }
 
-/* Reads a request: the JSON argument, standard input for "-", {} when none. */
-static char *request_text(const char *arg, size_t *len)
+/* The request: the JSON argument, standard input for "-" (*read, the
+ * caller's to gf_buffer_free()), {} when none.  NULL after saying why not. */
+static const char *request_text(const char *arg, size_t *len, char **read)
 {
+  *read = NULL;
   if (arg && strcmp(arg, "-") == 0) {
-    const char *why;
-    char *text = read_file("/dev/stdin", len, &why);
-    if (!text)
-      die("call: standard input: %s", why);
-    return text;
+    gf_error err = GF_ERROR_INIT;
+    if (!(*read = gf_read_file("/dev/stdin", GF_MAX_FILE, 1, len, &err)))
+      die("call: standard input: %s", gf_error_message(&err));
+    gf_error_clear(&err);
+    return *read;
   }
   const char *json = arg ? arg : "{}";
   *len = strlen(json);
-  char *copy = malloc(*len + 1);
-  if (copy)
-    memcpy(copy, json, *len + 1);
-  else
-    die("out of memory");
-  return copy;
+  return json;
 }
 
 /* One call through the real backend. */
@@ -419,11 +342,12 @@ static int call(int argc, char **argv)
     return die("call: --redact-account rewrites what --record writes; there is no --record");
 
   size_t len;
-  char *text = request_text(json_arg, &len);
+  char *read;
+  const char *text = request_text(json_arg, &len, &read);
   if (!text)
     return EXIT_USAGE;
   cJSON *json = cJSON_ParseWithLength(text, len);
-  free(text);
+  gf_buffer_free(read);
   gf_error err = GF_ERROR_INIT;
   void *request = NULL;
   if (!cJSON_IsObject(json) || gf_request_from_json(op, json, &request, &err) != GF_OK) {
@@ -545,10 +469,9 @@ static int serve(int argc, char **argv)
   options.allow_host_count = allow_host_count;
   options.calls_max = (size_t)calls_max;
   char *credentials = NULL;
-  const char *why;
   if (credentials_path &&
-      !(credentials = read_file(credentials_path, &options.credentials_len, &why)))
-    return die("%s: %s", credentials_path, why);
+      !(credentials = read_input(credentials_path, &options.credentials_len)))
+    return EXIT_USAGE;
   options.credentials = credentials;
 
   /* Fault rules: GLUEFAKE_FAULTS when the fake is created, then the
@@ -596,13 +519,13 @@ static int serve(int argc, char **argv)
   sigwait(&stop, &signal_number);
   gf_server_stop(server);
   gf_fake_free(fake);
-  free(credentials);
+  gf_buffer_free(credentials);
   return 0;
 fail:
   fprintf(stderr, "gluefake: %s%s\n", context, gf_error_message(&err));
   gf_error_clear(&err);
   gf_fake_free(fake);
-  free(credentials);
+  gf_buffer_free(credentials);
   return EXIT_USAGE;
 }
 

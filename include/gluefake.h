@@ -10,6 +10,7 @@
 #include "gluefake/errors.h"
 #include "gluefake/types.h"
 #include "gluefake/buffer.h"
+#include "gluefake/file.h"
 #include "gluefake/client.h"
 #include "gluefake/calls.h"
 #include "gluefake/faults.h"

@@ -1577,20 +1577,25 @@ static void no_sleep(void *context, double seconds)
   (void)seconds;
 }
 
-/* A backend made, one call through it (retried, perhaps, when an answer
- * could not be read), the response written, the backend freed. */
-static gf_status run_aws_call(void *ctx, gf_error *err, char **out)
+/* The backend a sweep makes, armed: for the served fake's own partition. */
+static gf_aws *swept_backend(const served *s, gf_error *err)
 {
-  served *s = ctx;
   gf_aws_options o = GF_AWS_OPTIONS_INIT;
   o.access_key_id = "AKIDSWEEP";
   o.secret_access_key = "secret";
   o.session_token = "token";
-  o.region = "us-east-1"; /* the served fake's own partition */
+  o.region = "us-east-1";
   o.endpoint = s->endpoint;
   o.sleep = no_sleep;
   o.ignore_environment = 1;
-  gf_aws *aws = gf_aws_new(&o, err);
+  return gf_aws_new(&o, err);
+}
+
+/* A backend made, one call through it (retried, perhaps, when an answer
+ * could not be read), the response written, the backend freed. */
+static gf_status run_aws_call(void *ctx, gf_error *err, char **out)
+{
+  gf_aws *aws = swept_backend(ctx, err);
   if (!aws)
     return err->status;
   gf_get_security_configuration_request get = {"swept"};
@@ -1612,15 +1617,7 @@ static gf_status run_aws_call(void *ctx, gf_error *err, char **out)
  * is the result; running out of memory reading it is InternalService. */
 static gf_status run_aws_error(void *ctx, gf_error *err, char **out)
 {
-  served *s = ctx;
-  gf_aws_options o = GF_AWS_OPTIONS_INIT;
-  o.access_key_id = "AKIDSWEEP";
-  o.secret_access_key = "secret";
-  o.region = "us-east-1";
-  o.endpoint = s->endpoint;
-  o.sleep = no_sleep;
-  o.ignore_environment = 1;
-  gf_aws *aws = gf_aws_new(&o, err);
+  gf_aws *aws = swept_backend(ctx, err);
   if (!aws)
     return err->status;
   gf_get_security_configuration_request get = {"absent"};

@@ -65,8 +65,9 @@ typedef struct fx {
 
 static const gf_encryption_configuration no_encryption = {0};
 
-static gf_aws *aws_open(fx *f, const char *key, const char *secret, const char *token,
-                        const char *region)
+/* Options for `f`'s server with the tape's random source, sleep and clock. */
+static gf_aws_options tape_options(fx *f, const char *key, const char *secret, const char *token,
+                                   const char *region)
 {
   gf_aws_options o = GF_AWS_OPTIONS_INIT;
   o.access_key_id = key;
@@ -80,11 +81,23 @@ static gf_aws *aws_open(fx *f, const char *key, const char *secret, const char *
   o.context = &f->tape;
   o.ignore_environment = 1;
   o.timeout_ms = 2000;
+  return o;
+}
+
+static gf_aws *aws_open_with(const gf_aws_options *o)
+{
   gf_error err = GF_ERROR_INIT;
-  gf_aws *aws = gf_aws_new(&o, &err);
+  gf_aws *aws = gf_aws_new(o, &err);
   if (!aws)
     fail_msg("gf_aws_new: %s", gf_error_message(&err));
   return aws;
+}
+
+static gf_aws *aws_open(fx *f, const char *key, const char *secret, const char *token,
+                        const char *region)
+{
+  gf_aws_options o = tape_options(f, key, secret, token, region);
+  return aws_open_with(&o);
 }
 
 static int setup_options(void **state, int wire_variants)
@@ -497,18 +510,9 @@ static void test_timeout_costs_ten(void **state)
 {
   fx *f = *state;
   gf_error err = GF_ERROR_INIT;
-  gf_aws_options o = GF_AWS_OPTIONS_INIT;
-  o.access_key_id = "AKIDEXAMPLE";
-  o.secret_access_key = "secret";
-  o.region = "us-east-1";
-  o.endpoint = f->endpoint;
-  o.random = tape_random;
-  o.sleep = tape_sleep;
-  o.context = &f->tape;
-  o.ignore_environment = 1;
+  gf_aws_options o = tape_options(f, "AKIDEXAMPLE", "secret", NULL, "us-east-1");
   o.timeout_ms = 300;
-  gf_aws *aws = gf_aws_new(&o, &err);
-  assert_non_null(aws);
+  gf_aws *aws = aws_open_with(&o);
   faults(f, "GetSecurityConfigurations=Throttling");
   for (int i = 0; i < 49; i++)
     assert_int_equal(list(gf_aws_backend(aws), &err), GF_THROTTLING);
@@ -528,19 +532,10 @@ static void test_more_attempts_and_the_backoff_ceiling(void **state)
 {
   fx *f = *state;
   gf_error err = GF_ERROR_INIT;
-  gf_aws_options o = GF_AWS_OPTIONS_INIT;
-  o.access_key_id = "AKIDEXAMPLE";
-  o.secret_access_key = "secret";
-  o.region = "us-east-1";
-  o.endpoint = f->endpoint;
-  o.random = tape_random;
-  o.sleep = tape_sleep;
-  o.context = &f->tape;
-  o.ignore_environment = 1;
+  gf_aws_options o = tape_options(f, "AKIDEXAMPLE", "secret", NULL, "us-east-1");
   o.max_attempts = 8;
   f->tape.random = 0.75;
-  gf_aws *aws = gf_aws_new(&o, &err);
-  assert_non_null(aws);
+  gf_aws *aws = aws_open_with(&o);
   faults(f, "GetSecurityConfigurations=7*ServiceUnavailable");
   assert_gf_ok(list(gf_aws_backend(aws), &err), &err);
   /* rand * min(2^(n-1), 20) */

@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The core's headers: what libgluefake-core.so exports; the real backend's:
 # what libgluefake-aws.so exports.  The rest of include/ is the fake's: what
 # libgluefake.so exports.
-core="operations.h errors.h types.h buffer.h client.h json.h sys/backend.h sys/alloc.h"
+core="operations.h errors.h types.h buffer.h file.h client.h json.h sys/backend.h sys/alloc.h"
 aws="aws.h"
 
 declared() { # HEADER... -> the names declared, one per line

@@ -11,9 +11,6 @@
 #include "gluefake/sys/backend.h"
 #include "text.h"
 
-/* How much of a body a message quotes. */
-#define QUOTE_BODY_MAX 80
-
 /* Sets `err` to `status` with "<prefix>'<the body's start, quoted>'". */
 static gf_status quoting_body(gf_error *err, gf_status status, const char *prefix,
                               const gfi_http_reply *reply)
@@ -21,7 +18,7 @@ static gf_status quoting_body(gf_error *err, gf_status status, const char *prefi
   gfi_text text = {0};
   gfi_text_append(&text, "%s'", prefix);
   gfi_aws_append_quoted(&text, reply->body.data ? reply->body.data : "", reply->body.len,
-                        QUOTE_BODY_MAX);
+                        GFI_AWS_QUOTE_BODY);
   gfi_text_add(&text, "'", 1);
   status = text.failed ? gf_error_set(err, GF_INTERNAL_SERVICE, "out of memory reading an answer")
                        : gf_error_set(err, status, "%s", text.data);
@@ -29,14 +26,16 @@ static gf_status quoting_body(gf_error *err, gf_status status, const char *prefi
   return status;
 }
 
-/* The body as JSON; NULL with *out_of_memory set when there was no memory
- * to tell (cJSON's NULL means either). */
+/* The body as JSON (empty: {}); NULL when it is none, or when there was no
+ * memory to tell, which `out_of_memory` (may be NULL) says: cJSON's NULL
+ * means either. */
 static cJSON *parse_body(const gfi_http_reply *reply, int *out_of_memory)
 {
   unsigned long failures = gfi_alloc_failures();
   cJSON *json = reply->body.len ? cJSON_ParseWithLength(reply->body.data, reply->body.len)
                                 : cJSON_CreateObject();
-  *out_of_memory = !json && gfi_alloc_failures() != failures;
+  if (out_of_memory)
+    *out_of_memory = !json && gfi_alloc_failures() != failures;
   return json;
 }
 
@@ -64,14 +63,11 @@ static gf_status read_success(gf_operation op, const gfi_http_reply *reply, void
 /* The error an answer names. */
 static gf_status read_failure(gf_operation op, const gfi_http_reply *reply, gf_error *err)
 {
-  int out_of_memory; /* told by gfi_aws_read_answer() for all of the reading */
-  cJSON *json = parse_body(reply, &out_of_memory);
-  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
-  if (!cJSON_IsString(type))
-    type = cJSON_GetObjectItemCaseSensitive(json, "code");
-  const char *name = *reply->error_type ? reply->error_type
-                     : cJSON_IsString(type) ? type->valuestring
-                                            : NULL;
+  /* Running out of memory is told by gfi_aws_read_answer(), for all of the
+   * reading. */
+  cJSON *json = parse_body(reply, NULL);
+  /* The header's name first, as the SDKs read it; the body's message. */
+  const char *name = *reply->error_type ? reply->error_type : gfi_error_body_type(json);
   int named = gfi_error_set_named(err, name, gfi_error_body_message(json)) == 0;
   cJSON_Delete(json);
   if (named)

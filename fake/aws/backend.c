@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "config.h"
 #include "core/alloc.h"
+#include "core/random.h"
 #include "core/sigv4.h"
 #include "gluefake/aws.h"
 #include "gluefake/json.h"
@@ -50,14 +51,7 @@ struct gf_aws {
 /* A number in [0, 1) for the backoff; called under the lock. */
 static double next_random(gf_aws *aws)
 {
-  if (aws->random)
-    return aws->random(aws->context);
-  /* splitmix64: good enough to spread retries, and needs no global state. */
-  uint64_t z = (aws->random_state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (double)(z >> 11) / 9007199254740992.0; /* 2^53 */
+  return aws->random ? aws->random(aws->context) : gfi_random_unit(&aws->random_state);
 }
 
 static void pause_for(gf_aws *aws, double seconds)
@@ -165,14 +159,6 @@ static gf_status attempt(gf_aws *aws, gf_operation op, const gfi_aws_credentials
   return status;
 }
 
-/* Whether a failed attempt is worth another: what the wire said (a local
- * failure, out of memory say, is not the service's and is not retried). */
-static int retryable(gf_status status, const gf_error *err)
-{
-  return (status == GF_TRANSPORT || err->http_status != 0) &&
-         gfi_retry_retryable(status, err->http_status);
-}
-
 static gf_status aws_call(gf_generic_backend *self, gf_operation op, const void *request,
                           void **out, gf_error *err)
 {
@@ -197,7 +183,7 @@ static gf_status aws_call(gf_generic_backend *self, gf_operation op, const void 
       pthread_mutex_unlock(&aws->lock);
       break;
     }
-    int cost = n < aws->max_attempts && retryable(status, err)
+    int cost = n < aws->max_attempts && gfi_retry_retryable(status, err->http_status)
                    ? gfi_retry_quota_acquire(&aws->quota, timed_out)
                    : 0;
     double delay = cost ? gfi_retry_delay(n, next_random(aws)) : 0;

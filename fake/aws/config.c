@@ -2,27 +2,22 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "core/alloc.h"
 #include "core/names.h"
+#include "gluefake/file.h"
 #include "gluefake/sys/backend.h"
 #include "text.h"
 
 /* Larger shared files are refused: no real one comes close, and reading
  * whatever AWS_CONFIG_FILE names (a device, a disk image) must stay cheap. */
 #define SHARED_FILE_MAX (1024 * 1024)
-/* How much of a bad line, a region or an endpoint a message quotes. */
-#define QUOTE_LINE_MAX 60
-#define QUOTE_VALUE_MAX 256
 
 /* The settings of a profile section that are read; any other is ignored. */
 enum setting {
@@ -172,7 +167,7 @@ static gf_status parse(shared_file *f, const char *profile, int config_file, gf_
     if (!eq || key_end == s) {
       gfi_text_append(&text, "%s:%zu: expected '[section]' or 'key = value', got '", f->path,
                       number);
-      gfi_aws_append_quoted(&text, s, (size_t)(e - s), QUOTE_LINE_MAX);
+      gfi_aws_append_quoted(&text, s, (size_t)(e - s), GFI_AWS_QUOTE_LINE);
       gfi_text_add(&text, "'", 1);
       return gfi_aws_fail_with(&text, err);
     }
@@ -213,24 +208,28 @@ static gf_status load_file(resolver *r, shared_file *f, const char *variable,
   f->path = text.data;
   /* Without HOME the default files are nowhere, as for botocore; a path
    * through a regular file names no file either. */
-  int no_home = tilde && !is_set(home);
-  int fd = no_home ? -1 : open(f->path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && !no_home && errno != ENOENT && errno != ENOTDIR)
-    return gf_error_set(err, GF_INVALID_INPUT, "cannot read %s: %s", f->path, strerror(errno));
-  if (fd < 0) {
+  if (tilde && !is_set(home)) {
     f->note = " (absent)";
     return GF_OK;
   }
-  int got = gfi_aws_read_all(fd, SHARED_FILE_MAX, &f->text);
-  int saved = errno;
-  close(fd);
-  if (got == -2)
-    return gfi_aws_config_out_of_memory(err);
-  if (got == -1)
-    return gf_error_set(err, GF_INVALID_INPUT, "cannot read %s: %s", f->path, strerror(saved));
-  if (got == 1)
-    return gf_error_set(err, GF_INVALID_INPUT,
-                        "%s is larger than 1 MiB: too large for a shared config file", f->path);
+  gf_error read = GF_ERROR_INIT;
+  f->text.data = gf_read_file(f->path, SHARED_FILE_MAX, 0, &f->text.len, &read);
+  int saved = f->text.data ? 0 : errno, absent = saved == ENOENT || saved == ENOTDIR;
+  gf_status status = GF_OK;
+  if (absent)
+    f->note = " (absent)";
+  else if (saved == EFBIG)
+    status = gf_error_set(err, GF_INVALID_INPUT,
+                          "%s is larger than 1 MiB: too large for a shared config file", f->path);
+  else if (saved == ENOMEM)
+    status = gfi_aws_config_out_of_memory(err);
+  else if (saved == EINVAL) /* not a regular file: its words */
+    status = gf_error_copy(err, &read);
+  else if (saved)
+    status = gf_error_set(err, GF_INVALID_INPUT, "cannot read %s: %s", f->path, strerror(saved));
+  gf_error_clear(&read);
+  if (status != GF_OK || absent)
+    return status;
   return parse(f, r->profile, config_file, err);
 }
 
@@ -298,7 +297,7 @@ static gf_status resolve_region(const resolver *r, gfi_aws_config *config, gf_er
   if (!gfi_valid_region(region->value)) {
     gfi_text text = {0};
     gfi_text_append(&text, "region '");
-    gfi_aws_append_quoted(&text, region->value, strlen(region->value), QUOTE_VALUE_MAX);
+    gfi_aws_append_quoted(&text, region->value, strlen(region->value), GFI_AWS_QUOTE_VALUE);
     gfi_text_append(&text, "' (from %s) is not a region name (" GFI_REGION_RULE ")", region->what);
     return gfi_aws_fail_with(&text, err);
   }
@@ -358,7 +357,7 @@ static gf_status resolve_endpoint(const resolver *r, gfi_aws_config *config, gf_
     if (why) {
       gfi_text text = {0};
       gfi_text_append(&text, "endpoint '");
-      gfi_aws_append_quoted(&text, endpoint->value, strlen(endpoint->value), QUOTE_VALUE_MAX);
+      gfi_aws_append_quoted(&text, endpoint->value, strlen(endpoint->value), GFI_AWS_QUOTE_VALUE);
       gfi_text_append(&text, "' (from %s) is not a URL: %s", endpoint->what, why);
       return gfi_aws_fail_with(&text, err);
     }

@@ -22,8 +22,25 @@ extern char **environ;
 /* What a credential_process may print: an answer is a few hundred bytes,
  * and a runaway process must not fill the memory. */
 #define PROCESS_OUTPUT_MAX (64 * 1024)
-/* How much of a bad value a message quotes. */
-#define QUOTE_LINE_MAX 60
+
+/* Reads `fd` to its end into `text`: 0, 1 when there were more than
+ * `limit` bytes, -1 on a read error (errno), -2 out of memory. */
+static int read_all(int fd, size_t limit, gfi_text *text)
+{
+  char chunk[8192];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n < 0 ? -1 : 0;
+    if (text->len + (size_t)n > limit)
+      return 1;
+    gfi_text_add(text, chunk, (size_t)n);
+    if (text->failed)
+      return -2;
+  }
+}
 
 /*
  * Runs `command` with /bin/sh -c, its standard output read into `output`.
@@ -66,7 +83,7 @@ static int run(const char *command, gfi_text *output, int *wait_status)
     errno = rc;
     return -1;
   }
-  int got = gfi_aws_read_all(fds[0], PROCESS_OUTPUT_MAX, output);
+  int got = read_all(fds[0], PROCESS_OUTPUT_MAX, output);
   int read_errno = errno;
   if (got != 0)
     kill(pid, SIGKILL);
@@ -192,7 +209,7 @@ static gf_status read_answer(const cJSON *json, const char *profile, gfi_aws_cre
     gfi_text text = {0};
     gfi_text_append(&text, "credential_process of profile '%s' Expiration '", profile);
     gfi_aws_append_quoted(&text, expiration->valuestring, strlen(expiration->valuestring),
-                  QUOTE_LINE_MAX);
+                  GFI_AWS_QUOTE_LINE);
     gfi_text_append(&text, "' is not an ISO 8601 time");
     return gfi_aws_fail_with(&text, err);
   }

@@ -3,6 +3,8 @@
 
 int gfi_retry_retryable(gf_status status, int http_status)
 {
+  if (status != GF_TRANSPORT && http_status == 0)
+    return 0;
   return gf_status_retry(status) != GF_RETRY_NEVER || http_status == 500 ||
          http_status == 502 || http_status == 503 || http_status == 504;
 }

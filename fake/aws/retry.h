@@ -24,7 +24,8 @@ typedef struct gfi_retry_quota {
 
 /* Whether a failed attempt is retried: the table's throttling and transient
  * errors (Transport among them), and any answer with HTTP 500, 502, 503 or
- * 504 whatever its body said. */
+ * 504 whatever its body said; never a failure of our own (out of memory:
+ * neither Transport nor an HTTP status). */
 int gfi_retry_retryable(gf_status status, int http_status);
 
 /* Takes the cost of one retry from the quota (GFI_RETRY_TIMEOUT_COST after

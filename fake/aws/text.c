@@ -1,8 +1,6 @@
-/* text.c - reading a descriptor whole, and quoting untrusted bytes in messages (see text.h). */
+/* text.c - the messages of the real backend's configuration: quoting untrusted bytes (see text.h). */
 #include "text.h"
 
-#include <errno.h>
-#include <unistd.h>
 
 #include "gluefake/sys/backend.h"
 
@@ -30,21 +28,4 @@ void gfi_aws_append_quoted(gfi_text *text, const char *s, size_t len, size_t max
   }
   if (len > max)
     gfi_text_add(text, "...", 3);
-}
-
-int gfi_aws_read_all(int fd, size_t limit, gfi_text *text)
-{
-  char chunk[8192];
-  for (;;) {
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return n < 0 ? -1 : 0;
-    if (text->len + (size_t)n > limit)
-      return 1;
-    gfi_text_add(text, chunk, (size_t)n);
-    if (text->failed)
-      return -2;
-  }
 }

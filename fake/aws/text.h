@@ -1,7 +1,7 @@
 /*
- * text.h - what the real backend's configuration and answers share: reading
- * a descriptor whole, and quoting bytes nobody vouches for in a message
- * (internal to libgluefake-aws).
+ * text.h - what the real backend's configuration and answers share: the
+ * words of its errors, quoting bytes nobody vouches for (internal to
+ * libgluefake-aws).
  */
 #ifndef GLUEFAKE_AWS_TEXT_H
 #define GLUEFAKE_AWS_TEXT_H
@@ -22,8 +22,11 @@ gf_status gfi_aws_fail_with(gfi_text *text, gf_error *err);
  * a load balancer's page cannot garble a terminal. */
 void gfi_aws_append_quoted(gfi_text *text, const char *s, size_t len, size_t max);
 
-/* Reads `fd` to its end into `text`: 0, 1 when there were more than
- * `limit` bytes, -1 on a read error (errno), -2 out of memory. */
-int gfi_aws_read_all(int fd, size_t limit, gfi_text *text);
+/* How much a message quotes: of a line of a file or a process's output, of
+ * a value (a region, an endpoint), of an answer's body. */
+#define GFI_AWS_QUOTE_LINE 60
+#define GFI_AWS_QUOTE_VALUE 256
+#define GFI_AWS_QUOTE_BODY 80
+
 
 #endif

@@ -356,6 +356,14 @@ int gfi_error_name(const char *text, char *name, size_t size)
   return 0;
 }
 
+const char *gfi_error_body_type(const cJSON *json)
+{
+  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
+  if (!cJSON_IsString(type))
+    type = cJSON_GetObjectItemCaseSensitive(json, "code"); /* some services name it "code" */
+  return cJSON_IsString(type) ? type->valuestring : NULL;
+}
+
 const char *gfi_error_body_message(const cJSON *json)
 {
   const cJSON *message = cJSON_GetObjectItemCaseSensitive(json, "Message");
@@ -380,9 +388,5 @@ int gfi_error_set_named(gf_error *err, const char *type, const char *message)
 
 int gf_error_from_json(const cJSON *json, gf_error *err)
 {
-  const cJSON *type = cJSON_GetObjectItemCaseSensitive(json, "__type");
-  if (!cJSON_IsString(type))
-    type = cJSON_GetObjectItemCaseSensitive(json, "code"); /* some services name it "code" */
-  return gfi_error_set_named(err, cJSON_IsString(type) ? type->valuestring : NULL,
-                             gfi_error_body_message(json));
+  return gfi_error_set_named(err, gfi_error_body_type(json), gfi_error_body_message(json));
 }

@@ -54,6 +54,11 @@ GFI_SHARED void gfi_error_type_header_in(unsigned dialect, const char *type, cha
  * (`size` bytes).  0, or -1 when there is none or it does not fit. */
 GFI_SHARED int gfi_error_name(const char *text, char *name, size_t size);
 
+/* The name of an error body of any dialect, as written ("__type", or
+ * "code" as some services name it), borrowed from `json`; NULL when it has
+ * none. */
+GFI_SHARED const char *gfi_error_body_type(const cJSON *json);
+
 /* The message of an error body of any dialect ("Message" or "message"),
  * borrowed from `json`; NULL when it has none. */
 GFI_SHARED const char *gfi_error_body_message(const cJSON *json);

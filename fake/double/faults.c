@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/random.h"
 #include "decorators.h"
 #include "fault_spec.h"
 #include "gluefake/faults.h"
@@ -22,14 +23,6 @@ struct gf_faults {
   uint64_t prng;        /* splitmix64 state */
   atomic_int has_rules; /* read without the lock: no rules, no locking */
 };
-
-static uint64_t splitmix64(uint64_t *state)
-{
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 /* The most specific rule for this call: a member match, then the
  * operation, then "*". */
@@ -77,7 +70,7 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
     rule->served_in_term = 0;
   }
   if (term->pct > 0 &&
-      !((double)(splitmix64(&faults->prng) >> 11) * 0x1.0p-53 < term->pct / 100.0))
+      !(gfi_random_unit(&faults->prng) < term->pct / 100.0))
     return;
   if (term->action == ACT_OFF)
     return;
@@ -95,6 +88,21 @@ static void decide(gf_faults *faults, gf_operation op, const void *request, deci
     if ((d->message = gfi_malloc(len)) != NULL)
       snprintf(d->message, len, fmt, gf_status_name(term->error), rule->target);
   }
+}
+
+/* What no rule changes: the call passes through. */
+#define PASS_THROUGH ((decision){ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL})
+
+/* decide() under the lock, when there are rules at all. */
+static decision decide_call(gf_faults *faults, gf_operation op, const void *request)
+{
+  decision d = PASS_THROUGH;
+  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
+    pthread_mutex_lock(&faults->d.lock);
+    decide(faults, op, request, &d);
+    pthread_mutex_unlock(&faults->d.lock);
+  }
+  return d;
 }
 
 /* The wire's side of a call this thread serves over HTTP (decorators.h). */
@@ -145,12 +153,7 @@ static void keep_ahead(gf_faults *faults, decision d)
 int gfi_faults_decide_ahead(gf_faults *faults, gf_operation op, const void *request,
                             unsigned *delay_ms)
 {
-  decision d = {ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL};
-  if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
-    pthread_mutex_lock(&faults->d.lock);
-    decide(faults, op, request, &d);
-    pthread_mutex_unlock(&faults->d.lock);
-  }
+  decision d = decide_call(faults, op, request);
   if (d.action == ACT_DELAY && d.delay_ms > 0) {
     gfi_faults_ahead_end();
     gfi_free(d.message);
@@ -166,21 +169,19 @@ int gfi_faults_decide_ahead(gf_faults *faults, gf_operation op, const void *requ
 
 void gfi_faults_pass_ahead(gf_faults *faults)
 {
-  keep_ahead(faults, (decision){ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL});
+  keep_ahead(faults, PASS_THROUGH);
 }
 
 static gf_status faults_call(gf_generic_backend *self, gf_operation op, const void *request,
                              void **out, gf_error *err)
 {
   gf_faults *faults = (gf_faults *)self;
-  decision d = {ACT_OFF, GF_OK, 0, GFI_WIRE_NONE, 0, NULL};
+  decision d;
   if (ahead.faults == faults) { /* decided, and counted, before the call came down */
     d = ahead.d;
     ahead.faults = NULL;
-  } else if (atomic_load_explicit(&faults->has_rules, memory_order_acquire)) {
-    pthread_mutex_lock(&faults->d.lock);
-    decide(faults, op, request, &d);
-    pthread_mutex_unlock(&faults->d.lock);
+  } else {
+    d = decide_call(faults, op, request);
   }
 
   gf_status status;

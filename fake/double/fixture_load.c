@@ -3,19 +3,15 @@
  * store is built aside, checked with the API's own rules, and swapped in
  * whole.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "core/codec.h"
 #include "core/json_text.h"
 #include "fake_impl.h"
+#include "gluefake/file.h"
 #include "gluefake/fixture.h"
 #include "validate.h"
 
@@ -395,84 +391,14 @@ done:
   return status;
 }
 
-/* The largest fixture file read: the control plane's limit on a state
- * body, so that what one path loads the other does too. */
-#define FIXTURE_FILE_MAX ((size_t)256 << 20)
-
-/* What a file that is not a regular one is, for the message. */
-static const char *file_kind(mode_t mode)
-{
-  return S_ISCHR(mode)    ? " (a character device)"
-         : S_ISBLK(mode)  ? " (a block device)"
-         : S_ISFIFO(mode) ? " (a FIFO)"
-         : S_ISSOCK(mode) ? " (a socket)"
-                          : "";
-}
-
-/*
- * Reads a regular file of at most FIXTURE_FILE_MAX bytes whole.  Anything
- * else is refused before a byte is read, with the reason: a directory, a
- * device (/dev/zero would never end), a FIFO (opened without blocking, so
- * that no writer is waited for).  The file may change while it is read, so
- * the reads stop one byte past the limit whatever its size said.  The same
- * rules and words as the CLI's read_file() (cli/gluefake.c).
- */
-static gf_status read_fixture_file(const char *path, char **text, size_t *len, gf_error *err)
-{
-  *text = NULL;
-  *len = 0;
-  if (!path)
-    return gf_error_set(err, GF_INVALID_INPUT, "(null): cannot read: no path given");
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0) {
-    int saved = errno;
-    if (fd >= 0)
-      close(fd);
-    return gf_error_set(err, GF_INVALID_INPUT, "%s: cannot read: %s", path, strerror(saved));
-  }
-  gf_status status = GF_OK;
-  if (S_ISDIR(st.st_mode))
-    status = gf_error_set(err, GF_INVALID_INPUT, "%s: cannot read: %s", path, strerror(EISDIR));
-  else if (!S_ISREG(st.st_mode))
-    status = gf_error_set(err, GF_INVALID_INPUT, "%s: not a regular file%s", path,
-                          file_kind(st.st_mode));
-  else if (st.st_size > (off_t)FIXTURE_FILE_MAX)
-    status = gf_error_set(err, GF_INVALID_INPUT, "%s: larger than 256 MiB", path);
-  /* Room for the size the file has and one byte more, to see it end. */
-  size_t cap = 0, first = status == GF_OK ? (size_t)st.st_size + 1 : 0;
-  while (status == GF_OK && *len <= FIXTURE_FILE_MAX) {
-    if (*len == cap && gfi_grow(text, &cap, *len + 1, 1, first) != 0) {
-      status = gf_error_set(err, GF_INTERNAL_SERVICE, "%s: out of memory reading it", path);
-      break;
-    }
-    size_t room = cap - *len, left = FIXTURE_FILE_MAX + 1 - *len;
-    ssize_t n = read(fd, *text + *len, room < left ? room : left);
-    if (n == 0)
-      break;
-    if (n > 0)
-      *len += (size_t)n;
-    else if (errno != EINTR)
-      status = gf_error_set(err, GF_INVALID_INPUT, "%s: cannot read: %s", path, strerror(errno));
-  }
-  if (status == GF_OK && *len > FIXTURE_FILE_MAX) /* it grew while read */
-    status = gf_error_set(err, GF_INVALID_INPUT, "%s: larger than 256 MiB", path);
-  close(fd);
-  if (status != GF_OK) {
-    gfi_free(*text);
-    *text = NULL;
-    *len = 0;
-  }
-  return status;
-}
-
 gf_status gf_fake_load_file(gf_fake *fake, const char *path, gf_error *err)
 {
-  char *text;
+  gf_error local = GF_ERROR_INIT;
+  gf_error *e = err ? err : &local;
   size_t len;
-  gf_status status = read_fixture_file(path, &text, &len, err);
-  if (status == GF_OK)
-    status = gf_fake_load(fake, text, len, path, err);
+  char *text = gf_read_file(path, GF_MAX_FILE, 0, &len, e);
+  gf_status status = text ? gf_fake_load(fake, text, len, path, e) : e->status;
   gfi_free(text);
+  gf_error_clear(&local);
   return status;
 }

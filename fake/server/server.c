@@ -180,6 +180,15 @@ static enum MHD_Result respond_api_error(gf_server *server, struct MHD_Connectio
   return respond_error_in(server, connection, dialect, http, name, message);
 }
 
+/* An error of the table that an API request ends with, in the dialect of
+ * its turn. */
+static enum MHD_Result respond_api_status(gf_server *server, struct MHD_Connection *connection,
+                                          gf_status status, const char *message)
+{
+  return respond_api_error(server, connection, (unsigned)gf_status_http_code(status),
+                           gf_status_name(status), message);
+}
+
 /* An error of the table, with its own HTTP status unless `http` says
  * otherwise (0: the table's). */
 static enum MHD_Result respond_status(gf_server *server, struct MHD_Connection *connection,
@@ -448,9 +457,8 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
   gf_error auth_err = GF_ERROR_INIT;
   char account_id[13], region[GFI_NAMED_REGION_SIZE];
   if (check_auth(server, connection, body, account_id, region, &auth_err) != GF_OK) {
-    enum MHD_Result refused = respond_api_error(
-        server, connection, (unsigned)gf_status_http_code(auth_err.status),
-        gf_status_name(auth_err.status), gf_error_message(&auth_err));
+    enum MHD_Result refused =
+        respond_api_status(server, connection, auth_err.status, gf_error_message(&auth_err));
     gf_error_clear(&auth_err);
     return refused;
   }
@@ -459,16 +467,13 @@ static enum MHD_Result serve_api(gf_server *server, struct MHD_Connection *conne
     char message[300];
     snprintf(message, sizeof message, "Unknown operation: %.200s (X-Amz-Target must be %s<Operation>)",
              target ? target : "no X-Amz-Target header", TARGET_PREFIX);
-    return respond_api_error(server, connection,
-                             (unsigned)gf_status_http_code(GF_UNKNOWN_OPERATION),
-                             gf_status_name(GF_UNKNOWN_OPERATION), message);
+    return respond_api_status(server, connection, GF_UNKNOWN_OPERATION, message);
   }
   gf_error partition_err = GF_ERROR_INIT;
   gf_fake *fake = gfi_partitions_get(&server->partitions, account_id, region, &partition_err);
   if (!fake) {
-    enum MHD_Result refused = respond_api_error(
-        server, connection, (unsigned)gf_status_http_code(partition_err.status),
-        gf_status_name(partition_err.status), gf_error_message(&partition_err));
+    enum MHD_Result refused = respond_api_status(server, connection, partition_err.status,
+                                                 gf_error_message(&partition_err));
     gf_error_clear(&partition_err);
     return refused;
   }

@@ -44,6 +44,7 @@
 #define GLUEFAKE_SERVER_H
 
 #include "fake.h"
+#include "file.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,7 +56,7 @@ typedef struct gf_server gf_server;
  * /_gluefake/state takes (a fixture of a million configurations); a larger
  * one is answered 413 RequestEntityTooLarge. */
 #define GF_MAX_BODY (1024 * 1024)
-#define GF_MAX_STATE_BODY (256 * 1024 * 1024)
+#define GF_MAX_STATE_BODY GF_MAX_FILE
 
 /*
  * Starts serving `fake` (borrowed: it must outlive the server) on `host`
